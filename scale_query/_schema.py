@@ -1,0 +1,172 @@
+"""An object's metadata, as ``get_object_info`` returns it.
+
+>>> schema = ObjectSchema.from_api({"Nom": {"attribs": {"type": "text", "length": "50",
+...     "is_personal_data": "Y"}, "read": "Y", "write": "N"}}, name="contact")
+>>> schema["Nom"].length, schema["Nom"].is_personal_data, schema["Nom"].writable
+(50, True, False)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+__all__ = ["FieldInfo", "FieldKind", "ObjectSchema", "field_kind"]
+
+#: How the checks, the evaluator and the emulator treat a field's values.
+FieldKind: TypeAlias = Literal["text", "date", "datetime", "integer", "number"]
+
+_KINDS: dict[str, FieldKind] = {
+    "text": "text",
+    "choice": "text",
+    "email": "text",
+    "phone": "text",
+    "date": "date",
+    "datetime": "datetime",
+    "int": "integer",
+    "integer": "integer",
+    "float": "number",
+    "decimal": "number",
+    "number": "number",
+}
+
+
+def field_kind(type_name: str) -> FieldKind:
+    """The kind of a field type name; unknown types are text (SPEC section 4)."""
+    return _KINDS.get(type_name.strip().lower(), "text")
+
+
+def _flag(value: object) -> bool:
+    return str(value).strip().upper() in {"Y", "YES", "TRUE", "1"}
+
+
+def _yn(flag: bool) -> str:
+    return "Y" if flag else "N"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    """One field of an object: its type, length, rights and labels.
+
+    >>> FieldInfo("DateNaissance", type="date").kind
+    'date'
+    """
+
+    name: str
+    type: str = "text"
+    length: int | None = None
+    label: str = ""
+    description: str = ""
+    is_personal_data: bool = False
+    readable: bool = True
+    writable: bool = True
+    created: str = ""
+    modified: str = ""
+
+    @property
+    def kind(self) -> FieldKind:
+        """``text``, ``date``, ``datetime``, ``integer`` or ``number``."""
+        return field_kind(self.type)
+
+    @classmethod
+    def from_api(cls, name: str, entry: Mapping[str, Any]) -> FieldInfo:
+        """Read one field entry of a ``get_object_info`` response."""
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"field {name!r}: expected an object, got {type(entry).__name__}")
+        attribs = entry.get("attribs") or {}
+        if not isinstance(attribs, Mapping):
+            raise ValueError(f"field {name!r}: 'attribs' must be an object")
+        raw_length = str(attribs.get("length", "") or "").strip()
+        try:
+            length = int(raw_length) if raw_length else None
+        except ValueError:
+            raise ValueError(f"field {name!r}: length {raw_length!r} is not a number") from None
+        return cls(
+            name=name,
+            type=str(attribs.get("type", "text") or "text"),
+            length=length if length and length > 0 else None,
+            label=str(attribs.get("label", "") or ""),
+            description=str(attribs.get("description", "") or ""),
+            is_personal_data=_flag(attribs.get("is_personal_data", "N")),
+            readable=_flag(entry.get("read", "Y")),
+            writable=_flag(entry.get("write", "Y")),
+            created=str(attribs.get("created_date", "") or ""),
+            modified=str(attribs.get("modified_date", "") or ""),
+        )
+
+    def to_api(self) -> dict[str, Any]:
+        """This field as a ``get_object_info`` entry."""
+        return {
+            "attribs": {
+                "created_date": self.created,
+                "modified_date": self.modified,
+                "label": self.label,
+                "description": self.description,
+                "type": self.type,
+                "length": "" if self.length is None else str(self.length),
+                "is_personal_data": _yn(self.is_personal_data),
+            },
+            "read": _yn(self.readable),
+            "write": _yn(self.writable),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSchema(Mapping[str, FieldInfo]):
+    """The fields of one datamart object, by name (a read-only mapping).
+
+    >>> schema = ObjectSchema.from_api({"CP": {"attribs": {"type": "text"}}})
+    >>> "CP" in schema, list(schema)
+    (True, ['CP'])
+    """
+
+    fields: Mapping[str, FieldInfo]
+    name: str | None = None
+    _folded: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", dict(self.fields))
+        object.__setattr__(self, "_folded", {n.casefold(): n for n in self.fields})
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], name: str | None = None) -> ObjectSchema:
+        """Build from a ``get_object_info`` response, exactly as the API returns it."""
+        if not isinstance(data, Mapping):
+            raise ValueError(
+                f"object metadata must be a JSON object of fields, not {type(data).__name__}"
+            )
+        return cls({key: FieldInfo.from_api(key, entry) for key, entry in data.items()}, name)
+
+    @classmethod
+    def from_file(cls, path: str | Path, name: str | None = None) -> ObjectSchema:
+        """Load a saved ``get_object_info`` response (a JSON file)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}: not valid JSON ({error})") from None
+        return cls.from_api(data, name if name is not None else path.stem)
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``get_object_info`` response for this schema."""
+        return {name: info.to_api() for name, info in self.fields.items()}
+
+    def lookup(self, name: str) -> FieldInfo | None:
+        """The field named ``name``, or, failing that, one that differs only in case."""
+        info = self.fields.get(name)
+        if info is None:
+            exact = self._folded.get(name.casefold())
+            info = None if exact is None else self.fields[exact]
+        return info
+
+    def __getitem__(self, name: str) -> FieldInfo:
+        return self.fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)

@@ -1,0 +1,93 @@
+"""``FilterSyntaxError``: what is wrong with a filter, where, and what to write."""
+
+from __future__ import annotations
+
+__all__ = ["FilterSyntaxError", "line_and_column"]
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the 0-based ``offset`` in ``text``."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+class FilterSyntaxError(ValueError):
+    """A filter that does not parse.
+
+    ``line`` and ``column`` are 1-based; ``offset`` and ``end_offset`` are
+    0-based offsets into the text (``end_offset`` excluded); ``expected`` names,
+    in words, what would have been valid there; ``hint`` says what to write.
+
+    >>> from scale_query import parse
+    >>> try:
+    ...     parse('DateNaissance $ge "1990-06-12"')
+    ... except FilterSyntaxError as error:
+    ...     print(error.column, error.hint)
+    15 did you mean '$gte'?
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: str,
+        offset: int,
+        end_offset: int | None = None,
+        expected: tuple[str, ...] = (),
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.text = text
+        self.offset = offset
+        self.end_offset = max(offset + 1, end_offset if end_offset is not None else offset + 1)
+        self.expected = expected
+        self.hint = hint
+        self.line, self.column = line_and_column(text, offset)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def __repr__(self) -> str:
+        return (
+            f"FilterSyntaxError({self.message!r}, line={self.line}, column={self.column})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (self.message, self.text, self.offset, self.end_offset,
+                           self.expected, self.hint))
+
+    def format(self, source: str = "filter") -> str:
+        """The message with the faulty line and a caret, as ``str()`` shows it.
+
+        ``source`` names where the text came from (a file path, say).
+        """
+        lines = self.text.split("\n")
+        row = lines[self.line - 1] if self.line - 1 < len(lines) else ""
+        start = self.column - 1
+        # The caret never runs past the end of the faulty line.
+        width = max(1, min(self.end_offset - self.offset, len(row) - start))
+        shown = row.replace("\t", " ")
+        out = [
+            f"{source}:{self.line}:{self.column}: {self.message}",
+            f"  {shown}",
+            f"  {' ' * start}{'^' * width}",
+        ]
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+
+def _rebuild(
+    message: str,
+    text: str,
+    offset: int,
+    end_offset: int,
+    expected: tuple[str, ...],
+    hint: str | None,
+) -> FilterSyntaxError:
+    return FilterSyntaxError(
+        message, text=text, offset=offset, end_offset=end_offset, expected=expected, hint=hint
+    )

@@ -1,0 +1,77 @@
+"""The ``scale-query`` command line.
+
+Each subcommand lives in its own module with two functions:
+``configure(parser)`` adds its arguments and ``run(args) -> int`` does the
+work and returns the exit code. Modules keep heavy imports inside ``run`` so
+that ``scale-query check`` starts fast and never imports httpx.
+
+Exit codes: 0 success, 1 findings (or changes with ``--check``), 2 usage error.
+A user mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+__all__ = ["UsageError", "main"]
+
+# name -> (module, one-line help)
+_COMMANDS = {
+    "check": ("_check", "lint filters in files, folders, Python sources or stdin"),
+    "fmt": ("_fmt", "rewrite filter files in canonical form"),
+    "serve": ("_serve", "run the embedded datamart emulator over HTTP"),
+    "demo": ("_demo", "a tour of scale-query against the embedded demo datamart"),
+}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit 2 with a one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    parser = _Parser(prog="scale-query", description="The Scal-e datamart from Python.")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Only the chosen subcommand's module is imported, to keep start-up short.
+    chosen = next((a for a in argv if a in _COMMANDS), None)
+    for name, (module, help_text) in _COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            import_module(f".{module}", __name__).configure(sub_parser)
+    return parser, parser.parse_args(argv)
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return f"scale-query {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also used as a console script)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser, args = _build(args_list)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        module = import_module(f".{_COMMANDS[args.command][0]}", __name__)
+        code: int = module.run(args)
+        return code
+    except UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and friends: not an error of ours.
+        return 0

@@ -1,0 +1,7 @@
+"""``python -m scale_query.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

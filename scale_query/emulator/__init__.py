@@ -1,0 +1,1 @@
+"""The embedded Scal-e datamart emulator (in progress)."""

@@ -1,0 +1,1 @@
+"""pytest plugin of the embedded emulator (filled in by the emulator work)."""
