@@ -14,10 +14,26 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._ast import And, Condition, Expr, Op, Or, Span
-    from ._builder import Q, and_, or_
-    from ._client import AsyncClient, Client
-    from ._evaluate import evaluate
+    from ._ast import (
+        And,
+        Condition,
+        Expr,
+        Op,
+        Or,
+        Span,
+    )
+    from ._builder import (
+        Q,
+        and_,
+        or_,
+    )
+    from ._client import (
+        AsyncClient,
+        Client,
+    )
+    from ._evaluate import (
+        evaluate,
+    )
     from ._exceptions import (
         APIError,
         BadRequest,
@@ -33,13 +49,30 @@ if TYPE_CHECKING:
         Unauthorized,
         WriteError,
     )
-    from ._models import Record, WriteResult
-    from ._parser import parse
-    from ._query import Query
-    from ._render import render
-    from ._schema import FieldInfo, ObjectSchema
-    from ._syntax_error import FilterSyntaxError
-    from ._validate import Diagnostic, validate
+    from ._models import (
+        Record,
+        WriteResult,
+    )
+    from ._parser import (
+        parse,
+    )
+    from ._query import (
+        Query,
+    )
+    from ._render import (
+        render,
+    )
+    from ._schema import (
+        FieldInfo,
+        ObjectSchema,
+    )
+    from ._syntax_error import (
+        FilterSyntaxError,
+    )
+    from ._validate import (
+        Diagnostic,
+        validate,
+    )
 
 __version__ = "0.1.0"
 

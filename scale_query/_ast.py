@@ -12,9 +12,10 @@ recursion limit.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NoReturn, TypeAlias
 
@@ -162,7 +163,7 @@ class Condition(_Node):
     value: Value
     # Offsets of the parsed text: (start, end, field start, field end, op start,
     # op end, value start, value end, then start and end of each list item).
-    _loc: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    _loc: tuple[int, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _check_field(self.field)
@@ -219,10 +220,10 @@ class Condition(_Node):
 
 
 def _flatten(kind: type[And] | type[Or], operands: object) -> tuple[Expr, ...]:
-    if not isinstance(operands, tuple):
-        operands = tuple(operands)  # type: ignore[call-overload]
+    if not isinstance(operands, Iterable):
+        raise TypeError(f"{kind.__name__} takes a tuple of filter expressions")
     out: list[Expr] = []
-    for operand in operands:  # type: ignore[attr-defined]
+    for operand in operands:
         if isinstance(operand, kind):
             out.extend(operand.operands)
         elif isinstance(operand, (Condition, And, Or)):
@@ -239,9 +240,7 @@ def _flatten(kind: type[And] | type[Or], operands: object) -> tuple[Expr, ...]:
 def _depth_of(kind_name: str, operands: tuple[Expr, ...]) -> int:
     depth = 1 + max(o.depth for o in operands)
     if depth > MAX_DEPTH:
-        raise ValueError(
-            f"{kind_name} nested {depth} levels deep; the limit is {MAX_DEPTH}"
-        )
+        raise ValueError(f"{kind_name} nested {depth} levels deep; the limit is {MAX_DEPTH}")
     return depth
 
 
@@ -254,8 +253,8 @@ class And(_Node):
     """
 
     operands: tuple[Expr, ...]
-    _loc: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
-    depth: int = field(default=0, init=False, compare=False, repr=False)
+    _loc: tuple[int, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
+    depth: int = dataclasses.field(default=0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         operands = _flatten(And, self.operands)
@@ -277,8 +276,8 @@ class Or(_Node):
     """
 
     operands: tuple[Expr, ...]
-    _loc: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
-    depth: int = field(default=0, init=False, compare=False, repr=False)
+    _loc: tuple[int, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
+    depth: int = dataclasses.field(default=0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         operands = _flatten(Or, self.operands)

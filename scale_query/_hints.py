@@ -1,0 +1,405 @@
+"""Turn a parse failure into a ``FilterSyntaxError`` a person can act on.
+
+The parser says where it stopped, which tokens it expected there, what it
+found (or that no token matched) and the token before. This module looks at
+the text at that spot, names the mistake in words and suggests the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from difflib import get_close_matches
+from typing import TypeAlias
+
+from . import _tables
+from ._ast import Op
+from ._syntax_error import FilterSyntaxError
+
+__all__ = ["WORDS", "diagnose", "pattern_needs_text"]
+
+_END = "$END"
+
+_ErrorFactory: TypeAlias = Callable[[str, "str | None", "int | None"], FilterSyntaxError]
+
+#: Each terminal of the grammar, in words (never Lark's internal names).
+WORDS = {
+    "FIELD": "a field name",
+    "BRACKETED_FIELD": "a field name",
+    "SCALAR_OP": "an operator",
+    "LIST_OP": "an operator",
+    "STRING": "a value",
+    "NUMBER": "a value",
+    "WORD": "a value",
+    "AND": "$and or $or",
+    "OR": "$and or $or",
+    "LPAR": "(",
+    "RPAR": ")",
+    "LSQB": "[",
+    "RSQB": "]",
+    "COMMA": ",",
+    _END: "the end of the filter",
+}
+
+_CONNECTIVES = ("$and", "$or")
+_OPERATORS = tuple(op.value for op in Op)
+_KNOWN = _OPERATORS + _CONNECTIVES
+_SYMBOLS = {
+    "==": "$eq",
+    "=": "$eq",
+    "!=": "$neq",
+    "<>": "$neq",
+    ">=": "$gte",
+    "<=": "$lte",
+    ">": "$gt",
+    "<": "$lt",
+    "&&": "$and",
+    "&": "$and",
+    "||": "$or",
+    "|": "$or",
+}
+# Operators people bring from other query languages.
+_SYNONYMS = {
+    "$ne": "$neq",
+    "$nin": "$notin",
+    "$ge": "$gte",
+    "$le": "$lte",
+    "$not": None,
+    "$contains": "$like",
+    "$startswith": "$like",
+    "$endswith": "$like",
+    "$ilike": "$like",
+    "$nlike": "$notlike",
+    "$match": "$regex",
+}
+
+_DOLLAR = re.compile(r"\$\w*")
+_SYMBOL = re.compile(r"==|!=|<>|>=|<=|&&|\|\||[=<>&|!]")
+_WORD = re.compile(r"[^\W\d]\w*")
+_NUMBERISH = re.compile(r"[-+]?[\d.][\w.]*")
+_CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_BAD_IN_STRING = re.compile(r'\\u(?![0-9a-fA-F]{4})|\\[^"\\/bfnrtu]|[\x00-\x1f]')
+_SINGLE_QUOTED = re.compile(r"'[^'\n]*'?")
+_VALID_NUMBER = re.compile(_tables.TERMINALS["NUMBER"])
+
+
+def _found(text: str, start: int, end: int) -> str:
+    if start >= len(text):
+        return WORDS[_END]
+    shown = text[start:end]
+    if len(shown) > 30:
+        shown = shown[:27] + "..."
+    return repr(shown)
+
+
+def _expected_words(expected: tuple[str, ...]) -> tuple[str, ...]:
+    words: list[str] = []
+    for terminal in expected:
+        word = WORDS.get(terminal, terminal)
+        if word not in words:
+            words.append(word)
+    return tuple(words)
+
+
+def _join(words: tuple[str, ...]) -> str:
+    if len(words) <= 1:
+        return "".join(words) or "nothing"
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _line_end(text: str, pos: int) -> int:
+    newline = text.find("\n", pos)
+    return len(text) if newline < 0 else newline
+
+
+def diagnose(
+    text: str,
+    pos: int,
+    expected: tuple[str, ...],
+    *,
+    found: str | None = None,
+    found_end: int | None = None,
+    previous: str | None = None,
+    unclosed: int | None = None,
+) -> FilterSyntaxError:
+    """The error for a parse stopped at ``pos``.
+
+    ``found`` is the token kind there (None when no valid token starts there),
+    ``expected`` the terminals valid at that point, ``previous`` the kind of the
+    token before and ``unclosed`` the offset of the innermost open ``(``.
+    """
+    words = _expected_words(expected)
+    end = found_end if found_end is not None and found_end > pos else pos + 1
+    message = f"expected {_join(words)}, found {_found(text, pos, end)}"
+    hint: str | None = None
+    wants_value = "a value" in words
+    wants_connective = "$and or $or" in words
+    at_end = pos >= len(text)
+
+    def error(msg: str, hint: str | None, stop: int | None = None) -> FilterSyntaxError:
+        return FilterSyntaxError(
+            msg, text=text, offset=pos, end_offset=stop or end, expected=words, hint=hint
+        )
+
+    if at_end:
+        if previous is None:
+            return error("empty filter", 'write a condition, such as Nom $eq "Dupont"')
+        if previous in ("AND", "OR"):
+            word = "$and" if previous == "AND" else "$or"
+            return error(f"nothing after {word}", f"add a condition after {word}, or remove {word}")
+        if "RPAR" in expected and unclosed is not None:
+            return FilterSyntaxError(
+                "unbalanced parentheses: '(' is never closed",
+                text=text,
+                offset=unclosed,
+                end_offset=unclosed + 1,
+                expected=words,
+                hint="add ')' at the end of the group, or remove this '('",
+            )
+        if previous == "LSQB" or previous == "COMMA":
+            return error("unclosed list", "close the list with ']'")
+        if wants_value:
+            return error(
+                "a condition needs a value after its operator",
+                'add a value, such as "text" or 12.50',
+            )
+        return error(message, None)
+
+    char = text[pos]
+
+    # A token of the language in the wrong place.
+    if found is not None:
+        if found in ("AND", "OR") and previous in (None, "AND", "OR", "LPAR"):
+            hint = "a condition (field, operator, value) must come first"
+            if previous in ("AND", "OR"):
+                hint = "two connectives in a row: remove one"
+        elif found == "RPAR" and previous in ("AND", "OR"):
+            word = "$and" if previous == "AND" else "$or"
+            return error(f"nothing after {word}", f"add a condition after {word}")
+        elif found in ("STRING", "NUMBER"):
+            hint = _misplaced_value_hint(text[pos:end], words)
+        elif found == "RPAR":
+            return error(
+                "unbalanced parentheses: ')' has no matching '('",
+                "remove this ')' or add the matching '('",
+            )
+        elif wants_connective and found in ("FIELD", "BRACKETED_FIELD", "LPAR"):
+            hint = "join conditions with $and or $or"
+        elif found == "COMMA" and previous == "NUMBER":
+            return _decimal_comma(text, pos, words)
+        return error(message, hint)
+
+    # No token of the language starts here: name what does.
+    dollar = _DOLLAR.match(text, pos)
+    if dollar:
+        return _dollar_word(text, pos, dollar.end(), words, error)
+
+    symbol = _SYMBOL.match(text, pos)
+    if symbol:
+        written = symbol.group()
+        use = _SYMBOLS.get(written, "$neq, $notlike or $notin")
+        what = "operator" if use not in _CONNECTIVES else "connective"
+        return error(f"{written!r} is not a filter {what}", f"write {use}", symbol.end())
+
+    if char == '"':
+        return _bad_string(text, pos, words)
+
+    if char == "'":
+        quoted = _SINGLE_QUOTED.match(text, pos)
+        stop = quoted.end() if quoted else pos + 1
+        inner = text[pos + 1 : stop - 1 if text[stop - 1] == "'" and stop - pos > 1 else stop]
+        return error(
+            "strings are written in double quotes",
+            f'write "{inner}"',
+            stop,
+        )
+
+    if char == "," and previous == "NUMBER":
+        return _decimal_comma(text, pos, words)
+
+    if char == "]" and previous == "LSQB":
+        return error("empty list", 'a list needs at least one item, such as ["FR"]')
+    if char == "]" and previous == "COMMA":
+        return error("trailing comma in list", "remove the comma before ']'")
+
+    if char == "[" and wants_value:
+        return error(
+            "this operator takes one value, not a list",
+            "use $in or $notin to test against a list",
+        )
+
+    bare = _WORD.match(text, pos)
+    if bare:
+        stop = bare.end()
+        written = bare.group()
+        if written.lower() in ("and", "or") and wants_connective:
+            return error(f"{written!r} is not a connective", f"write ${written.lower()}", stop)
+        if wants_value:
+            return error(
+                f"unquoted value {written!r}",
+                f'put text values in double quotes: "{written}"',
+                stop,
+            )
+        if wants_connective:
+            return error(
+                f"expected {_join(words)}, found {written!r}",
+                "join conditions with $and or $or",
+                stop,
+            )
+        if "an operator" in words:
+            return error(
+                f"expected an operator, found {written!r}",
+                "operators start with $, such as $eq or $like",
+                stop,
+            )
+        return error(f"expected {_join(words)}, found {written!r}", None, stop)
+
+    number = _NUMBERISH.match(text, pos)
+    if number:
+        written = number.group()
+        if "a field name" in words:
+            return error(
+                f"a field name cannot start with a digit: {written!r}",
+                f"write it in brackets: [{written}]",
+                number.end(),
+            )
+        if _VALID_NUMBER.fullmatch(written):
+            return error(
+                f"expected {_join(words)}, found {written!r}",
+                _misplaced_value_hint(written, words),
+                number.end(),
+            )
+        return error(
+            f"invalid number {written!r}",
+            "numbers are written like 12 or -12.50 (US notation, no exponent)",
+            number.end(),
+        )
+
+    if char == "[" and "a field name" in words:
+        return error("empty field name", "write the field name between the brackets")
+
+    return error(message, None)
+
+
+def _dollar_word(
+    text: str,
+    pos: int,
+    stop: int,
+    words: tuple[str, ...],
+    error: _ErrorFactory,
+) -> FilterSyntaxError:
+    written = text[pos:stop]
+    lowered = written.lower()
+    if written in _KNOWN:
+        # A valid operator or connective, in the wrong place.
+        hint = None
+        if written in _CONNECTIVES and "an operator" in words:
+            hint = "a field is followed by an operator, such as $eq"
+        elif written in _CONNECTIVES and "a field name" in words:
+            hint = f"a condition (field, operator, value) must come before and after {written}"
+        elif written in _OPERATORS and "a field name" in words:
+            hint = 'a condition starts with the field name: Nom $eq "Dupont"'
+        elif written in _OPERATORS and "a value" in words:
+            hint = "one operator per condition: remove one"
+        elif written in _OPERATORS and "$and or $or" in words:
+            hint = "join conditions with $and or $or"
+        return error(f"expected {_join(words)}, found {written!r}", hint, stop)
+    if lowered in _KNOWN:
+        return error(
+            f"unknown operator {written!r}",
+            f"operators are lowercase: write {lowered}",
+            stop,
+        )
+    if lowered in _SYNONYMS:
+        use = _SYNONYMS[lowered]
+        hint = (
+            "there is no $not: use $neq, $notlike or $notin"
+            if use is None
+            else f"did you mean {use!r}?"
+        )
+        return error(f"unknown operator {written!r}", hint, stop)
+    close = get_close_matches(lowered, _KNOWN, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else "operators are " + ", ".join(_KNOWN)
+    return error(f"unknown operator {written!r}", hint, stop)
+
+
+def _bad_string(text: str, pos: int, words: tuple[str, ...]) -> FilterSyntaxError:
+    closed = _CLOSED_STRING.match(text, pos)
+    if closed is None:
+        return FilterSyntaxError(
+            "unterminated string",
+            text=text,
+            offset=pos,
+            end_offset=_line_end(text, pos),
+            expected=words,
+            hint='close the string with a double quote ("); write \\" for a quote inside it',
+        )
+    bad = _BAD_IN_STRING.search(text, pos + 1, closed.end() - 1)
+    if bad is not None:
+        written = bad.group()
+        if written.startswith("\\"):
+            message = f"invalid escape {written!r} in string"
+            hint = 'JSON escapes only: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX'
+        else:
+            message = "control character in string"
+            hint = "write line breaks and tabs as \\n and \\t"
+        return FilterSyntaxError(
+            message,
+            text=text,
+            offset=bad.start(),
+            end_offset=bad.end(),
+            expected=words,
+            hint=hint,
+        )
+    # A well-formed string where none may stand.
+    return FilterSyntaxError(
+        f"expected {_join(words)}, found a string",
+        text=text,
+        offset=pos,
+        end_offset=closed.end(),
+        expected=words,
+        hint=_misplaced_value_hint(text[pos : closed.end()], words),
+    )
+
+
+def _misplaced_value_hint(literal: str, words: tuple[str, ...]) -> str | None:
+    if "an operator" in words:
+        return "put an operator between the field and its value, such as $eq"
+    if "a field name" in words:
+        return "field names are not quoted: write Nom, or [Date de naissance]"
+    if words == ("[",):
+        return f"$in and $notin take a list: [{literal}]"
+    if "$and or $or" in words:
+        return "join conditions with $and or $or"
+    return None
+
+
+def _decimal_comma(text: str, pos: int, words: tuple[str, ...]) -> FilterSyntaxError:
+    start = pos
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".-"):
+        start -= 1
+    stop = pos + 1
+    while stop < len(text) and text[stop].isdigit():
+        stop += 1
+    written = text[start:stop]
+    return FilterSyntaxError(
+        f"decimal comma in number {written!r}",
+        text=text,
+        offset=pos,
+        end_offset=pos + 1,
+        expected=words,
+        hint=f"numbers use a decimal point (US notation): write {written.replace(',', '.')}",
+    )
+
+
+def pattern_needs_text(text: str, start: int, end: int, op: str) -> FilterSyntaxError:
+    """The error for ``$like 12``: pattern operators take a string."""
+    written = text[start:end]
+    return FilterSyntaxError(
+        f"{op} takes a string pattern, not a number",
+        text=text,
+        offset=start,
+        end_offset=end,
+        expected=("a value",),
+        hint=f'quote it: "{written}"',
+    )

@@ -1,0 +1,338 @@
+"""``parse``: filter text to an AST, in one pass, with errors a person can act on.
+
+The parse table and token patterns come from ``grammar/filter.lark`` (through
+``_tables.py``, see docs/architecture.md). The driver below is a plain LALR(1)
+loop: tokens are matched on demand with a regular expression made for the
+parser state (a contextual lexer), and each reduction calls a small function
+that builds the AST directly, so there is no parse tree and no second pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from json import loads as _json_loads
+from typing import Any
+
+from . import _tables
+from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or
+from ._grammar import grammar_text
+from ._hints import diagnose, pattern_needs_text
+from ._syntax_error import FilterSyntaxError
+
+__all__ = ["parse"]
+
+_OPS = {op.value: op for op in Op}
+_END = "$END"
+
+
+class _Acc:
+    """An ``$and``/``$or`` chain being collected: appending keeps parsing linear."""
+
+    __slots__ = ("end", "items", "kind", "start")
+
+    def __init__(self, kind: type[And] | type[Or], first: Any) -> None:
+        self.kind = kind
+        self.items: list[Expr] = []
+        self.start = _start(first)
+        self.end = _end(first)
+        self.add(first)
+
+    def add(self, operand: Any) -> None:
+        node = _finish(operand)
+        if type(node) is self.kind:
+            self.items.extend(node.operands)
+        else:
+            self.items.append(node)
+
+
+def _start(node: Any) -> int:
+    if type(node) is _Acc:
+        return node.start
+    loc: tuple[int, ...] = node._loc
+    return loc[0]
+
+
+def _end(node: Any) -> int:
+    if type(node) is _Acc:
+        return node.end
+    loc: tuple[int, ...] = node._loc
+    return loc[1]
+
+
+def _finish(value: Any) -> Expr:
+    if type(value) is not _Acc:
+        node: Expr = value
+        return node
+    try:
+        return value.kind(tuple(value.items), (value.start, value.end))
+    except ValueError:
+        raise _Nesting(value.start, value.end) from None
+
+
+class _Nesting(Exception):
+    """Raised inside the driver when groups nest deeper than MAX_DEPTH."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+
+# ---- reductions: one function per rule callback named in the grammar ----------
+
+
+def _field(c: list[Any]) -> tuple[str, int, int]:
+    kind, text, start, end = c[0]
+    return (text if kind == "FIELD" else text[1:-1], start, end)
+
+
+def _literal(token: tuple[str, str, int, int]) -> tuple[str | Decimal, int, int]:
+    kind, text, start, end = token
+    if kind == "STRING":
+        # Most strings have no escapes; slicing them is much cheaper than JSON.
+        value: str | Decimal = _json_loads(text) if "\\" in text else text[1:-1]
+    elif kind == "NUMBER":
+        value = Decimal(text)
+    else:
+        value = text
+    return (value, start, end)
+
+
+def _scalar(c: list[Any]) -> tuple[str | Decimal, int, int]:
+    return _literal(c[0])
+
+
+def _items(c: list[Any]) -> list[Any]:
+    if len(c) == 1:
+        return [c[0]]
+    items: list[Any] = c[0]
+    items.append(c[2])
+    return items
+
+
+def _list(c: list[Any]) -> tuple[tuple[str | Decimal, ...], int, int, list[int]]:
+    items = c[1]
+    locs: list[int] = []
+    for _, start, end in items:
+        locs.append(start)
+        locs.append(end)
+    return (tuple(value for value, _, _ in items), c[0][2], c[2][3], locs)
+
+
+class _PatternNeedsText(Exception):
+    def __init__(self, op: str, start: int, end: int) -> None:
+        self.op = op
+        self.start = start
+        self.end = end
+
+
+def _condition(c: list[Any]) -> Condition:
+    name, fs, fe = c[0]
+    _, op_text, os_, oe = c[1]
+    value = c[2]
+    op = _OPS[op_text]
+    loc = (fs, value[2], fs, fe, os_, oe, value[1], value[2])
+    if len(value) == 4:
+        loc += tuple(value[3])
+    elif op.takes_pattern and type(value[0]) is not str:
+        raise _PatternNeedsText(op_text, value[1], value[2])
+    return Condition(name, op, value[0], loc)
+
+
+def _and(c: list[Any]) -> _Acc:
+    return _chain(And, c)
+
+
+def _or(c: list[Any]) -> _Acc:
+    return _chain(Or, c)
+
+
+def _chain(kind: type[And] | type[Or], c: list[Any]) -> _Acc:
+    left, _, right = c
+    acc = left if type(left) is _Acc and left.kind is kind else _Acc(kind, left)
+    acc.add(right)
+    acc.end = _end(right)
+    return acc
+
+
+def _group(c: list[Any]) -> Expr:
+    return _finish(c[1])
+
+
+_CALLBACKS: dict[str, Callable[[list[Any]], Any]] = {
+    "field": _field,
+    "scalar": _scalar,
+    "item": _scalar,
+    "items": _items,
+    "list": _list,
+    "condition": _condition,
+    "and_": _and,
+    "or_": _or,
+    "group": _group,
+}
+
+
+class _Machine:
+    """The parse table and per-state lexers, built once per process."""
+
+    def __init__(self, tables: dict[str, Any]) -> None:
+        self.terminals: dict[str, str] = tables["TERMINALS"]
+        self.states: list[dict[str, int]] = tables["STATES"]
+        self.end_state: int = tables["END_STATE"]
+        self._ignore = re.compile(f"(?:{tables['IGNORE']})*")
+        # Rules as (goto symbol, length, reduction or None for pass-through).
+        self.rules: list[tuple[str, int, Callable[[list[Any]], Any] | None]] = [
+            (origin, size, None if name is None else _CALLBACKS[name])
+            for origin, size, name in tables["RULES"]
+        ]
+        self._lexers: dict[int, re.Pattern[str]] = {}
+
+    def skip(self, text: str, pos: int) -> int:
+        """The offset of the first character at or after ``pos`` that is not ignored."""
+        match = self._ignore.match(text, pos)
+        return pos if match is None else match.end()
+
+    def lexer(self, state: int) -> re.Pattern[str]:
+        """The token pattern for ``state``: only the terminals valid there."""
+        lexer = self._lexers.get(state)
+        if lexer is None:
+            row = self.states[state]
+            alternatives = [
+                f"(?P<{name}>{pattern})" for name, pattern in self.terminals.items() if name in row
+            ]
+            lexer = re.compile("|".join(alternatives) or "(?!)")
+            self._lexers[state] = lexer
+        return lexer
+
+    def expected(self, state: int) -> list[str]:
+        return [s for s in self.states[state] if s in self.terminals or s == _END]
+
+
+def _load() -> _Machine:
+    text = grammar_text()
+    if hashlib.sha256(text.encode()).hexdigest() == _tables.GRAMMAR_SHA256:
+        tables = {name: getattr(_tables, name) for name in dir(_tables) if name.isupper()}
+    else:
+        # The grammar changed since _tables.py was generated: it wins.
+        from ._tablegen import build_tables
+
+        tables = build_tables(text)
+    return _Machine(tables)
+
+
+_machine: _Machine | None = None
+
+
+def parse(text: str) -> Expr:
+    """Parse filter text into an expression.
+
+    Raises :class:`FilterSyntaxError` (a ``ValueError``) for any text that is
+    not a filter, with the position, what was expected and a hint.
+
+    >>> parse('DateNaissance $gt "1990-06-12" $and EMail $like "*S*"')
+    And(operands=(Condition(field='DateNaissance', op=<Op.GT: '$gt'>, value='1990-06-12'), \
+Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
+    """
+    global _machine
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    machine = _machine
+    if machine is None:
+        machine = _machine = _load()
+    try:
+        return _run(machine, text)
+    except _Nesting as error:
+        raise _too_deep(text, error.start, error.end) from None
+    except _PatternNeedsText as error:
+        raise pattern_needs_text(text, error.start, error.end, error.op) from None
+
+
+def _run(machine: _Machine, text: str) -> Expr:
+    states = machine.states
+    rules = machine.rules
+    lexers = machine._lexers
+    skip = machine.skip
+    end_state = machine.end_state
+    stack = [0]
+    values: list[Any] = []
+    opened: list[int] = []  # offsets of "(" not yet closed, for errors and depth
+    previous: str | None = None
+    size_of_text = len(text)
+    pos = skip(text, 0)
+    while True:
+        state = stack[-1]
+        if pos >= size_of_text:
+            kind = _END
+            token: Any = None
+            end = pos
+        else:
+            lexer = lexers.get(state) or machine.lexer(state)
+            match = lexer.match(text, pos)
+            if match is None:
+                raise _unexpected(machine, text, pos, state, None, previous, opened)
+            kind = match.lastgroup or ""
+            end = match.end()
+            token = (kind, match.group(), pos, end)
+            if kind == "LPAR":
+                opened.append(pos)
+                if len(opened) > MAX_DEPTH:
+                    raise _too_deep(text, pos, end)
+            elif kind == "RPAR" and opened:
+                opened.pop()
+        while True:
+            action = states[state].get(kind)
+            if action is None:
+                raise _unexpected(machine, text, pos, state, kind, previous, opened, end)
+            if action >= 0:
+                stack.append(action)
+                values.append(token)
+                break
+            origin, size, reduce = rules[~action]
+            if size:
+                children = values[-size:]
+                del values[-size:]
+                del stack[-size:]
+                value = children[0] if reduce is None else reduce(children)
+            else:  # pragma: no cover - the grammar has no empty rules
+                value = None
+            state = states[stack[-1]][origin]
+            stack.append(state)
+            values.append(value)
+            if kind is _END and state == end_state:
+                return _finish(values[-1])
+        previous = kind
+        pos = skip(text, end)
+
+
+def _unexpected(
+    machine: _Machine,
+    text: str,
+    pos: int,
+    state: int,
+    kind: str | None,
+    previous: str | None,
+    opened: list[int],
+    end: int | None = None,
+) -> FilterSyntaxError:
+    return diagnose(
+        text,
+        pos,
+        tuple(machine.expected(state)),
+        found=kind,
+        found_end=end,
+        previous=previous,
+        unclosed=opened[-1] if opened else None,
+    )
+
+
+def _too_deep(text: str, start: int, end: int) -> FilterSyntaxError:
+    return FilterSyntaxError(
+        f"groups nested deeper than {MAX_DEPTH} levels",
+        text=text,
+        offset=start,
+        end_offset=end,
+        hint="write the filter with fewer nested parentheses; $and binds tighter "
+        "than $or, so most groups can go",
+    )
