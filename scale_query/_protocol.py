@@ -1,0 +1,654 @@
+"""The request core: requests built and responses parsed, with no I/O.
+
+``Client`` and ``AsyncClient`` are thin shells that send what this module
+builds and hand back what it parses, so both flavours share every rule:
+URLs and headers, the multipart ``objects`` body in US notation, response
+shapes, error classes, retry decisions and the paging plan.
+
+>>> settings = Settings.resolve(token="t0k", instance="demo", base_url="http://127.0.0.1:8000/v1/datamart")
+>>> request = get_objects_request(settings, Query("contact").limit(5))
+>>> request.method, request.url
+('GET', 'http://127.0.0.1:8000/v1/datamart/demo/get_objects/contact?limit=5')
+>>> "t0k" in repr(settings)
+False
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import math
+import os
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ._exceptions import APIError, TransportError, WriteError, error_for_status
+from ._models import ObjectInfo, Record, WriteResult
+from ._query import DEFAULT_BASE_URL, Query, check_name, encode_params
+from ._schema import ObjectSchema
+from ._values import to_text
+
+__all__ = [
+    "BODY_EXCERPT",
+    "DEFAULT_PAGE_SIZE",
+    "Attempts",
+    "BatchWrite",
+    "Failure",
+    "Pager",
+    "Request",
+    "RetryPolicy",
+    "Settings",
+    "error_from_response",
+    "get_objects_request",
+    "list_objects_request",
+    "object_info_request",
+    "parse_object_info",
+    "parse_object_list",
+    "parse_records",
+    "parse_write_results",
+    "put_objects_request",
+    "record_payload",
+]
+
+#: Records per request when ``iter`` reads a query that names no page size.
+#: Kept under the server's cap per response (1,000 on the emulator), since a
+#: page shorter than asked for is how ``iter`` knows it reached the end.
+DEFAULT_PAGE_SIZE = 500
+#: How much of an error body an exception keeps.
+BODY_EXCERPT = 500
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_USER_AGENT = "scale-query/0.1.0"
+_log = logging.getLogger("scale_query")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where to send requests and with which token (never shown in ``repr``)."""
+
+    instance: str
+    base_url: str
+    token: str = field(repr=False)
+
+    @classmethod
+    def resolve(
+        cls,
+        token: str | None = None,
+        instance: str | None = None,
+        base_url: str | None = None,
+        *,
+        allow_insecure: bool = False,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Fill missing values from ``SCALE_TOKEN``, ``SCALE_INSTANCE``, ``SCALE_BASE_URL``
+        and check them all."""
+        env = os.environ if environ is None else environ
+        token = token if token is not None else env.get("SCALE_TOKEN")
+        instance = instance if instance is not None else env.get("SCALE_INSTANCE")
+        base_url = base_url or env.get("SCALE_BASE_URL") or DEFAULT_BASE_URL
+        if not token:
+            raise ValueError("no API token: pass token= or set SCALE_TOKEN")
+        if any(c in token for c in "\r\n\0") or token != token.strip():
+            # Never echo the token itself, not even in this message.
+            raise ValueError("the API token holds a line break or surrounding spaces")
+        if not instance:
+            raise ValueError("no instance id: pass instance= or set SCALE_INSTANCE")
+        check_name("instance id", instance)
+        return cls(instance, _check_base_url(base_url, allow_insecure), token)
+
+    def headers(self) -> dict[str, str]:
+        """The headers of every request, the token among them."""
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+            "User-Agent": _USER_AGENT,
+        }
+
+    def url(self, endpoint: str, object_name: str | None = None) -> str:
+        """The URL of an endpoint, the names percent-encoded so none can change the path."""
+        url = f"{self.base_url}/{quote(self.instance, safe='')}/{endpoint}"
+        if object_name is not None:
+            url += "/" + quote(check_name("object name", object_name), safe="")
+        return url
+
+    def redact(self, text: str) -> str:
+        """``text`` with the token masked, for anything that may be shown or logged."""
+        return text.replace(self.token, "***")
+
+
+def _check_base_url(base_url: str, allow_insecure: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"base URL must be https://host/...: {base_url!r}")
+    if parts.username or parts.password:
+        raise ValueError("the base URL must not hold credentials: pass token= instead")
+    if parts.query or parts.fragment:
+        raise ValueError(f"the base URL takes no query string or fragment: {base_url!r}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK and not allow_insecure:
+        raise ValueError(
+            f"refusing plain http:// to {parts.hostname}: the token would travel in clear; "
+            "use https:// (or allow_insecure=True)"
+        )
+    return base_url.rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request as plain data: the shells turn it into an HTTP call.
+
+    ``write`` marks requests that change data (they retry only when the
+    server cannot have applied them). ``form`` holds multipart text fields.
+    """
+
+    method: str
+    url: str
+    endpoint: str
+    form: tuple[tuple[str, str], ...] = ()
+    write: bool = False
+    count: int = 0
+
+    @property
+    def path(self) -> str:
+        """The URL path, without the query string (what gets logged)."""
+        return urlsplit(self.url).path
+
+
+def list_objects_request(settings: Settings) -> Request:
+    """``GET <instance>/get_object_list``."""
+    return Request("GET", settings.url("get_object_list"), "get_object_list")
+
+
+def object_info_request(settings: Settings, name: str) -> Request:
+    """``GET <instance>/get_object_info/<name>``."""
+    return Request("GET", settings.url("get_object_info", name), "get_object_info")
+
+
+def get_objects_request(settings: Settings, query: Query) -> Request:
+    """``GET <instance>/get_objects/<object>?<query parameters>``."""
+    url = settings.url("get_objects", query.object_name)
+    params = query.to_params()
+    return Request("GET", f"{url}?{encode_params(params)}" if params else url, "get_objects")
+
+
+def put_objects_request(
+    settings: Settings, name: str, payloads: Sequence[Mapping[str, Any]]
+) -> Request:
+    """``POST <instance>/put_objects/<name>`` with the multipart field ``objects``.
+
+    ``payloads`` come from :func:`record_payload`.
+    """
+    body = json.dumps(list(payloads), ensure_ascii=False, separators=(",", ":"))
+    return Request(
+        "POST",
+        settings.url("put_objects", name),
+        "put_objects",
+        form=(("objects", body),),
+        write=True,
+        count=len(payloads),
+    )
+
+
+def _record_id(value: object, where: str) -> int | str:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"{where}: id is an int or a str of digits, not {type(value).__name__}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{where}: id cannot be negative ({value})")
+        return value
+    if not value.isdigit():
+        raise ValueError(f"{where}: id must be digits (0 to create), not {value!r}")
+    return int(value)
+
+
+def _text_map(value: object, what: str, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{where}: {what} is a mapping of names to values")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"{where}: {what} keys are non-empty strings, not {key!r}")
+        try:
+            out[key] = to_text(item)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {what}[{key!r}]: {error}") from None
+    return out
+
+
+def record_payload(record: Record | Mapping[str, Any], index: int = 0) -> dict[str, Any]:
+    """One record as ``put_objects`` wants it: ``{"id":…,"data":{…},"link":{…}}``.
+
+    Values are written in US notation (:func:`scale_query._values.to_text`).
+
+    >>> import datetime
+    >>> record_payload({"id": 0, "data": {"Born": datetime.date(1990, 6, 12)}})
+    {'id': 0, 'data': {'Born': '1990-06-12'}}
+    """
+    where = f"record {index}"
+    if isinstance(record, Record):
+        raw: Mapping[str, Any] = {"id": record.id, "data": record.data, "link": record.link}
+    elif isinstance(record, Mapping):
+        unknown = set(record) - {"id", "data", "link"}
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}; use id, data and link")
+        raw = record
+    else:
+        raise TypeError(f"{where}: a record is a dict or a Record, not {type(record).__name__}")
+    payload: dict[str, Any] = {
+        "id": _record_id(raw.get("id", 0), where),
+        "data": _text_map(raw.get("data"), "data", where),
+    }
+    link = _text_map(raw.get("link"), "link", where)
+    if link:
+        payload["link"] = link
+    return payload
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().upper() in {"Y", "YES", "TRUE", "1"}
+
+
+def _strings(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def decode_json(request: Request, body: bytes) -> Any:
+    """The JSON of a response body, or a ``TransportError`` saying it is not JSON."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TransportError(
+            f"the response is not valid JSON ({error.__class__.__name__} at "
+            f"{getattr(error, 'pos', getattr(error, 'start', '?'))} of {len(body)} bytes)",
+            method=request.method,
+            url=request.path,
+        ) from None
+
+
+def _shape_error(request: Request, expected: str) -> TransportError:
+    return TransportError(
+        f"unexpected response: expected {expected}", method=request.method, url=request.path
+    )
+
+
+def _objects(request: Request, payload: Any) -> list[Any]:
+    if isinstance(payload, Mapping):
+        objects = payload.get("objects", [])
+        if isinstance(objects, list):
+            return objects
+    raise _shape_error(request, 'a JSON object with an "objects" list')
+
+
+def parse_records(request: Request, body: bytes) -> list[Record]:
+    """The records of a ``get_objects`` response."""
+    out = []
+    for item in _objects(request, decode_json(request, body)):
+        if not isinstance(item, Mapping) or "id" not in item:
+            raise _shape_error(request, 'records with an "id"')
+        out.append(Record(str(item["id"]), _strings(item.get("data")), _strings(item.get("link"))))
+    return out
+
+
+def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectInfo]:
+    """The objects of a ``get_object_list`` response, by name."""
+    payload = decode_json(request, body)
+    if not isinstance(payload, Mapping):
+        raise _shape_error(request, "a JSON object of objects")
+    out = {}
+    for name, entry in payload.items():
+        info = entry if isinstance(entry, Mapping) else {}
+        out[str(name)] = ObjectInfo(
+            str(name),
+            acl=str(info.get("acl") or ""),
+            created=str(info.get("create_time") or ""),
+            updated=str(info.get("update_time") or ""),
+        )
+    return out
+
+
+def parse_object_info(request: Request, body: bytes, name: str) -> ObjectSchema:
+    """The ``ObjectSchema`` of a ``get_object_info`` response."""
+    try:
+        return ObjectSchema.from_api(decode_json(request, body), name=name)
+    except ValueError as error:
+        raise _shape_error(request, f"object metadata ({error})") from None
+
+
+def parse_write_results(request: Request, body: bytes) -> list[WriteResult]:
+    """One ``WriteResult`` per record sent, in the order sent."""
+    out = []
+    for item in _objects(request, decode_json(request, body)):
+        if not isinstance(item, Mapping):
+            raise _shape_error(request, "one result object per record")
+        error = item.get("error", item.get("errors"))
+        out.append(
+            WriteResult(
+                status=str(item.get("status", "")),
+                id=str(item.get("id", "")),
+                created=_flag(item.get("created", "N")),
+                updated=_flag(item.get("updated", "N")),
+                found=_flag(item.get("found", "N")),
+                data=_strings(item.get("data")),
+                link=_strings(item.get("link")),
+                error=None if not error else _error_text(error),
+            )
+        )
+    if len(out) != request.count:
+        raise _shape_error(request, f"{request.count} results, got {len(out)}")
+    return out
+
+
+def _error_text(error: object) -> str:
+    if isinstance(error, str):
+        return error
+    return json.dumps(error, ensure_ascii=False)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date.
+
+    >>> parse_retry_after("2"), parse_retry_after("soon")
+    (2.0, None)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def error_from_response(
+    settings: Settings, request: Request, status: int, headers: Mapping[str, str], body: bytes
+) -> APIError:
+    """The error for a failed response: the server's message, an excerpt, the token masked."""
+    text = settings.redact(body.decode("utf-8", "replace"))
+    message = ""
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        payload = None
+    if isinstance(payload, Mapping):
+        for key in ("message", "error", "detail", "msg"):
+            if payload.get(key):
+                message = _error_text(payload[key])
+                break
+    if not message:
+        message = text.strip()[:200]
+    excerpt = text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "…"
+    retry_after = parse_retry_after(_header(headers, "retry-after"))
+    return error_for_status(
+        status,
+        message,
+        body=excerpt,
+        method=request.method,
+        url=settings.redact(request.url),
+        retry_after=retry_after,
+    )
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+class Failure(enum.Enum):
+    """How a request failed, for the retry decision."""
+
+    #: No connection was made (refused, connect timeout): nothing reached the server.
+    CONNECT = "connect"
+    #: The request was sent but no (whole) answer came: it may have been applied.
+    NO_ANSWER = "no answer"
+
+
+_RETRY_READ = frozenset({429, 500, 503})
+_RETRY_WRITE = frozenset({429, 503})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to retry and how long to wait: exponential backoff with full jitter.
+
+    Reads retry 429, 500, 503 and any network failure; writes retry only 429,
+    503 and a connection never made, so a retry never applies a write twice.
+    A ``Retry-After`` is honoured; one longer than ``cap`` is not waited for
+    (the error is raised, with ``retry_after`` set).
+
+    >>> RetryPolicy(retries=3).delay(False, 1, 0, Failure.NO_ANSWER) is None
+    True
+    """
+
+    retries: int = 3
+    base: float = 0.5
+    cap: float = 30.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
+            raise ValueError(f"retries must be a whole number >= 0, not {self.retries!r}")
+        if self.base < 0 or self.cap < 0:
+            raise ValueError("backoff base and cap cannot be negative")
+
+    def retryable(self, write: bool, outcome: int | Failure) -> bool:
+        """Whether a failure of this kind may be retried at all."""
+        if isinstance(outcome, Failure):
+            return outcome is Failure.CONNECT or not write
+        return outcome in (_RETRY_WRITE if write else _RETRY_READ)
+
+    def delay(
+        self,
+        write: bool,
+        attempt: int,
+        outcome: int | Failure,
+        retry_after: float | None = None,
+        rand: random.Random | None = None,
+    ) -> float | None:
+        """Seconds to wait before retry number ``attempt`` (from 1), or None to give up."""
+        if attempt > self.retries or not self.retryable(write, outcome):
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.cap else None
+        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
+        return (rand or random).uniform(0, ceiling)
+
+
+class Pager:
+    """The paging plan of ``iter``: which page to ask for next, and when to stop.
+
+    Pages start at the query's page (1 by default) with its page size (or
+    ``default_size``); the query's ``limit`` caps the total; a page shorter
+    than the size, or empty, ends the reading.
+
+    >>> pager = Pager(Query("contact").limit(5), default_size=2)
+    >>> [pager.next_page() for _ in range(4)]
+    [1, 2, 3, None]
+    """
+
+    def __init__(self, query: Query, default_size: int = DEFAULT_PAGE_SIZE) -> None:
+        self.size = query.page_size or default_size
+        self.first = query.page_number or 1
+        self.remaining = query.max_records
+        # Pages past the query's limit hold nothing: never ask for them.
+        self.last = None if query.max_records is None else math.ceil(query.max_records / self.size)
+        self._query = query
+        self._next = self.first
+        self.done = False
+
+    def next_page(self) -> int | None:
+        """The next page number to request, or None when no more can hold records."""
+        if self.done or (self.last is not None and self._next > self.last):
+            return None
+        self._next += 1
+        return self._next - 1
+
+    def request(self, settings: Settings, page: int) -> Request:
+        """The ``get_objects`` request of page ``page``."""
+        return get_objects_request(settings, self._query.page(page, size=self.size))
+
+    def accept(self, records: list[Record]) -> list[Record]:
+        """Take the records of the next page in order; return those to yield."""
+        if self.remaining is not None:
+            records = records[: self.remaining]
+            self.remaining -= len(records)
+            if self.remaining <= 0:
+                self.done = True
+        if len(records) < self.size:
+            self.done = True
+        return records
+
+
+def iter_chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Attempts:
+    """The retry loop of one request, without the I/O: the shells report each outcome.
+
+    ``answered`` returns the body of a good answer, or None to retry after
+    ``wait`` seconds; ``failed`` (a network failure) returns the wait. Both
+    raise the error when the policy gives up. Each attempt is logged to the
+    ``scale_query`` logger: method, path (no query string: filter values may
+    be personal data), status, duration, attempt; never the token or data.
+    """
+
+    def __init__(self, settings: Settings, policy: RetryPolicy, request: Request) -> None:
+        self.settings = settings
+        self.policy = policy
+        self.request = request
+        self.attempt = 1
+        self.wait = 0.0
+
+    def answered(
+        self, status: int, headers: Mapping[str, str], body: bytes, duration: float
+    ) -> bytes | None:
+        """Handle a response; the body if it is a success."""
+        self._log(str(status), duration)
+        if status < 400:
+            return body
+        error = error_from_response(self.settings, self.request, status, headers, body)
+        retry_after = getattr(error, "retry_after", None)
+        self._next(status, error, retry_after)
+        return None
+
+    def failed(self, failure: Failure, message: str, duration: float) -> float:
+        """Handle a network failure; the seconds to wait before trying again."""
+        self._log(failure.value, duration)
+        error = TransportError(
+            self.settings.redact(message),
+            method=self.request.method,
+            url=self.request.path,
+            reached_server=failure is not Failure.CONNECT,
+        )
+        self._next(failure, error, None)
+        return self.wait
+
+    def _next(self, outcome: int | Failure, error: Exception, retry_after: float | None) -> None:
+        wait = self.policy.delay(self.request.write, self.attempt, outcome, retry_after)
+        if wait is None:
+            # The httpx error behind it holds the request, headers and token included.
+            raise error from None
+        _log.info(
+            "retrying %s %s in %.2f s after %s (attempt %d of %d)",
+            self.request.method,
+            self.request.path,
+            wait,
+            outcome.value if isinstance(outcome, Failure) else outcome,
+            self.attempt + 1,
+            self.policy.retries + 1,
+        )
+        self.attempt += 1
+        self.wait = wait
+
+    def _log(self, outcome: str, duration: float) -> None:
+        _log.debug(
+            "%s %s -> %s in %.1f ms (attempt %d)",
+            self.request.method,
+            self.request.path,
+            outcome,
+            duration * 1000,
+            self.attempt,
+        )
+
+
+def _certainly_not_applied(error: BaseException) -> bool:
+    if isinstance(error, TransportError):
+        return not error.reached_server
+    if isinstance(error, APIError):
+        # A 4xx or 503 is refused before anything is written; a 500 may come after.
+        return error.status < 500 or error.status == 503
+    return True
+
+
+class BatchWrite:
+    """A ``put`` of many records as plain data: the batches to send and the bookkeeping.
+
+    Every record is converted (and checked) before the first batch is sent,
+    so bad input never leaves a write half done.
+
+    >>> settings = Settings.resolve(token="t", instance="demo")
+    >>> [r.count for _, r in BatchWrite(settings, "contact", [{"data": {}}] * 5, 2).batches()]
+    [2, 2, 1]
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        name: str,
+        records: Iterable[Record | Mapping[str, Any]],
+        batch_size: int,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a whole number >= 1, not {batch_size!r}")
+        check_name("object name", name)
+        self.settings = settings
+        self.name = name
+        self.payloads = [record_payload(record, i) for i, record in enumerate(records)]
+        self.batch_size = batch_size
+        self.results: list[WriteResult] = []
+
+    def batches(self) -> Iterable[tuple[int, Request]]:
+        """``(index of the batch's first record, request)`` for each batch."""
+        for start in range(0, len(self.payloads), self.batch_size):
+            chunk = self.payloads[start : start + self.batch_size]
+            yield start, put_objects_request(self.settings, self.name, chunk)
+
+    def failure(self, start: int, error: BaseException) -> WriteError:
+        """The ``WriteError`` for the batch starting at ``start`` failing with ``error``."""
+        end = min(start + self.batch_size, len(self.payloads))
+        batch = list(range(start, end))
+        rest = list(range(end, len(self.payloads)))
+        if _certainly_not_applied(error):
+            return WriteError(self.results, not_written=batch + rest, unknown=[], cause=error)
+        return WriteError(self.results, not_written=rest, unknown=batch, cause=error)
