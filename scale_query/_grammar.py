@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os.path
 from functools import cache
-from pathlib import Path
 
 __all__ = ["grammar_path", "grammar_text"]
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.abspath(__file__))
 # The wheel carries a build-time copy in the package; a checkout has grammar/.
-_CANDIDATES = (_HERE / "grammar" / "filter.lark", _HERE.parent / "grammar" / "filter.lark")
+_CANDIDATES = (
+    os.path.join(_HERE, "grammar", "filter.lark"),
+    os.path.join(os.path.dirname(_HERE), "grammar", "filter.lark"),
+)
 
 
-def grammar_path() -> Path:
-    """The grammar file this package parses with."""
+def grammar_path() -> str:
+    """The path of the grammar file this package parses with."""
     for candidate in _CANDIDATES:
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return candidate
     raise RuntimeError(
         "scale_query is installed without grammar/filter.lark; reinstall the package"
@@ -25,4 +28,5 @@ def grammar_path() -> Path:
 @cache
 def grammar_text() -> str:
     """The grammar's text."""
-    return grammar_path().read_text(encoding="utf-8")
+    with open(grammar_path(), encoding="utf-8") as file:
+        return file.read()

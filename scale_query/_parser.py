@@ -19,7 +19,6 @@ from typing import Any
 from . import _tables
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or
 from ._grammar import grammar_text
-from ._hints import diagnose, pattern_needs_text
 from ._syntax_error import FilterSyntaxError
 
 __all__ = ["parse"]
@@ -202,7 +201,8 @@ class _Machine:
             alternatives = [
                 f"(?P<{name}>{pattern})" for name, pattern in self.terminals.items() if name in row
             ]
-            lexer = re.compile("|".join(alternatives) or "(?!)")
+            # Leading whitespace is part of the pattern: one match per token.
+            lexer = re.compile(f"{self._ignore.pattern}(?:{'|'.join(alternatives) or '(?!)'})")
             self._lexers[state] = lexer
         return lexer
 
@@ -246,6 +246,8 @@ Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
     except _Nesting as error:
         raise _too_deep(text, error.start, error.end) from None
     except _PatternNeedsText as error:
+        from ._hints import pattern_needs_text
+
         raise pattern_needs_text(text, error.start, error.end, error.op) from None
 
 
@@ -260,21 +262,22 @@ def _run(machine: _Machine, text: str) -> Expr:
     opened: list[int] = []  # offsets of "(" not yet closed, for errors and depth
     previous: str | None = None
     size_of_text = len(text)
-    pos = skip(text, 0)
+    pos = 0
     while True:
         state = stack[-1]
-        if pos >= size_of_text:
+        match = (lexers.get(state) or machine.lexer(state)).match(text, pos)
+        if match is None:
+            pos = skip(text, pos)
+            if pos < size_of_text:
+                raise _unexpected(machine, text, pos, state, None, previous, opened)
             kind = _END
             token: Any = None
             end = pos
         else:
-            lexer = lexers.get(state) or machine.lexer(state)
-            match = lexer.match(text, pos)
-            if match is None:
-                raise _unexpected(machine, text, pos, state, None, previous, opened)
             kind = match.lastgroup or ""
+            pos = match.start(kind)
             end = match.end()
-            token = (kind, match.group(), pos, end)
+            token = (kind, match.group(kind), pos, end)
             if kind == "LPAR":
                 opened.append(pos)
                 if len(opened) > MAX_DEPTH:
@@ -303,7 +306,7 @@ def _run(machine: _Machine, text: str) -> Expr:
             if kind is _END and state == end_state:
                 return _finish(values[-1])
         previous = kind
-        pos = skip(text, end)
+        pos = end
 
 
 def _unexpected(
@@ -316,6 +319,9 @@ def _unexpected(
     opened: list[int],
     end: int | None = None,
 ) -> FilterSyntaxError:
+    # Imported here: error reporting is not on the path of a good parse.
+    from ._hints import diagnose
+
     return diagnose(
         text,
         pos,

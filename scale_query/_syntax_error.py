@@ -4,6 +4,9 @@ from __future__ import annotations
 
 __all__ = ["FilterSyntaxError", "line_and_column"]
 
+# The widest part of a faulty line that str(error) shows.
+_WINDOW = 100
+
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of the 0-based ``offset`` in ``text``."""
@@ -51,24 +54,36 @@ class FilterSyntaxError(ValueError):
         return self.format()
 
     def __repr__(self) -> str:
-        return (
-            f"FilterSyntaxError({self.message!r}, line={self.line}, column={self.column})"
-        )
+        return f"FilterSyntaxError({self.message!r}, line={self.line}, column={self.column})"
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.message, self.text, self.offset, self.end_offset,
-                           self.expected, self.hint))
+        return (
+            _rebuild,
+            (self.message, self.text, self.offset, self.end_offset, self.expected, self.hint),
+        )
 
     def format(self, source: str = "filter") -> str:
         """The message with the faulty line and a caret, as ``str()`` shows it.
 
         ``source`` names where the text came from (a file path, say).
         """
-        lines = self.text.split("\n")
-        row = lines[self.line - 1] if self.line - 1 < len(lines) else ""
+        line_start = self.offset - (self.column - 1)
+        line_end = self.text.find("\n", self.offset)
+        row = self.text[line_start : len(self.text) if line_end < 0 else line_end]
         start = self.column - 1
         # The caret never runs past the end of the faulty line.
         width = max(1, min(self.end_offset - self.offset, len(row) - start))
+        if len(row) > _WINDOW:
+            # A long one-line filter: show a window around the fault.
+            full = len(row)
+            left = max(0, min(start - _WINDOW // 3, full + 1 - _WINDOW))
+            row = row[left : left + _WINDOW]
+            start -= left
+            width = max(1, min(width, _WINDOW - start))
+            if left:
+                row = "..." + row[3:]
+            if left + _WINDOW < full:
+                row = row[:-3] + "..."
         shown = row.replace("\t", " ")
         out = [
             f"{source}:{self.line}:{self.column}: {self.message}",

@@ -1,0 +1,155 @@
+"""How fast ``scale_query.parse`` is, beside stock Lark on the same grammar.
+
+The baseline is what one would write with Lark out of the box: the same
+``grammar/filter.lark``, ``Lark(parser="lalr", transformer=...)`` with an
+inline transformer building the same AST. Both run in this process, on the
+same inputs, and must produce equal ASTs.
+
+    python benchmarks/parse.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from lark import Lark, Token, Transformer
+
+import scale_query
+from scale_query import And, Condition, Op, Or, parse
+from scale_query._grammar import grammar_text
+
+SMALL = 'DateNaissance $gt "1990-06-12" $and EMail $like "*S*"'
+MEDIUM = (
+    'Civilite $eq "Madame" $and Pays $in [FR,BE,LU,CH,DE,ES,IT,NL,PT,GB] '
+    '$and (Nom $like "Du*" $or Nom $like "*mont" $or Prenom $regex "^J(ea)?n") '
+    '$and DateNaissance $gte "1960-01-01" $and DateNaissance $lt "2000-01-01" '
+    '$and CP $notlike "75*" $and EMail $neq "" $and Telephone $notin ["", "0000"] '
+    "$and Montant $gte 12.50"
+)
+
+
+def large(n: int) -> str:
+    """``n`` conditions in groups of four, alternating $and and $or."""
+    parts = []
+    for i in range(0, n, 4):
+        parts.append(f'(Nom $eq "n{i}" $and Age $gt {i} $or Pays $in [FR,BE] $and CP $like "{i}*")')
+    return " $or ".join(parts)
+
+
+class _Baseline(Transformer[Token, Any]):
+    """The same AST, built by a stock Lark inline transformer."""
+
+    def field(self, c: list[Token]) -> str:
+        text = str(c[0])
+        return text if c[0].type == "FIELD" else text[1:-1]
+
+    def scalar(self, c: list[Token]) -> Any:
+        import json
+
+        t = c[0]
+        if t.type == "STRING":
+            return json.loads(t)
+        if t.type == "NUMBER":
+            return Decimal(t)
+        return str(t)
+
+    item = scalar
+
+    def items(self, c: list[Any]) -> list[Any]:
+        return c if len(c) == 1 else [*c[0], c[2]]
+
+    def list(self, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(c[1])
+
+    def condition(self, c: list[Any]) -> Condition:
+        return Condition(c[0], Op(str(c[1])), c[2])
+
+    def and_(self, c: list[Any]) -> And:
+        return And((c[0], c[2]))
+
+    def or_(self, c: list[Any]) -> Or:
+        return Or((c[0], c[2]))
+
+    def group(self, c: list[Any]) -> Any:
+        return c[1]
+
+
+def per_call(fn: Callable[[str], object], text: str, budget: float = 0.6) -> float:
+    """Microseconds per call: the median of several timed batches."""
+    fn(text)
+    runs = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(runs):
+            fn(text)
+        elapsed = time.perf_counter() - start
+        if elapsed > budget / 8:
+            break
+        runs *= 2
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(runs):
+            fn(text)
+        samples.append((time.perf_counter() - start) / runs)
+    return statistics.median(samples) * 1e6
+
+
+def cold_start(code: str, repeat: int = 7) -> float:
+    """Median milliseconds for a fresh interpreter to run ``code``."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1e3
+
+
+def main() -> None:
+    baseline_lark = Lark(grammar_text(), parser="lalr", transformer=_Baseline())
+    baseline = baseline_lark.parse
+    cases = {
+        "small (2 conditions)": SMALL,
+        "medium (12 conditions, list, group)": MEDIUM,
+        "large (2,000 conditions)": large(2000),
+    }
+    sys.setrecursionlimit(10_000)  # the baseline's AST is a deep binary tree
+    print(f"scale_query {scale_query.__version__}, Python {sys.version.split()[0]}")
+    print(f"{'filter':40} {'scale_query µs':>15} {'stock Lark µs':>15} {'speed-up':>9}")
+    for name, text in cases.items():
+        assert parse(text) == baseline(text), name
+        ours = per_call(parse, text)
+        theirs = per_call(baseline, text)
+        print(f"{name:40} {ours:15.1f} {theirs:15.1f} {theirs / ours:8.2f}x")
+
+    print("\nlinearity: microseconds per KB of filter text")
+    for size in (10_000, 100_000, 1_000_000):
+        conditions = max(4, size // 50)
+        text = large(conditions)
+        while len(text) < size:
+            conditions *= 2
+            text = large(conditions)
+        text = text[: text.rfind(") $or (", 0, size) + 1]
+        start = time.perf_counter()
+        parse(text)
+        elapsed = time.perf_counter() - start
+        print(
+            f"  {len(text) / 1e3:8.0f} KB: {elapsed * 1e3:8.1f} ms, "
+            f"{elapsed * 1e6 / (len(text) / 1e3):6.1f} µs/KB"
+        )
+
+    print("\ncold start (median of 7, ms)")
+    bare = cold_start("pass")
+    ours_cold = cold_start(f"import scale_query; scale_query.parse({SMALL!r})")
+    print(f"  python -c pass                        {bare:7.1f}")
+    print(f"  import scale_query + parse()          {ours_cold:7.1f}  (+{ours_cold - bare:.1f})")
+
+
+if __name__ == "__main__":
+    main()
