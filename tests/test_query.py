@@ -1,0 +1,230 @@
+"""Query: immutable building, parameters, URLs and reading URLs back."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scale_query import And, Condition, FilterSyntaxError, Op, Or, Query, parse
+
+
+def test_where_parses_text_at_once_and_combines_with_and() -> None:
+    q = Query("contact").where('Nom $like "*S*"').where(Condition("Pays", Op.EQ, "FR"))
+    assert q.filter == parse('Nom $like "*S*" $and Pays $eq "FR"')
+    with pytest.raises(FilterSyntaxError):
+        Query("contact").where("Nom $ge 3")
+
+
+def test_where_keeps_an_or_grouped_under_and() -> None:
+    q = Query("contact").where("a $eq 1 $or b $eq 2").where("c $eq 3")
+    assert q.to_params() == [("filter", "(a $eq 1 $or b $eq 2) $and c $eq 3")]
+
+
+def test_methods_return_new_queries() -> None:
+    base = Query("contact")
+    limited = base.limit(5)
+    assert base.max_records is None
+    assert limited.max_records == 5
+    with pytest.raises(AttributeError):
+        base.object_name = "orders"  # type: ignore[misc]
+
+
+def test_to_params_order_and_sort_json() -> None:
+    q = (
+        Query("contact")
+        .page(3, size=30)
+        .offset(10)
+        .limit(50)
+        .sort_by("-id_contact", ("Nom", "ASC"))
+        .fields("Civilite", "Nom")
+        .where('DateNaissance $gt "1990-06-12"')
+    )
+    assert q.to_params() == [
+        ("filter", 'DateNaissance $gt "1990-06-12"'),
+        ("fields", "Civilite,Nom"),
+        ("sort_by", '{"id_contact":"desc","Nom":"asc"}'),
+        ("limit", "50"),
+        ("offset", "10"),
+        ("page", "3"),
+        ("pagesize", "30"),
+    ]
+    assert Query("contact").to_params() == []
+
+
+def test_to_url_percent_encodes_everything() -> None:
+    q = Query("contact").where('Nom $eq "a&b=c #?/%+é"').sort_by("Nom")
+    url = q.to_url("demo", base_url="https://example.test/v1/datamart/")
+    parts = urlsplit(url)
+    assert parts.path == "/v1/datamart/demo/get_objects/contact"
+    assert " " not in url
+    assert "#" not in url[len("https://") :].split("?", 1)[1]
+    assert dict(parse_qsl(parts.query)) == dict(q.to_params())
+    assert "%20" in url  # spaces as %20, not "+"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda q: q.limit(-1), "limit must be at least 0"),
+        (lambda q: q.offset(-3), "offset must be at least 0"),
+        (lambda q: q.page(0, size=10), "page must be at least 1"),
+        (lambda q: q.page(1, size=0), "page size must be at least 1"),
+        (lambda q: q.page(2), "page() needs size="),
+        (lambda q: q.fields("Nom,Prenom"), "cannot contain ','"),
+        (lambda q: q.fields(""), "cannot be empty"),
+        (lambda q: q.sort_by(("Nom", "up")), "'asc' or 'desc'"),
+        (lambda q: q.sort_by("Nom", "-Nom"), "appears twice"),
+        (lambda q: q.sort_by("-"), "cannot be empty"),
+    ],
+)
+def test_bad_values_are_refused_when_set(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        make(Query("contact"))  # type: ignore[operator]
+
+
+def test_wrong_types_are_refused() -> None:
+    with pytest.raises(TypeError):
+        Query("contact").limit(True)
+    with pytest.raises(TypeError):
+        Query("contact").limit(2.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Query("contact").where(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Query("contact").sort_by(3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "name", ["", "..", "a/b", "a?b", "a#b", "a%2Fb", "../etc", "-x", ".hidden", "a b", "a..b"]
+)
+def test_unsafe_object_names_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="bad object name"):
+        Query(name)
+
+
+def test_unsafe_instance_is_refused() -> None:
+    with pytest.raises(ValueError, match="bad instance id"):
+        Query("contact").to_url("../admin")
+
+
+def test_from_url_reads_back_the_reference_example() -> None:
+    url = (
+        "https://api.scal-e.com/v1/datamart/demo/get_objects/contact"
+        '?filter=DateNaissance $gt "1990-06-12" $and EMail $like "*S*"'
+        "&fields=Civilite,Prenom,Nom&limit=50&pagesize=30&page=3"
+    )
+    q = Query.from_url(url)
+    assert q.object_name == "contact"
+    assert q.filter == And(
+        (Condition("DateNaissance", Op.GT, "1990-06-12"), Condition("EMail", Op.LIKE, "*S*"))
+    )
+    assert q.selected == ("Civilite", "Prenom", "Nom")
+    assert (q.max_records, q.page_number, q.page_size) == (50, 3, 30)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://h/v1/datamart/demo/get_object_list", "not a get_objects URL"),
+        ("https://h/demo/get_objects/contact?color=red", "unknown query parameter"),
+        ("https://h/demo/get_objects/contact?limit=1&limit=2", "appears twice"),
+        ("https://h/demo/get_objects/contact?limit=x", "whole number"),
+        ("https://h/demo/get_objects/contact?page=2", "go together"),
+        ("https://h/demo/get_objects/contact?sort_by=Nom", "JSON object"),
+        ("https://h/demo/get_objects/contact?sort_by=%7B%22a%22%3A1%7D", "'asc' or 'desc'"),
+        ("https://h/demo/get_objects/contact?filter=Nom%20%24ge%201", "unknown operator"),
+    ],
+)
+def test_from_url_refuses_bad_urls(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Query.from_url(url)
+
+
+# Property: Query.from_url(q.to_url(...)) gives back the same query.
+
+_names = st.text(
+    alphabet=st.characters(categories=["L", "Nd"], include_characters="_ .-é"),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() and "," not in s)
+_object_names = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,10}", fullmatch=True).filter(
+    lambda s: ".." not in s
+)
+_scalars = st.one_of(
+    st.text(max_size=10),
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, min_value=-(10**6), max_value=10**6
+    ),
+)
+_scalar_ops = [op for op in Op if not op.takes_list and not op.takes_pattern]
+
+
+@st.composite
+def _conditions(draw: st.DrawFn) -> Condition:
+    field = draw(_names)
+    kind = draw(st.sampled_from(["scalar", "pattern", "list"]))
+    if kind == "list":
+        items = draw(st.lists(_scalars, min_size=1, max_size=3))
+        return Condition(field, draw(st.sampled_from([Op.IN, Op.NOTIN])), tuple(items))
+    if kind == "pattern":
+        return Condition(
+            field, draw(st.sampled_from([Op.LIKE, Op.NOTLIKE, Op.REGEX])), draw(st.text(max_size=8))
+        )
+    return Condition(field, draw(st.sampled_from(_scalar_ops)), draw(_scalars))
+
+
+_exprs = st.recursive(
+    _conditions(),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: And(tuple(xs))),
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: Or(tuple(xs))),
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def _queries(draw: st.DrawFn) -> Query:
+    q = Query(draw(_object_names))
+    for expr in draw(st.lists(_exprs, max_size=2)):
+        q = q.where(expr)
+    if draw(st.booleans()):
+        q = q.fields(*draw(st.lists(_names, min_size=1, max_size=3)))
+    if draw(st.booleans()):
+        keys = draw(st.lists(_names, min_size=1, max_size=3, unique=True))
+        q = q.sort_by(*[(k, draw(st.sampled_from(["asc", "desc"]))) for k in keys])
+    for method in ("limit", "offset"):
+        if draw(st.booleans()):
+            q = getattr(q, method)(draw(st.integers(0, 10**6)))
+    if draw(st.booleans()):
+        q = q.page(draw(st.integers(1, 10**4)), size=draw(st.integers(1, 1000)))
+    return q
+
+
+@settings(max_examples=150, deadline=None)
+@given(_queries(), _object_names)
+def test_from_url_reads_back_to_url(q: Query, instance: str) -> None:
+    back = Query.from_url(q.to_url(instance))
+    assert back.to_params() == q.to_params()
+    assert back == q
+
+
+@settings(max_examples=100, deadline=None)
+@given(_queries())
+def test_sort_by_param_is_compact_json_in_key_order(q: Query) -> None:
+    params = dict(q.to_params())
+    if q.order:
+        assert list(json.loads(params["sort_by"]).items()) == list(q.order)
+        assert ", " not in params["sort_by"]
+        assert ": " not in params["sort_by"]
+    else:
+        assert "sort_by" not in params
+
+
+def test_decimal_filter_values_are_written_in_us_notation() -> None:
+    q = Query("orders").where(Condition("amount", Op.GTE, Decimal("1.25E+1")))
+    assert q.to_params() == [("filter", "amount $gte 12.5")]
