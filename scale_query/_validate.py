@@ -1,0 +1,150 @@
+"""``validate``: every problem of a filter, as ``Diagnostic`` values, never raising.
+
+>>> from scale_query import ObjectSchema
+>>> schema = ObjectSchema.from_api({"Nom": {"attribs": {"type": "text"}},
+...     "DateNaissance": {"attribs": {"type": "date"}}})
+>>> for d in validate('Nom $eq "*S*" $and DateNaisance $gt "1990-02-30"', schema):
+...     print(d)
+1:5: SQ201 $eq compares literally: '*' is no wildcard here
+1:20: SQ101 unknown field 'DateNaisance'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._ast import And, Condition, Expr, Or
+from ._rules import RULES, Finding, Severity, check_expr, syntax_finding
+from ._schema import ObjectSchema
+from ._syntax_error import FilterSyntaxError, line_and_column
+
+__all__ = ["Diagnostic", "validate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem of a filter: what, where, and what to write instead.
+
+    ``line``/``column`` (1-based) mark the first character and
+    ``end_line``/``end_column`` the position just after the last one (as in
+    SARIF); ``offset``/``end_offset`` are the same span as 0-based offsets into
+    the filter text. They are all None for an expression built by hand,
+    which has no text. ``replacement``, when set, is text that can stand in
+    place of the span to fix the problem.
+
+    >>> d = validate('Nom $like "Smith"')[0]
+    >>> d.code, d.severity, (d.line, d.column, d.end_column), d.replacement
+    ('SQ202', 'warning', (1, 5, 10), '$eq')
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    hint: str | None = None
+    replacement: str | None = None
+    offset: int | None = None
+    end_offset: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The rule's kebab-case name, such as ``unknown-field``."""
+        return RULES[self.code].name
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field.
+
+        >>> validate('Nom $eq "a*"')[0].to_dict()["code"]
+        'SQ201'
+        """
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "hint": self.hint,
+            "replacement": self.replacement,
+            "offset": self.offset,
+            "end_offset": self.end_offset,
+        }
+
+    def __str__(self) -> str:
+        where = "" if self.line is None else f"{self.line}:{self.column}: "
+        return f"{where}{self.code} {self.message}"
+
+
+def _diagnostic(finding: Finding, text: str | None) -> Diagnostic:
+    severity = RULES[finding.code].severity
+    span = finding.span
+    if span is None or text is None:
+        return Diagnostic(
+            finding.code,
+            severity,
+            finding.message,
+            hint=finding.hint,
+            replacement=finding.replacement,
+        )
+    line, column = line_and_column(text, span.start)
+    end_line, end_column = line_and_column(text, span.end)
+    return Diagnostic(
+        finding.code,
+        severity,
+        finding.message,
+        line,
+        column,
+        end_line,
+        end_column,
+        finding.hint,
+        finding.replacement,
+        span.start,
+        span.end,
+    )
+
+
+def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> list[Diagnostic]:
+    """Every problem of a filter, in text order; an empty list when it is fine.
+
+    ``text_or_expr`` is filter text or an expression. A filter that does not
+    parse gives one ``SQ001`` diagnostic from the parser's error. With a
+    ``schema`` (an object's ``get_object_info`` metadata) the ``SQ1xx`` rules
+    run too: unknown or unreadable fields, literals that do not fit the field's
+    type or length, personal-data fields. See docs/rules.md for every code.
+
+    >>> [d.code for d in validate('Nom $eq')]
+    ['SQ001']
+    >>> validate('Nom $eq "Smith"')
+    []
+    """
+    if isinstance(text_or_expr, str):
+        from ._parser import parse
+
+        text: str | None = text_or_expr
+        try:
+            expr = parse(text_or_expr)
+        except FilterSyntaxError as error:
+            return [_diagnostic(syntax_finding(error), text_or_expr)]
+    elif isinstance(text_or_expr, (Condition, And, Or)):
+        text, expr = None, text_or_expr
+    else:
+        raise TypeError(
+            f"validate() takes filter text or an expression, not {type(text_or_expr).__name__}"
+        )
+    if schema is not None and not isinstance(schema, ObjectSchema):
+        raise TypeError(
+            f"schema must be an ObjectSchema (ObjectSchema.from_api(...)), "
+            f"not {type(schema).__name__}"
+        )
+    found = [_diagnostic(f, text) for f in check_expr(expr, schema)]
+    found.sort(key=_order)
+    return found
+
+
+def _order(d: Diagnostic) -> tuple[int, int, str]:
+    return (d.offset if d.offset is not None else -1, d.end_offset or 0, d.code)

@@ -1,0 +1,175 @@
+"""``check`` findings written as text, JSON, GitHub workflow commands or SARIF 2.1.0."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from .._validate import Diagnostic
+
+__all__ = ["FORMATS", "Result", "write_report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A diagnostic found in a file, with positions in that file."""
+
+    path: str
+    diagnostic: Diagnostic
+    source_line: str = ""
+
+
+def _caret(result: Result) -> str:
+    d = result.diagnostic
+    start = (d.column or 1) - 1
+    row = result.source_line
+    if d.end_line == d.line and d.end_column is not None:
+        width = d.end_column - (d.column or 1)
+    else:
+        width = len(row) - start
+    width = max(1, min(width, max(1, len(row) - start)))
+    return " " * start + "^" * width
+
+
+def _text(results: Sequence[Result], out: TextIO) -> None:
+    for result in results:
+        d = result.diagnostic
+        out.write(f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}\n")
+        if result.source_line:
+            out.write(f"  {result.source_line.replace(chr(9), ' ')}\n  {_caret(result)}\n")
+        if d.hint:
+            out.write(f"  hint: {d.hint}\n")
+    errors = sum(r.diagnostic.severity == "error" for r in results)
+    warnings = len(results) - errors
+    if results:
+        out.write(f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}.\n")
+    else:
+        out.write("All checks passed.\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _json(results: Sequence[Result], out: TextIO) -> None:
+    import json
+
+    rows = [
+        {
+            "path": r.path,
+            "line": r.diagnostic.line,
+            "column": r.diagnostic.column,
+            "end_line": r.diagnostic.end_line,
+            "end_column": r.diagnostic.end_column,
+            "code": r.diagnostic.code,
+            "severity": r.diagnostic.severity,
+            "message": r.diagnostic.message,
+            "hint": r.diagnostic.hint,
+            "replacement": r.diagnostic.replacement,
+        }
+        for r in results
+    ]
+    out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(results: Sequence[Result], out: TextIO) -> None:
+    for r in results:
+        d = r.diagnostic
+        props = [
+            f"file={_escape_property(r.path)}",
+            f"line={d.line or 1}",
+            f"col={d.column or 1}",
+        ]
+        if d.end_line is not None and d.end_column is not None:
+            props += [f"endLine={d.end_line}", f"endColumn={d.end_column}"]
+        props.append(f"title={d.code}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        out.write(f"::{d.severity} {','.join(props)}::{_escape_data(message)}\n")
+
+
+def _sarif(results: Sequence[Result], out: TextIO) -> None:
+    import json
+
+    from .. import __version__
+    from .._rules import DOCS_URL, RULES
+
+    codes = list(RULES)
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "helpUri": rule.help_uri,
+            "defaultConfiguration": {"level": rule.severity},
+        }
+        for rule in RULES.values()
+    ]
+    sarif_results: list[dict[str, Any]] = []
+    for r in results:
+        d = r.diagnostic
+        region: dict[str, int] = {"startLine": d.line or 1, "startColumn": d.column or 1}
+        if d.end_line is not None and d.end_column is not None:
+            region |= {"endLine": d.end_line, "endColumn": d.end_column}
+        message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+        sarif_results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": codes.index(d.code),
+                "level": d.severity,
+                "message": {"text": message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(r.path)},
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "scale-query",
+                        "version": __version__,
+                        "informationUri": DOCS_URL,
+                        "rules": rules,
+                    }
+                },
+                "results": sarif_results,
+            }
+        ],
+    }
+    out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/").removeprefix("./"))
+
+
+FORMATS: dict[str, Callable[[Sequence[Result], TextIO], None]] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+    "sarif": _sarif,
+}
+
+
+def write_report(results: Sequence[Result], fmt: str, out: TextIO) -> None:
+    """Write ``results`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`)."""
+    FORMATS[fmt](results, out)
