@@ -1,0 +1,452 @@
+"""The request core without I/O: requests built, responses parsed, retry and paging decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scale_query import (
+    APIError,
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    Query,
+    RateLimited,
+    Record,
+    ServerError,
+    ServiceUnavailable,
+    TransportError,
+    Unauthorized,
+)
+from scale_query._protocol import (
+    Attempts,
+    BatchWrite,
+    Failure,
+    Pager,
+    RetryPolicy,
+    Settings,
+    error_from_response,
+    get_objects_request,
+    list_objects_request,
+    object_info_request,
+    parse_object_info,
+    parse_object_list,
+    parse_records,
+    parse_retry_after,
+    parse_write_results,
+    put_objects_request,
+    record_payload,
+)
+
+TOKEN = "s3cr3t-T0KEN-value"
+BASE = "https://api.example.test/v1/datamart"
+
+
+@pytest.fixture
+def conf() -> Settings:
+    return Settings.resolve(TOKEN, "demo", BASE)
+
+
+# Settings -------------------------------------------------------------------
+
+
+def test_settings_fall_back_to_environment() -> None:
+    env = {"SCALE_TOKEN": TOKEN, "SCALE_INSTANCE": "acme", "SCALE_BASE_URL": BASE + "/"}
+    conf = Settings.resolve(environ=env)
+    assert (conf.token, conf.instance, conf.base_url) == (TOKEN, "acme", BASE)
+    assert Settings.resolve("other", environ=env).token == "other"
+    assert Settings.resolve(TOKEN, "x", environ={}).base_url == "https://api.scal-e.com/v1/datamart"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"instance": "demo"}, "no API token"),
+        ({"token": TOKEN}, "no instance id"),
+        ({"token": TOKEN + "\r\nX-Evil: 1", "instance": "demo"}, "line break"),
+        ({"token": TOKEN + "\n", "instance": "demo"}, "line break"),
+        ({"token": TOKEN, "instance": "de/mo"}, "bad instance id"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "http://api.scal-e.com/v1"}, "http://"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "ftp://h/v1"}, "https://"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://u:p@h/v1"}, "credentials"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://h/v1?x=1"}, "query string"),
+    ],
+)
+def test_settings_refuse_bad_values(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        Settings.resolve(**kwargs, environ={})  # type: ignore[arg-type]
+    assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "[::1]:80", "localhost"])
+def test_plain_http_is_allowed_to_loopback(host: str) -> None:
+    assert Settings.resolve(TOKEN, "demo", f"http://{host}/v1", environ={}).base_url.startswith(
+        "http://"
+    )
+
+
+def test_plain_http_elsewhere_needs_allow_insecure() -> None:
+    conf = Settings.resolve(TOKEN, "demo", "http://10.0.0.5/v1", allow_insecure=True, environ={})
+    assert conf.base_url == "http://10.0.0.5/v1"
+
+
+def test_token_is_in_the_header_only(conf: Settings) -> None:
+    assert TOKEN not in repr(conf)
+    assert conf.headers()["Authorization"] == f"Bearer {TOKEN}"
+    for request in (
+        list_objects_request(conf),
+        object_info_request(conf, "contact"),
+        get_objects_request(conf, Query("contact").where('Nom $eq "x"')),
+    ):
+        assert TOKEN not in request.url
+
+
+# Requests -------------------------------------------------------------------
+
+
+def test_request_urls(conf: Settings) -> None:
+    assert list_objects_request(conf).url == f"{BASE}/demo/get_object_list"
+    assert object_info_request(conf, "contact").url == f"{BASE}/demo/get_object_info/contact"
+    request = get_objects_request(conf, Query("contact").where('Nom $eq "a b"').limit(2))
+    assert (
+        request.url == f"{BASE}/demo/get_objects/contact?filter=Nom%20%24eq%20%22a%20b%22&limit=2"
+    )
+    assert request.path == "/v1/datamart/demo/get_objects/contact"
+    assert not request.write
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "a?b", "%2e%2e", ""])
+def test_object_names_cannot_change_the_path(conf: Settings, name: str) -> None:
+    with pytest.raises(ValueError, match="bad object name"):
+        object_info_request(conf, name)
+
+
+def test_record_payload_writes_us_notation() -> None:
+    payload = record_payload(
+        {
+            "id": "47737",
+            "data": {
+                "Born": dt.date(1990, 6, 12),
+                "Seen": dt.datetime(2020, 12, 19, 12, 50, 50),
+                "Amount": Decimal("12.50"),
+                "Ratio": 0.1,
+                "Count": 3,
+                "Empty": None,
+            },
+            "link": {"contact": 49737},
+        }
+    )
+    assert payload == {
+        "id": 47737,
+        "data": {
+            "Born": "1990-06-12",
+            "Seen": "2020-12-19 12:50:50",
+            "Amount": "12.50",
+            "Ratio": "0.1",
+            "Count": "3",
+            "Empty": "",
+        },
+        "link": {"contact": "49737"},
+    }
+
+
+def test_record_payload_takes_a_record() -> None:
+    assert record_payload(Record("0", {"Nom": "Doe"})) == {"id": 0, "data": {"Nom": "Doe"}}
+
+
+@pytest.mark.parametrize(
+    ("record", "error", "message"),
+    [
+        ({"id": "abc", "data": {}}, ValueError, "id must be digits"),
+        ({"id": -1, "data": {}}, ValueError, "negative"),
+        ({"id": True, "data": {}}, TypeError, "id is an int"),
+        ({"data": {}, "Nom": "x"}, ValueError, "unknown keys"),
+        ({"data": ["x"]}, TypeError, "data is a mapping"),
+        ({"data": {"Flag": True}}, TypeError, r"data\['Flag'\]"),
+        ({"data": {"x": float("nan")}}, ValueError, "finite"),
+        ("Nom=Doe", TypeError, "a dict or a Record"),
+    ],
+)
+def test_record_payload_refuses_bad_records(record: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        record_payload(record, 7)  # type: ignore[arg-type]
+
+
+def test_put_request_is_a_multipart_objects_field(conf: Settings) -> None:
+    payloads = [record_payload({"id": 0, "data": {"Nom": "Zoë"}})]
+    request = put_objects_request(conf, "contact", payloads)
+    assert (request.method, request.write, request.count) == ("POST", True, 1)
+    assert request.url == f"{BASE}/demo/put_objects/contact"
+    (name, body), *rest = request.form
+    assert (name, rest) == ("objects", [])
+    assert json.loads(body) == [{"id": 0, "data": {"Nom": "Zoë"}}]
+
+
+# Responses ------------------------------------------------------------------
+
+
+def test_parse_records_keeps_strings(conf: Settings) -> None:
+    request = get_objects_request(conf, Query("contact"))
+    body = json.dumps(
+        {"objects": [{"id": 109128, "data": {"Nom": "Doe", "Pays": None}, "link": {"c": 1}}]}
+    ).encode()
+    assert parse_records(request, body) == [
+        Record("109128", {"Nom": "Doe", "Pays": ""}, {"c": "1"})
+    ]
+    assert parse_records(request, b'{"objects": []}') == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"objects": [{"id": "1", "da', "not valid JSON"),
+        (b"<html>502 Bad Gateway</html>", "not valid JSON"),
+        (b"\xff\xfe", "not valid JSON"),
+        (b"[1, 2]", '"objects" list'),
+        (b'{"objects": [{"data": {}}]}', 'with an "id"'),
+    ],
+)
+def test_parse_records_refuses_bodies_that_are_not_records(
+    conf: Settings, body: bytes, message: str
+) -> None:
+    request = get_objects_request(conf, Query("contact"))
+    with pytest.raises(TransportError, match=message) as caught:
+        parse_records(request, body)
+    assert caught.value.url == "/v1/datamart/demo/get_objects/contact"
+
+
+def test_parse_object_list_and_info(conf: Settings) -> None:
+    listing = parse_object_list(
+        list_objects_request(conf),
+        b'{"contact": {"acl": "", "create_time": "2022-10-25 16:45:09", "update_time": "x"}}',
+    )
+    assert listing["contact"].created == "2022-10-25 16:45:09"
+    assert listing["contact"].updated == "x"
+    info = b'{"CP": {"attribs": {"type": "text", "length": "50"}, "read": "Y", "write": "N"}}'
+    schema = parse_object_info(object_info_request(conf, "contact"), info, "contact")
+    assert (schema.name, schema["CP"].length, schema["CP"].writable) == ("contact", 50, False)
+    with pytest.raises(TransportError, match="object metadata"):
+        parse_object_info(object_info_request(conf, "contact"), b'{"CP": 3}', "contact")
+
+
+def test_parse_write_results(conf: Settings) -> None:
+    request = put_objects_request(conf, "orders", [{"id": 0, "data": {}}] * 2)
+    body = json.dumps(
+        {
+            "objects": [
+                {"status": "OK", "id": "7", "created": "Y", "updated": "N", "found": "N"},
+                {"status": "KO", "id": "0", "created": "N", "error": "unknown field X"},
+            ]
+        }
+    ).encode()
+    first, second = parse_write_results(request, body)
+    assert (first.ok, first.id, first.created, first.updated, first.found) == (
+        True,
+        "7",
+        True,
+        False,
+        False,
+    )
+    assert (second.ok, second.error) == (False, "unknown field X")
+    with pytest.raises(TransportError, match="2 results, got 1"):
+        parse_write_results(request, b'{"objects": [{"status": "OK", "id": "1"}]}')
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, BadRequest),
+        (401, Unauthorized),
+        (403, Forbidden),
+        (404, NotFound),
+        (405, MethodNotAllowed),
+        (406, NotAcceptable),
+        (429, RateLimited),
+        (500, ServerError),
+        (502, ServerError),
+        (503, ServiceUnavailable),
+        (418, APIError),
+    ],
+)
+def test_error_class_per_status(conf: Settings, status: int, kind: type) -> None:
+    request = get_objects_request(conf, Query("contact"))
+    error = error_from_response(conf, request, status, {}, b'{"error": "the message"}')
+    assert type(error) is kind
+    assert (error.status, error.message, error.method) == (status, "the message", "GET")
+    assert str(status) in str(error)
+
+
+def test_error_body_is_truncated_and_the_token_masked(conf: Settings) -> None:
+    request = list_objects_request(conf)
+    body = f"bad token {TOKEN} " * 100
+    error = error_from_response(conf, request, 401, {"Retry-After": "3"}, body.encode())
+    assert len(error.body) <= 501
+    for text in (str(error), repr(error), error.body, error.message, error.url):
+        assert TOKEN not in text
+    assert "***" in error.message
+
+
+def test_rate_limited_carries_retry_after(conf: Settings) -> None:
+    request = list_objects_request(conf)
+    error = error_from_response(conf, request, 429, {"retry-after": "7"}, b"{}")
+    assert isinstance(error, RateLimited)
+    assert error.retry_after == 7.0
+
+
+def test_parse_retry_after() -> None:
+    now = dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Mon, 01 Jan 2024 12:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Mon, 01 Jan 2024 11:00:00 GMT", now) == 0.0
+    assert parse_retry_after("-5") == 0.0
+    assert parse_retry_after("nan") is None
+    assert parse_retry_after("later") is None
+    assert parse_retry_after(None) is None
+
+
+# Retries --------------------------------------------------------------------
+
+_READ_RETRIES = {429, 500, 503, Failure.CONNECT, Failure.NO_ANSWER}
+_WRITE_RETRIES = {429, 503, Failure.CONNECT}
+
+
+@pytest.mark.parametrize("outcome", [400, 401, 403, 404, 405, 406, 429, 500, 502, 503, *Failure])
+def test_what_is_retried(outcome: int | Failure) -> None:
+    policy = RetryPolicy()
+    assert policy.retryable(False, outcome) == (outcome in _READ_RETRIES)
+    assert policy.retryable(True, outcome) == (outcome in _WRITE_RETRIES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 6),
+    st.integers(1, 8),
+    st.floats(0, 5),
+    st.floats(0, 60),
+    st.integers(0, 2**32),
+)
+def test_backoff_is_full_jitter_under_the_cap(
+    retries: int, attempt: int, base: float, cap: float, seed: int
+) -> None:
+    policy = RetryPolicy(retries=retries, base=base, cap=cap)
+    delay = policy.delay(False, attempt, 503, rand=random.Random(seed))
+    if attempt > retries:
+        assert delay is None
+    else:
+        assert delay is not None
+        assert 0 <= delay <= min(cap, base * 2 ** (attempt - 1))
+
+
+def test_backoff_spreads_over_the_whole_window() -> None:
+    rand = random.Random(1)
+    delays = [RetryPolicy(base=1, cap=100).delay(False, 3, 500, rand=rand) for _ in range(500)]
+    assert min(d for d in delays if d is not None) < 0.5
+    assert max(d for d in delays if d is not None) > 3.5
+
+
+def test_retry_after_is_honoured_up_to_the_cap() -> None:
+    policy = RetryPolicy(cap=10)
+    assert policy.delay(True, 1, 429, retry_after=4.0) == 4.0
+    assert policy.delay(True, 1, 429, retry_after=11.0) is None
+
+
+def test_attempts_retry_then_give_up_and_log_without_secrets(
+    conf: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = get_objects_request(conf, Query("contact").where('EMail $eq "jo@example.net"'))
+    attempts = Attempts(conf, RetryPolicy(retries=2, base=0, cap=0), request)
+    caplog.set_level(logging.DEBUG, logger="scale_query")
+    assert attempts.answered(503, {}, b"{}", 0.01) is None
+    assert attempts.failed(Failure.NO_ANSWER, f"reset {TOKEN}", 0.01) == 0
+    with pytest.raises(TransportError) as caught:
+        attempts.failed(Failure.NO_ANSWER, f"reset {TOKEN}", 0.01)
+    assert TOKEN not in str(caught.value)
+    assert caught.value.reached_server
+    assert attempts.attempt == 3
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/demo/get_objects/contact" in logged
+    assert "attempt 3" in logged
+    assert TOKEN not in logged
+    assert "jo@example.net" not in logged
+
+
+def test_attempts_return_a_success_body(conf: Settings) -> None:
+    attempts = Attempts(conf, RetryPolicy(), list_objects_request(conf))
+    assert attempts.answered(200, {}, b"{}", 0.0) == b"{}"
+
+
+def test_attempts_never_retry_a_write_that_may_have_been_applied(conf: Settings) -> None:
+    request = put_objects_request(conf, "contact", [{"id": 0, "data": {}}])
+    with pytest.raises(ServerError):
+        Attempts(conf, RetryPolicy(), request).answered(500, {}, b"{}", 0.0)
+    with pytest.raises(TransportError):
+        Attempts(conf, RetryPolicy(), request).failed(Failure.NO_ANSWER, "timeout", 0.0)
+    assert Attempts(conf, RetryPolicy(base=0), request).failed(Failure.CONNECT, "x", 0.0) == 0
+
+
+# Paging ---------------------------------------------------------------------
+
+
+def _drain(pager: Pager, available: int) -> tuple[list[int], int]:
+    """Serve pages from a store of ``available`` records, as the API would."""
+    pages, total = [], 0
+    while (page := pager.next_page()) is not None:
+        pages.append(page)
+        start = (page - 1) * pager.size
+        window = available if pager.remaining is None else min(available, start + pager.size)
+        got = [Record(str(i), {}) for i in range(start, min(window, start + pager.size))]
+        total += len(pager.accept(got))
+    return pages, total
+
+
+@pytest.mark.parametrize(
+    ("query", "available", "pages", "total"),
+    [
+        (Query("c"), 5, [1, 2, 3], 5),
+        (Query("c"), 4, [1, 2, 3], 4),
+        (Query("c"), 0, [1], 0),
+        (Query("c").limit(3), 100, [1, 2], 3),
+        (Query("c").limit(4), 100, [1, 2], 4),
+        (Query("c").page(3, size=2), 7, [3, 4], 3),
+    ],
+)
+def test_pager_plan(query: Query, available: int, pages: list[int], total: int) -> None:
+    assert _drain(Pager(query, default_size=2), available) == (pages, total)
+
+
+def test_pager_request_asks_for_the_page(conf: Settings) -> None:
+    pager = Pager(Query("contact").where("a $eq 1"), default_size=250)
+    request = pager.request(conf, 4)
+    assert request.url.endswith("?filter=a%20%24eq%201&page=4&pagesize=250")
+
+
+# Batched writes -------------------------------------------------------------
+
+
+def test_batch_write_checks_every_record_before_sending(conf: Settings) -> None:
+    with pytest.raises(ValueError, match="record 2: id must be digits"):
+        BatchWrite(conf, "contact", [{"data": {}}, {"data": {}}, {"id": "x"}], 1)
+    with pytest.raises(ValueError, match="batch_size"):
+        BatchWrite(conf, "contact", [], 0)
+
+
+def test_batch_write_failure_says_what_was_written(conf: Settings) -> None:
+    write = BatchWrite(conf, "contact", [{"data": {}}] * 7, 3)
+    starts = [start for start, _ in write.batches()]
+    assert starts == [0, 3, 6]
+    certain = write.failure(3, ServiceUnavailable(503, "down"))
+    assert (certain.not_written, certain.unknown) == ([3, 4, 5, 6], [])
+    lost = write.failure(3, TransportError("timeout", reached_server=True))
+    assert (lost.not_written, lost.unknown) == ([6], [3, 4, 5])
+    refused = write.failure(6, TransportError("refused", reached_server=False))
+    assert (refused.not_written, refused.unknown) == ([6], [])
+    assert "1 not written" in str(refused)
