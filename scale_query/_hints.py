@@ -190,6 +190,18 @@ def diagnose(
         return error(message, hint)
 
     # No token of the language starts here: name what does.
+    if char == ")":
+        if previous in ("AND", "OR"):
+            word = "$and" if previous == "AND" else "$or"
+            return error(f"nothing after {word}", f"add a condition after {word}")
+        if unclosed is None:
+            return error(
+                "unbalanced parentheses: ')' has no matching '('",
+                "remove this ')' or add the matching '('",
+            )
+        if previous == "LPAR":
+            return error("empty group", "write a condition between the parentheses")
+
     dollar = _DOLLAR.match(text, pos)
     if dollar:
         return _dollar_word(text, pos, dollar.end(), words, error)

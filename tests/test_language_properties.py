@@ -1,0 +1,233 @@
+"""Laws of the language core, checked on generated inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import conditions, exprs
+
+from scale_query import And, Condition, FilterSyntaxError, Or, Q, parse, render
+from scale_query._ast import Expr, walk
+from scale_query._render import quote_field, quote_string
+from scale_query._values import format_number
+
+settings.register_profile("scale_query", deadline=None, max_examples=200)
+settings.load_profile("scale_query")
+
+_BARE = __import__("re").compile(r"[^\W\d]\w*")
+
+
+def messy(expr: Expr, rnd: random.Random) -> str:
+    """Write ``expr`` as a person might: odd spacing, extra groups, bare words."""
+
+    def space() -> str:
+        return rnd.choice(["", " ", "  ", "\n", "\t ", " \n  "])
+
+    def literal(value: str | Decimal, in_list: bool) -> str:
+        if isinstance(value, Decimal):
+            return format_number(value)
+        if in_list and _BARE.fullmatch(value) and rnd.random() < 0.5:
+            return value
+        return quote_string(value)
+
+    def cond(node: Condition) -> str:
+        if isinstance(node.value, tuple):
+            items = (f",{space()}").join(literal(v, True) for v in node.value)
+            value = f"[{space()}{items}{space()}]"
+        else:
+            value = literal(node.value, False)
+        return f"{quote_field(node.field)} {node.op.value}{space() or ' '}{value}"
+
+    def go(node: Expr, needs_group: bool) -> str:
+        if isinstance(node, Condition):
+            text = cond(node)
+        else:
+            word = " $and " if isinstance(node, And) else " $or "
+            text = word.join(
+                go(o, isinstance(node, And) and isinstance(o, Or)) for o in node.operands
+            )
+        if needs_group or rnd.random() < 0.15:
+            return f"({space()}{text}{space()})"
+        return text
+
+    return space() + go(expr, False) + space()
+
+
+@given(exprs)
+def test_parse_of_render_is_identity(expr: Expr) -> None:
+    assert parse(render(expr)) == expr
+
+
+@given(exprs, st.randoms(use_true_random=False))
+def test_render_of_parse_is_a_fixed_point(expr: Expr, rnd: random.Random) -> None:
+    text = messy(expr, rnd)
+    parsed = parse(text)
+    assert parsed == expr
+    canonical = render(parsed)
+    assert render(parse(canonical)) == canonical
+
+
+def truth(expr: Expr, true: set[Condition]) -> bool:
+    """``expr`` as a boolean formula over its conditions."""
+    if isinstance(expr, Condition):
+        return expr in true
+    results = (truth(o, true) for o in expr.operands)
+    return all(results) if isinstance(expr, And) else any(results)
+
+
+def is_parenthesis_free(expr: Expr) -> bool:
+    """An Or of Ands of conditions: what text without any group parses to."""
+    terms = expr.operands if isinstance(expr, Or) else (expr,)
+    return all(
+        isinstance(t, Condition)
+        or (isinstance(t, And) and all(isinstance(o, Condition) for o in t.operands))
+        for t in terms
+    )
+
+
+@given(exprs, st.randoms(use_true_random=False))
+def test_parenthesis_free_rendering_keeps_the_meaning(expr: Expr, rnd: random.Random) -> None:
+    try:
+        flat = render(expr, parens="never")
+    except ValueError as error:
+        assert "parens='minimal'" in str(error)
+        return
+    reparsed = parse(flat)
+    assert is_parenthesis_free(reparsed)
+    assert render(reparsed) == flat
+    atoms = sorted(set(walk(expr)), key=repr)
+    for _ in range(20):
+        true = {a for a in atoms if rnd.random() < 0.5}
+        assert truth(reparsed, true) == truth(expr, true)
+
+
+_SCALAR_VALUES = st.one_of(
+    st.text(max_size=8),
+    st.integers(-(10**9), 10**9),
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, min_value=-(10**6), max_value=10**6
+    ),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(),
+    st.datetimes().map(lambda d: d.replace(microsecond=0)),
+)
+
+
+@st.composite
+def built(draw: st.DrawFn) -> Expr:
+    field = draw(st.sampled_from(["Nom", "DateNaissance", "Montant", "Date de naissance"]))
+    q = Q(field)
+    method = draw(
+        st.sampled_from(
+            [
+                "eq",
+                "neq",
+                "gt",
+                "gte",
+                "lt",
+                "lte",
+                "like",
+                "notlike",
+                "regex",
+                "in_",
+                "notin",
+                "startswith",
+                "endswith",
+                "contains",
+            ]
+        )
+    )
+    if method in ("in_", "notin"):
+        return getattr(q, method)(draw(st.lists(_SCALAR_VALUES, min_size=1, max_size=3)))  # type: ignore[no-any-return]
+    if method in ("startswith", "endswith", "contains"):
+        return getattr(q, method)(draw(st.text(max_size=5).filter(lambda s: "*" not in s)))  # type: ignore[no-any-return]
+    if method in ("like", "notlike", "regex"):
+        return getattr(q, method)(draw(st.text(max_size=6)))  # type: ignore[no-any-return]
+    return getattr(q, method)(draw(_SCALAR_VALUES))  # type: ignore[no-any-return]
+
+
+built_exprs = st.recursive(
+    built(),
+    lambda kids: st.one_of(
+        st.tuples(kids, kids).map(lambda p: p[0] & p[1]),
+        st.tuples(kids, kids).map(lambda p: p[0] | p[1]),
+    ),
+    max_leaves=8,
+)
+
+
+@given(built_exprs)
+def test_builder_equals_parse_of_its_rendering(expr: Expr) -> None:
+    assert parse(str(expr)) == expr
+
+
+@given(built_exprs)
+def test_double_negation_is_identity(expr: Expr) -> None:
+    if any(c.op.value == "$regex" for c in walk(expr)):
+        return
+    negated = ~expr
+    assert ~negated == expr
+    assert parse(str(negated)) == negated
+    # Negation reaches every condition: no condition keeps its operator.
+    assert all(a.op is b.op.complement for a, b in zip(walk(negated), walk(expr), strict=True))
+
+
+_TOKENS = st.sampled_from(
+    [
+        "Nom",
+        " ",
+        "$eq",
+        "$in",
+        "$and",
+        "$or",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        '"x"',
+        "12",
+        "12,5",
+        "'",
+        '"',
+        "$",
+        "\\",
+        "=",
+        "\n",
+        "-",
+        ".",
+        "é",
+        "$EQ",
+        "AND",
+        "[a b]",
+        "*",
+    ]
+)
+
+
+@given(st.one_of(st.text(max_size=40), st.lists(_TOKENS, max_size=25).map("".join)))
+@settings(max_examples=500)
+def test_any_text_parses_or_raises_filter_syntax_error(text: str) -> None:
+    try:
+        result = parse(text)
+    except FilterSyntaxError as error:
+        assert 1 <= error.line and 1 <= error.column
+        assert 0 <= error.offset < error.end_offset <= len(text) + 1
+        assert str(error)  # rendering the message never fails
+    else:
+        assert isinstance(result, (Condition, And, Or))
+
+
+@given(conditions())
+def test_conditions_are_hashable_values(cond: Condition) -> None:
+    assert {cond: 1}[Condition(cond.field, cond.op, cond.value)] == 1
+
+
+def test_builder_values() -> None:
+    assert str(Q("d").eq(dt.datetime(2020, 12, 19, 12, 50, 50))) == 'd $eq "2020-12-19 12:50:50"'
+    assert str(Q("m").gt(12.5)) == "m $gt 12.5"
+    assert str(Q("m").gt(Decimal("1E+3"))) == "m $gt 1000"
