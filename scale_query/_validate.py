@@ -142,9 +142,11 @@ def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> li
             f"not {type(schema).__name__}"
         )
     found = [_diagnostic(f, text) for f in check_expr(expr, schema)]
-    found.sort(key=_order)
+    if text is not None:
+        # Without text the checks' own order, condition by condition, stands.
+        found.sort(key=_order)
     return found
 
 
 def _order(d: Diagnostic) -> tuple[int, int, str]:
-    return (d.offset if d.offset is not None else -1, d.end_offset or 0, d.code)
+    return (d.offset or 0, d.end_offset or 0, d.code)

@@ -1,0 +1,150 @@
+"""``scale-query fmt``: rewrite filter files in canonical form.
+
+Each filter is rendered canonically and wrapped at the line length (see
+``scale_query._format``); comments, blank lines and ``# noqa`` comments stay.
+A filter with a comment or blank line between its own lines is left as it is.
+A file holding a filter that does not parse is left unchanged and reported
+(exit 1). ``--check`` exits 1 when a file would change; ``--diff`` prints a
+unified diff; neither writes anything. ``-`` reads stdin and writes stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from . import UsageError
+
+__all__ = ["Problem", "configure", "format_text", "run"]
+
+
+class Problem(NamedTuple):
+    """A filter that does not parse, at ``line``:``column`` of its file."""
+
+    line: int
+    column: int
+    message: str
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add ``fmt``'s arguments."""
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="*.filter files, folders, or - for stdin"
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    parser.add_argument("--diff", action="store_true", help="print a diff, change nothing")
+    parser.add_argument(
+        "--line-length", type=int, metavar="N", help="wrap filters longer than N (default 88)"
+    )
+
+
+def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
+    """A filter file's text in canonical form, or the problems that prevent it.
+
+    >>> format_text('a   $eq  "x"\\n# note\\nb $in [c , d]\\n', 88)
+    ('a $eq "x"\\n# note\\nb $in ["c","d"]\\n', [])
+    """
+    from .._format import format_filter
+    from .._parser import parse
+    from .._syntax_error import FilterSyntaxError
+    from ._sources import filter_entries
+
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, entries, _ = filter_entries(text)
+    lines = [line.removesuffix("\r") for line in lines]
+    replaced: dict[int, tuple[int, list[str]]] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        try:
+            expr = parse(entry.filter.text)
+        except FilterSyntaxError as error:
+            row, column = entry.filter.position(error.offset)
+            problems.append(Problem(row, column, error.message))
+            continue
+        if entry.interrupted:
+            continue
+        new = format_filter(expr, line_length=line_length)
+        if entry.noqa:
+            new[-1] += f"  {entry.noqa}"
+        replaced[entry.first] = (entry.last, new)
+    if problems:
+        return text, problems
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if index in replaced:
+            last, new = replaced[index]
+            out += new
+            index = last + 1
+            continue
+        line = lines[index]
+        out.append(line.rstrip() if not line.strip() or line.lstrip().startswith("#") else line)
+        index += 1
+    return (newline.join(out) + newline if out else ""), problems
+
+
+def _diff(path: str, old: str, new: str) -> str:
+    import difflib
+
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=path,
+            tofile=path,
+        )
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Format the files; returns the exit code."""
+    from .._format import DEFAULT_LINE_LENGTH
+    from ._check import read_text
+    from ._config import load_config
+    from ._sources import discover
+
+    config = load_config(Path.cwd())
+    width = args.line_length or config.line_length or DEFAULT_LINE_LENGTH
+    if width < 1:
+        raise UsageError(f"--line-length must be positive, not {width}")
+    paths = args.paths or list(config.include) or ["."]
+    try:
+        files = list(
+            discover(paths, suffixes=(".filter",), exclude=config.exclude, root=config.root)
+        )
+    except FileNotFoundError as error:
+        raise UsageError(f"{error.args[0]}: no such file or folder") from None
+    changed = failed = 0
+    for path in files:
+        if path.endswith(".py"):
+            raise UsageError(f"{path}: fmt rewrites filter files, not Python sources")
+        shown = "<stdin>" if path == "-" else path
+        old = read_text(path)
+        new, problems = format_text(old, width)
+        for problem in problems:
+            sys.stderr.write(f"{shown}:{problem.line}:{problem.column}: SQ001 {problem.message}\n")
+        if problems:
+            failed += 1
+            sys.stderr.write(f"{shown}: left unchanged (a filter does not parse)\n")
+            continue
+        if path == "-" and not (args.check or args.diff):
+            sys.stdout.write(new)
+            continue
+        if new == old:
+            continue
+        changed += 1
+        if args.diff:
+            sys.stdout.write(_diff(shown, old, new))
+        elif args.check:
+            sys.stdout.write(f"would reformat {shown}\n")
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(new)
+    verb = "would be reformatted" if args.check or args.diff else "reformatted"
+    if path_count := len(files) - (1 if "-" in files else 0):
+        sys.stderr.write(f"{changed} of {path_count} filter files {verb}.\n")
+    if failed:
+        return 1
+    return 1 if changed and (args.check or args.diff) else 0

@@ -1,0 +1,48 @@
+"""docs/rules.md documents every rule, and its examples do what they say."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scale_query import ObjectSchema, validate
+from scale_query._rules import RULES
+
+DOCS = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+SCHEMA = ObjectSchema.from_api(
+    json.loads(re.search(r"```json\n(.*?)```", DOCS, re.S).group(1)),  # type: ignore[union-attr]
+    name="contact",
+)
+
+
+def _sections() -> dict[str, str]:
+    parts = re.split(r"^## (SQ\d{3})\n", DOCS, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+SECTIONS = _sections()
+
+
+def test_every_rule_has_a_section_and_every_section_a_rule() -> None:
+    assert set(SECTIONS) == set(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_section_states_name_and_severity(code: str) -> None:
+    rule = RULES[code]
+    assert f"`{rule.name}` · {rule.severity}" in SECTIONS[code]
+    assert f"| [{code}](#{code.lower()}) | `{rule.name}` | {rule.severity} |" in DOCS
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_failing_example_fails_and_passing_example_passes(code: str) -> None:
+    section = SECTIONS[code]
+    failing = re.search(r"Fails:\n\n```filter\n(.*?)\n```", section, re.S)
+    passing = re.search(r"Passes:\n\n```filter\n(.*?)\n```", section, re.S)
+    assert failing is not None
+    assert passing is not None
+    assert code in [d.code for d in validate(failing.group(1), SCHEMA)]
+    assert code not in [d.code for d in validate(passing.group(1), SCHEMA)]

@@ -1,0 +1,115 @@
+"""validate(): the Diagnostic shape, syntax errors, built expressions, never raising."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import exprs
+
+from scale_query import Condition, FilterSyntaxError, ObjectSchema, Op, Q, parse, validate
+from scale_query._validate import Diagnostic
+
+SCHEMA = ObjectSchema.from_api(
+    {"Nom": {"attribs": {"type": "text", "length": "5"}}, "Age": {"attribs": {"type": "int"}}}
+)
+
+
+def test_syntax_error_becomes_one_diagnostic_with_the_parser_fields() -> None:
+    text = 'Nom $eq "a"\n  $and Age $ge 3'
+    with pytest.raises(FilterSyntaxError) as caught:
+        parse(text)
+    (d,) = validate(text, SCHEMA)
+    error = caught.value
+    assert (d.code, d.severity, d.message, d.hint) == ("SQ001", "error", error.message, error.hint)
+    assert (d.line, d.column) == (error.line, error.column) == (2, 12)
+    assert (d.offset, d.end_offset) == (error.offset, error.end_offset)
+    assert (d.end_line, d.end_column) == (2, 15)
+
+
+def test_multiline_positions() -> None:
+    text = 'Age $gt 1\n$and Nom $eq "toolong"'
+    (d,) = validate(text, SCHEMA)
+    assert (d.code, d.line, d.column, d.end_line, d.end_column) == ("SQ106", 2, 14, 2, 23)
+
+
+def test_diagnostics_come_in_text_order() -> None:
+    text = 'b $eq "*" $and a $like "x" $and c $in [1, 1]'
+    found = validate(text)
+    assert [d.code for d in found] == ["SQ201", "SQ202", "SQ204"]
+    offsets = [d.offset for d in found]
+    assert offsets == sorted(offsets)
+
+
+def test_built_expressions_have_no_positions() -> None:
+    expr = Q("Nom").eq("*x*") & Q("Nope").eq(1)
+    found = validate(expr, SCHEMA)
+    assert [d.code for d in found] == ["SQ201", "SQ101"]
+    assert all(d.line is None and d.offset is None and d.end_column is None for d in found)
+
+
+def test_parsed_and_built_find_the_same_problems() -> None:
+    text = 'Nom $eq "*x*" $and Nope $eq 1 $and Age $in [1.5]'
+    parsed = [(d.code, d.message) for d in validate(text, SCHEMA)]
+    built = [(d.code, d.message) for d in validate(parse(text), SCHEMA)]
+    assert sorted(parsed) == sorted(built)
+
+
+def test_to_dict_is_json_and_complete() -> None:
+    (d,) = validate('Nom $like "x"')
+    data = json.loads(json.dumps(d.to_dict()))
+    assert data == {
+        "code": "SQ202",
+        "severity": "warning",
+        "message": d.message,
+        "line": 1,
+        "column": 5,
+        "end_line": 1,
+        "end_column": 10,
+        "hint": d.hint,
+        "replacement": "$eq",
+        "offset": 4,
+        "end_offset": 9,
+    }
+    assert d.name == "like-without-wildcard"
+    assert str(d) == f"1:5: SQ202 {d.message}"
+
+
+def test_wrong_argument_types_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="filter text or an expression"):
+        validate(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ObjectSchema"):
+        validate("a $eq 1", {"a": {}})  # type: ignore[arg-type]
+
+
+def test_valid_filter_gives_nothing() -> None:
+    assert validate('Nom $eq "abc" $and Age $gte 18', SCHEMA) == []
+    assert validate(Condition("Age", Op.EQ, parse("Age $eq 3").value), SCHEMA) == []  # type: ignore[union-attr]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_never_raises_on_any_text(text: str) -> None:
+    found = validate(text, SCHEMA)
+    assert all(isinstance(d, Diagnostic) for d in found)
+    for d in found:
+        assert d.offset is not None
+        assert d.end_offset is not None
+        assert 0 <= d.offset <= d.end_offset
+
+
+@settings(max_examples=100, deadline=None)
+@given(exprs)
+def test_rendered_expression_validates_like_the_expression(expr: object) -> None:
+    from scale_query import render
+
+    text = render(expr)  # type: ignore[arg-type]
+    from_text = sorted((d.code, d.message) for d in validate(text, SCHEMA))
+    from_expr = sorted((d.code, d.message) for d in validate(expr, SCHEMA))  # type: ignore[arg-type]
+    assert from_text == from_expr
+    for d in validate(text, SCHEMA):
+        assert d.offset is not None
+        assert d.end_offset is not None
+        assert 0 <= d.offset < d.end_offset <= len(text)
