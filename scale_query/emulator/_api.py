@@ -1,0 +1,235 @@
+"""The datamart API's rules, without HTTP: tokens, rights, query parameters, writes.
+
+Each method returns the JSON body of a 200 response or raises :class:`ApiError`
+with the status and message the API documents. The Starlette layer
+(:mod:`._app`) only moves requests and responses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hmac
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from .._ast import Expr, Span, walk
+from .._parser import parse
+from .._sql import FilterValueError, compile_filter, order_by
+from .._syntax_error import FilterSyntaxError, line_and_column
+from ._definition import Datamart, Profile, Rights
+from ._store import Store, Table
+
+__all__ = ["MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
+
+#: A ``put_objects`` body may hold at most this many records.
+MAX_RECORDS_PER_WRITE = 10_000
+
+
+class ApiError(Exception):
+    """An error response: HTTP status, message and extra JSON fields."""
+
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        self.status = status
+        self.message = message
+        self.extra = extra
+        super().__init__(message)
+
+    def body(self) -> dict[str, Any]:
+        return {"message": self.message, **self.extra}
+
+
+def _closest(name: str, names: list[str]) -> str:
+    match = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _at(text: str, span: Span | None) -> str:
+    if span is None:
+        return ""
+    line, column = line_and_column(text, span.start)
+    return f" at line {line}, column {column}"
+
+
+def _int_param(params: Mapping[str, str], name: str, minimum: int) -> int | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not text.isdigit() or int(text) < minimum:
+        raise ApiError(400, f"{name} must be a whole number, {minimum} or more, not {raw!r}")
+    return int(text)
+
+
+class Api:
+    """The four endpoints over one :class:`Store`."""
+
+    def __init__(self, datamart: Datamart, store: Store, max_page_size: int = 1000) -> None:
+        if max_page_size < 1:
+            raise ValueError("max_page_size must be 1 or more")
+        self.datamart = datamart
+        self.store = store
+        self.max_page_size = max_page_size
+
+    def authenticate(self, header: str | None) -> Profile:
+        """The profile of an ``Authorization: Bearer`` header, or a 401."""
+        scheme, _, token = (header or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "missing bearer token: send 'Authorization: Bearer <API_TOKEN>'")
+        found = None
+        # Compare with every token in constant time: no early exit to time.
+        for profile in self.datamart.profiles:
+            if hmac.compare_digest(profile.token.encode(), token.encode()):
+                found = profile
+        if found is None:
+            raise ApiError(401, "invalid API token")
+        return found
+
+    def _table(self, profile: Profile, name: str) -> tuple[Table, Rights]:
+        table = self.store.tables.get(name)
+        if table is None:
+            raise ApiError(
+                404, f"unknown object {name!r}" + _closest(name, list(self.store.tables))
+            )
+        rights = profile.rights(name)
+        if rights is None:
+            raise ApiError(403, f"this API token has no access to object {name!r}")
+        return table, rights
+
+    def object_list(self, profile: Profile) -> dict[str, Any]:
+        """``get_object_list``: the objects this profile may use, with their times."""
+        times = self.store.times()
+        return {
+            name: {
+                "acl": table.obj.acl,
+                "create_time": times[name][0],
+                "update_time": times[name][1],
+            }
+            for name, table in self.store.tables.items()
+            if profile.rights(name) is not None
+        }
+
+    def object_info(self, profile: Profile, name: str) -> dict[str, Any]:
+        """``get_object_info``: every field, with this profile's read/write rights."""
+        table, rights = self._table(profile, name)
+        out = table.schema.to_api()
+        for field, entry in out.items():
+            info = table.schema[field]
+            entry["read"] = "Y" if info.readable and rights.can_read(field) else "N"
+            entry["write"] = "Y" if info.writable and rights.can_write(field) else "N"
+        return out
+
+    @staticmethod
+    def _readable(table: Table, rights: Rights, field: str, where: str) -> None:
+        info = table.schema.get(field)
+        if info is None:
+            raise ApiError(
+                400, f"unknown field {field!r} in {where}" + _closest(field, list(table.schema))
+            )
+        if not (info.readable and rights.can_read(field)):
+            raise ApiError(403, f"field {field!r} in {where} is not readable with this token")
+
+    def _filter(self, table: Table, rights: Rights, text: str) -> tuple[str, list[object]]:
+        try:
+            expr: Expr = parse(text)
+        except FilterSyntaxError as error:
+            hint = f" (hint: {error.hint})" if error.hint else ""
+            raise ApiError(
+                400,
+                f"bad filter: line {error.line}, column {error.column}: {error.message}{hint}",
+                line=error.line,
+                column=error.column,
+                hint=error.hint,
+                detail=error.format(),
+            ) from None
+        for condition in walk(expr):
+            self._readable(
+                table, rights, condition.field, "filter" + _at(text, condition.field_span)
+            )
+        try:
+            return compile_filter(expr, table.columns)
+        except FilterValueError as error:
+            raise ApiError(400, f"bad filter{_at(text, error.span)}: {error}") from None
+
+    def _fields(self, table: Table, rights: Rights, raw: str | None) -> list[str]:
+        if raw is None:
+            return [f for f, info in table.schema.items() if info.readable and rights.can_read(f)]
+        names = [name.strip() for name in raw.split(",")]
+        if not all(names):
+            raise ApiError(400, f"fields must be field names separated by commas, not {raw!r}")
+        for name in names:
+            self._readable(table, rights, name, "fields")
+        return list(dict.fromkeys(names))
+
+    def _sort(self, table: Table, rights: Rights, raw: str | None) -> str:
+        keys: list[tuple[str, bool]] = []
+        if raw is not None and raw.strip():
+            text = raw.strip()
+            # The reference writes sort_by="{...}: tolerate a stray quote around it.
+            if text.startswith('"{'):
+                text = text[1:-1] if text.endswith('}"') else text[1:]
+            try:
+                spec = json.loads(text)
+            except json.JSONDecodeError:
+                spec = None
+            if not isinstance(spec, dict):
+                raise ApiError(
+                    400, f'sort_by must be a JSON object such as {{"Nom":"asc"}}, not {raw!r}'
+                )
+            for name, direction in spec.items():
+                self._readable(table, rights, name, "sort_by")
+                if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
+                    raise ApiError(400, f'sort_by: {name!r} must be "asc" or "desc"')
+                keys.append((name, direction.lower() == "desc"))
+        return order_by(keys, table.columns, '"id"')
+
+    def _window(self, params: Mapping[str, str]) -> tuple[int, int]:
+        limit = _int_param(params, "limit", 0)
+        offset = _int_param(params, "offset", 0) or 0
+        page = _int_param(params, "page", 1)
+        size = _int_param(params, "pagesize", 1)
+        if page is not None and size is None:
+            raise ApiError(400, "page needs pagesize: pass both, e.g. page=2&pagesize=50")
+        if size is not None and size > self.max_page_size:
+            raise ApiError(400, f"pagesize {size} is over the maximum of {self.max_page_size}")
+        start, count = offset, self.max_page_size
+        if size is not None:
+            start, count = offset + ((page or 1) - 1) * size, size
+        if limit is not None:
+            count = min(count, max(0, offset + limit - start))
+        return start, min(count, self.max_page_size)
+
+    def get_objects(self, profile: Profile, name: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """``get_objects``: one page of records, filtered, sorted and projected."""
+        table, rights = self._table(profile, name)
+        where, values = "1", list[object]()
+        if params.get("filter", "").strip():
+            where, values = self._filter(table, rights, params["filter"])
+        fields = self._fields(table, rights, params.get("fields"))
+        order = self._sort(table, rights, params.get("sort_by"))
+        start, count = self._window(params)
+        try:
+            objects = self.store.select(table, fields, where, values, order, start, count)
+        except sqlite3.OperationalError as error:
+            # SQLite's own bounds (expression depth, number of parameters).
+            raise ApiError(400, f"filter too complex: {error}") from None
+        return {"objects": objects}
+
+    def put_objects(self, profile: Profile, name: str, body: str | None) -> dict[str, Any]:
+        """``put_objects``: each record written on its own, with its own result."""
+        table, rights = self._table(profile, name)
+        if body is None:
+            raise ApiError(400, "missing form field 'objects' (a JSON array of records)")
+        try:
+            records = json.loads(body)
+        except json.JSONDecodeError as error:
+            raise ApiError(400, f"'objects' is not valid JSON: {error}") from None
+        if not isinstance(records, list):
+            raise ApiError(400, "'objects' must be a JSON array of records")
+        if len(records) > MAX_RECORDS_PER_WRITE:
+            raise ApiError(
+                400, f"{len(records)} records in one request; the limit is {MAX_RECORDS_PER_WRITE}"
+            )
+        return {"objects": [self.store.write(table, record, rights) for record in records]}

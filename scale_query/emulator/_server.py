@@ -1,0 +1,164 @@
+"""The running emulator: uvicorn in a background thread, and its test controls."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from ._api import Api
+from ._app import PREFIX, build_app
+from ._definition import Datamart, load_datamart
+from ._demo import DEMO_TOKEN, demo_datamart
+from ._faults import FaultState
+from ._store import Store
+
+__all__ = ["Emulator", "build", "serve"]
+
+
+def build(
+    *,
+    demo: bool = False,
+    datamart: str | Path | Mapping[str, Any] | Datamart | None = None,
+    token: str | None = None,
+    instance: str = "demo",
+    db: str | Path | None = None,
+    max_page_size: int = 1000,
+    **faults: Any,
+) -> Emulator:
+    """An emulator, not yet serving: load the datamart, open the store, set faults."""
+    if demo == (datamart is not None):
+        raise ValueError("pass exactly one of demo=True or datamart=<file, dict or Datamart>")
+    if demo:
+        mart = demo_datamart()
+    elif isinstance(datamart, Datamart):
+        mart = datamart
+    else:
+        assert datamart is not None
+        mart = load_datamart(datamart)
+    if token is not None:
+        mart = mart.with_tokens([token])
+    if not mart.profiles:
+        raise ValueError("the datamart has no API profile: pass token=... or add 'profiles'")
+    state = FaultState(**faults)
+    store = Store(mart, None if db is None else str(db))
+    api = Api(mart, store, max_page_size)
+    first = token if token is not None else (DEMO_TOKEN if demo else mart.profiles[0].token)
+    return Emulator(api, state, instance, first)
+
+
+class Emulator:
+    """A datamart emulator: its app, data and fault switches.
+
+    ``base_url``, ``instance`` and ``token`` are what a client needs; the
+    methods change faults and data while it runs. Get one from :func:`serve`.
+    """
+
+    def __init__(self, api: Api, faults: FaultState, instance: str, token: str) -> None:
+        self.api = api
+        self.faults = faults
+        self.instance = instance
+        self.token = token
+        self.app = build_app(api, faults, instance)
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"<Emulator {self.base_url} instance={self.instance!r}>"
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/v1/datamart``: the client's ``base_url``."""
+        return f"http://{self.host}:{self.port}{PREFIX}"
+
+    @property
+    def instance_url(self) -> str:
+        """The base URL with the instance: ``.../v1/datamart/demo``."""
+        return f"{self.base_url}/{self.instance}"
+
+    def set_faults(self, **faults: Any) -> None:
+        """Turn fault switches on or off (names in docs/emulator.md); others keep their value."""
+        self.faults.set(**faults)
+
+    def clear_faults(self) -> None:
+        """Every fault switch off."""
+        self.faults.clear()
+
+    def reset(self) -> None:
+        """Data back to the definition's, faults off and request counts at zero."""
+        self.faults.clear()
+        self.faults.reset_counts()
+        if self.api.store.dirty:
+            self.api.store.reset()
+
+    def request_count(self, method: str | None = None, endpoint: str | None = None) -> int:
+        """How many requests arrived, e.g. ``request_count("POST", "put_objects")``."""
+        return self.faults.request_count(method, endpoint)
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve in a background thread; ``port=0`` picks a free port."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        self.host, self.port = host, sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="scale-emulator", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        """Stop serving and close the data store."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+            self._server = self._thread = None
+        self.api.store.close()
+
+
+@contextmanager
+def serve(
+    *,
+    demo: bool = False,
+    datamart: str | Path | Mapping[str, Any] | Datamart | None = None,
+    token: str | None = None,
+    instance: str = "demo",
+    db: str | Path | None = None,
+    max_page_size: int = 1000,
+    **faults: Any,
+) -> Iterator[Emulator]:
+    """Run an emulator on 127.0.0.1 on a free port for the ``with`` block.
+
+    >>> with serve(demo=True) as emu:  # doctest: +SKIP
+    ...     emu.base_url, emu.instance, emu.token
+    ('http://127.0.0.1:53211/v1/datamart', 'demo', 'demo-token')
+    """
+    emulator = build(
+        demo=demo,
+        datamart=datamart,
+        token=token,
+        instance=instance,
+        db=db,
+        max_page_size=max_page_size,
+        **faults,
+    )
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()

@@ -1,0 +1,425 @@
+"""The emulator's SQLite store: one table per object, reads and per-record writes.
+
+Each declared field ``i`` has three columns: ``r{i}`` the value as written,
+``f{i}`` its casefolded text and, for numbers and dates, ``k{i}`` its typed
+key (NULL when empty), filled with the evaluator's own key function so that
+SQL and :func:`scale_query.evaluate` agree. Field names never reach SQL.
+
+The pristine database of a definition is built once per process and copied
+into each new store with SQLite's backup API, which keeps start and reset fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._evaluate import compile_regex, stored_key
+from .._schema import FieldInfo, FieldKind, ObjectSchema
+from .._sql import REGEX_FUNCTION, Column, quote_identifier
+from .._values import to_text
+from ._definition import Datamart, ObjectDef, Rights, full_schema
+
+__all__ = ["RecordError", "Store", "Table"]
+
+_ID = quote_identifier("id")
+_pristine: dict[str, sqlite3.Connection] = {}
+_pristine_lock = threading.Lock()
+
+
+class RecordError(ValueError):
+    """One record of a write that cannot be applied; ``found`` says if its id exists."""
+
+    def __init__(self, message: str, found: bool = False) -> None:
+        self.found = found
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Table:
+    """How one object is stored, and its fields as a ``get_object_info`` schema."""
+
+    obj: ObjectDef
+    sql_name: str
+    schema: ObjectSchema
+    columns: Mapping[str, Column]
+    stored: Mapping[str, tuple[int, FieldInfo, FieldKind]]
+    link_columns: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.obj.name
+
+
+def _table(index: int, obj: ObjectDef) -> Table:
+    columns: dict[str, Column] = {}
+    own = f"id_{obj.name}"
+    as_text = f"CAST({_ID} AS TEXT)"
+    columns[own] = Column("integer", as_text, _ID, as_text)
+    links = {}
+    for j, link in enumerate(obj.links):
+        links[link] = f"l{j}"
+        col = quote_identifier(f"l{j}")
+        text = f"COALESCE(CAST({col} AS TEXT), '')"
+        columns[f"id_{link}"] = Column("integer", text, col, text)
+    stored = {}
+    for i, (name, info) in enumerate(obj.schema.items()):
+        stored[name] = (i, info, info.kind)
+        fold = quote_identifier(f"f{i}")
+        key = fold if info.kind == "text" else quote_identifier(f"k{i}")
+        columns[name] = Column(info.kind, fold, key, quote_identifier(f"r{i}"))
+    return Table(obj, quote_identifier(f"o{index}"), full_schema(obj), columns, stored, links)
+
+
+def _regex(pattern: str, value: str | None) -> int:
+    return int(value is not None and compile_regex(pattern).search(value) is not None)
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+_EXAMPLES = {
+    "number": "12.50",
+    "integer": "12",
+    "date": "1990-06-12",
+    "datetime": "2020-12-19 12:50:50",
+}
+
+
+def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -> str:
+    """The text stored for ``value`` in field ``info``; RecordError when it does not fit."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+        raise RecordError(f"field {info.name!r}: a value is a string or a number")
+    else:
+        try:
+            text = to_text(value)
+        except (TypeError, ValueError) as error:
+            raise RecordError(f"field {info.name!r}: {error}") from None
+    if info.length is not None and len(text) > info.length:
+        raise RecordError(
+            f"field {info.name!r}: {len(text)} characters, longer than its length {info.length}"
+        )
+    kind = kind or info.kind
+    if text and kind != "text" and stored_key(kind, text) is None:
+        raise RecordError(
+            f"field {info.name!r} is a {kind} field: {text!r} is not like {_EXAMPLES[kind]!r}"
+        )
+    return text
+
+
+def _record_id(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RecordError("'id' must be 0 (to create) or the id of an existing record")
+    return value
+
+
+class Store:
+    """The data of one running emulator, safe to use from several threads."""
+
+    def __init__(self, datamart: Datamart, db: str | None = None) -> None:
+        self.datamart = datamart
+        self.tables = {n: _table(i, o) for i, (n, o) in enumerate(datamart.objects.items())}
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(db or ":memory:", check_same_thread=False)
+        self._conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
+        self.dirty = False
+        if db is None or not self._matches_definition():
+            self.reset()
+
+    def _matches_definition(self) -> bool:
+        try:
+            row = self._conn.execute("SELECT value FROM _meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.DatabaseError:
+            return False
+        return row is not None and row[0] == self.datamart.fingerprint
+
+    def reset(self) -> None:
+        """Put the data back as the definition has it."""
+        pristine = self._pristine()
+        with self._lock:
+            pristine.backup(self._conn)
+            self.dirty = False
+
+    def _pristine(self) -> sqlite3.Connection:
+        with _pristine_lock:
+            conn = _pristine.get(self.datamart.fingerprint)
+            if conn is None:
+                conn = sqlite3.connect(":memory:", check_same_thread=False)
+                self._build(conn)
+                _pristine[self.datamart.fingerprint] = conn
+            return conn
+
+    def _build(self, conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("CREATE TABLE _times (name TEXT PRIMARY KEY, create_time, update_time)")
+        conn.execute("INSERT INTO _meta VALUES ('fingerprint', ?)", (self.datamart.fingerprint,))
+        for table in self.tables.values():
+            defs = [f"{_ID} INTEGER PRIMARY KEY"]
+            defs += [f"{quote_identifier(c)} INTEGER" for c in table.link_columns.values()]
+            for i, info in enumerate(table.obj.schema.values()):
+                defs += [f"\"r{i}\" TEXT NOT NULL DEFAULT ''", f"\"f{i}\" TEXT NOT NULL DEFAULT ''"]
+                if info.kind != "text":
+                    defs.append(f'"k{i}"')
+            conn.execute(f"CREATE TABLE {table.sql_name} ({', '.join(defs)})")
+            conn.execute(
+                "INSERT INTO _times VALUES (?, ?, ?)",
+                (table.name, table.obj.create_time, table.obj.update_time),
+            )
+        ids = {name: self._ids(table) for name, table in self.tables.items()}
+        known = {name: set(values) for name, values in ids.items()}
+        for table in self.tables.values():
+            rows = []
+            for n, (record, record_id) in enumerate(
+                zip(table.obj.records, ids[table.name], strict=True)
+            ):
+                try:
+                    row = self._row(table, record.data, None)
+                    row.update(self._checked_links(table, record.link, known))
+                except RecordError as error:
+                    raise ValueError(f"objects.{table.name}.records[{n}]: {error}") from None
+                row["id"] = record_id
+                rows.append(row)
+            self._insert_many(conn, table, rows)
+        conn.commit()
+
+    @staticmethod
+    def _ids(table: Table) -> list[int]:
+        """The id of each record of the definition: its own, or the next free one."""
+        out, seen, last = [], set(), 0
+        for n, record in enumerate(table.obj.records):
+            record_id = record.id or last + 1
+            if record_id in seen:
+                raise ValueError(f"objects.{table.name}.records[{n}]: id {record_id} is taken")
+            seen.add(record_id)
+            last = max(last, record_id)
+            out.append(record_id)
+        return out
+
+    def _checked_links(
+        self, table: Table, link: Mapping[str, Any], known: Mapping[str, set[int]]
+    ) -> dict[str, int]:
+        out = {}
+        for name, raw in link.items():
+            column = table.link_columns.get(name)
+            if column is None:
+                raise RecordError(f"object {table.name!r} has no link to {name!r}")
+            target = _record_id(raw)
+            if target not in known[name]:
+                raise RecordError(f"link {name!r}: no {name} record has id {target}")
+            out[column] = target
+        return out
+
+    @staticmethod
+    def _insert_many(conn: sqlite3.Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        names = ["id", *table.link_columns.values()]
+        for i, info in enumerate(table.obj.schema.values()):
+            names += [f"r{i}", f"f{i}"] + ([f"k{i}"] if info.kind != "text" else [])
+        position = {name: n for n, name in enumerate(names)}
+        template = ["" if name[0] in "rf" else None for name in names]
+
+        def values(row: dict[str, Any]) -> list[Any]:
+            out = template.copy()
+            for name, value in row.items():
+                out[position[name]] = value
+            return out
+
+        sql = (
+            f"INSERT INTO {table.sql_name} ({', '.join(quote_identifier(n) for n in names)}) "
+            f"VALUES ({', '.join('?' * len(names))})"
+        )
+        conn.executemany(sql, map(values, rows))
+
+    def _row(self, table: Table, data: Mapping[str, Any], rights: Rights | None) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise RecordError("'data' must be an object of field values")
+        row: dict[str, Any] = {}
+        for name, value in data.items():
+            slot = table.stored.get(name)
+            if slot is None:
+                if name in table.schema:
+                    raise RecordError(f"field {name!r} is not writable")
+                raise RecordError(f"unknown field {name!r} in object {table.name!r}")
+            i, info, kind = slot
+            # rights is None only when loading the definition's own records.
+            if rights is not None and not (info.writable and rights.can_write(name)):
+                raise RecordError(f"field {name!r} is not writable with this token")
+            text = check_value(info, value, kind)
+            row[f"r{i}"], row[f"f{i}"] = text, text.casefold()
+            if kind != "text":
+                row[f"k{i}"] = stored_key(kind, text)
+        return row
+
+    def _links(self, conn: sqlite3.Connection, table: Table, link: object) -> dict[str, Any]:
+        if not isinstance(link, Mapping):
+            raise RecordError("'link' must be an object: linked object name to record id")
+        out = {}
+        for name, raw in link.items():
+            column = table.link_columns.get(name)
+            if column is None:
+                raise RecordError(f"object {table.name!r} has no link to {name!r}")
+            try:
+                target = _record_id(raw)
+            except RecordError:
+                raise RecordError(f"link {name!r}: {raw!r} is not a record id") from None
+            other = self.tables[name]
+            found = conn.execute(f"SELECT 1 FROM {other.sql_name} WHERE {_ID} = ?", (target,))
+            if found.fetchone() is None:
+                raise RecordError(f"link {name!r}: no {name} record has id {target}")
+            out[column] = target
+        return out
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        table: Table,
+        record_id: int,
+        data: Mapping[str, Any],
+        link: Mapping[str, Any],
+        rights: Rights | None = None,
+    ) -> int:
+        values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+        if record_id:
+            values["id"] = record_id
+        if not values:
+            cursor = conn.execute(f"INSERT INTO {table.sql_name} DEFAULT VALUES")
+        else:
+            names = ", ".join(quote_identifier(k) for k in values)
+            marks = ", ".join("?" * len(values))
+            cursor = conn.execute(
+                f"INSERT INTO {table.sql_name} ({names}) VALUES ({marks})", list(values.values())
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def write(self, table: Table, record: object, rights: Rights) -> dict[str, Any]:
+        """Create or update one record, all or nothing; the API's per-record result."""
+        given_id = record.get("id", 0) if isinstance(record, Mapping) else 0
+        try:
+            if not isinstance(record, Mapping):
+                raise RecordError("a record is a JSON object with 'id', 'data' and 'link'")
+            unknown = set(record) - {"id", "data", "link"}
+            if unknown:
+                raise RecordError(f"unknown key {sorted(unknown)[0]!r} in record")
+            record_id = _record_id(given_id)
+            if "data" not in record:
+                raise RecordError("'data' is mandatory")
+            with self._lock:
+                result = self._write(
+                    table, record_id, record["data"], record.get("link", {}), rights
+                )
+        except RecordError as error:
+            return {
+                "status": "ERROR",
+                "id": str(given_id),
+                "error": str(error),
+                "data": {},
+                "updated": "N",
+                "created": "N",
+                "found": "Y" if error.found else "N",
+            }
+        if isinstance(record.get("link"), Mapping) and record["link"]:
+            result["link"] = {k: str(v) for k, v in record["link"].items()}
+        return result
+
+    def _write(
+        self, table: Table, record_id: int, data: Any, link: Any, rights: Rights
+    ) -> dict[str, Any]:
+        conn = self._conn
+        try:
+            if record_id == 0:
+                new_id = self._insert(conn, table, 0, data, link, rights)
+                created = True
+            else:
+                exists = conn.execute(
+                    f"SELECT 1 FROM {table.sql_name} WHERE {_ID} = ?", (record_id,)
+                ).fetchone()
+                if exists is None:
+                    raise RecordError(f"no {table.name} record has id {record_id}")
+                try:
+                    values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+                except RecordError as error:
+                    raise RecordError(str(error), found=True) from None
+                if values:
+                    sets = ", ".join(f"{quote_identifier(k)} = ?" for k in values)
+                    conn.execute(
+                        f"UPDATE {table.sql_name} SET {sets} WHERE {_ID} = ?",
+                        [*values.values(), record_id],
+                    )
+                new_id, created = record_id, False
+            conn.execute("UPDATE _times SET update_time = ? WHERE name = ?", (_now(), table.name))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        self.dirty = True
+        stored = {k: check_value(table.schema[k], v) for k, v in data.items()}
+        return {
+            "status": "OK",
+            "id": str(new_id),
+            "data": stored,
+            "updated": "N" if created else "Y",
+            "created": "Y" if created else "N",
+            "found": "N" if created else "Y",
+        }
+
+    def times(self) -> dict[str, tuple[str, str]]:
+        """Creation and last update time of each object."""
+        with self._lock:
+            rows = self._conn.execute("SELECT name, create_time, update_time FROM _times")
+            return {name: (created, updated) for name, created, updated in rows}
+
+    def select(
+        self,
+        table: Table,
+        fields: Sequence[str],
+        where: str,
+        params: Sequence[object],
+        order: str,
+        start: int,
+        count: int,
+    ) -> list[dict[str, Any]]:
+        """Records in API shape: ``{"id", "data", "link"?}``, values as text."""
+        if count <= 0:
+            return []
+        shown = ", ".join(table.columns[f].raw for f in fields) or "NULL"
+        links = list(table.link_columns.items())
+        link_sql = "".join(f", {quote_identifier(col)}" for _, col in links)
+        sql = (
+            f"SELECT {_ID}{link_sql}, {shown} FROM {table.sql_name} WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql, [*params, count, start]).fetchall()
+        return [self._shape(row, fields, links) for row in rows]
+
+    @staticmethod
+    def _shape(
+        row: Sequence[Any], fields: Sequence[str], links: Iterable[tuple[str, str]]
+    ) -> dict[str, Any]:
+        link_names = [name for name, _ in links]
+        out: dict[str, Any] = {"id": str(row[0])}
+        values = row[1 + len(link_names) :]
+        out["data"] = dict(zip(fields, values, strict=True))
+        if link_names:
+            out["link"] = {
+                name: "" if v is None else str(v)
+                for name, v in zip(link_names, row[1:], strict=False)
+            }
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
