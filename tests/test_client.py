@@ -28,21 +28,15 @@ from scale_query import (
 from scale_query._protocol import RetryPolicy
 
 pytest.importorskip("uvicorn")
-from scale_query.emulator import Emulator, serve
+from scale_query.emulator import Emulator
 
 FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with serve(demo=True) as emu:
-        yield emu
-
-
 @pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
+def emu(scale_emulator: Emulator) -> Emulator:
+    """The plugin's demo emulator: faults off, counts at zero, demo data intact."""
+    return scale_emulator
 
 
 def _client(emu: Emulator, **kwargs: Any) -> Client:
