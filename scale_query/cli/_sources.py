@@ -134,7 +134,7 @@ def filter_entries(text: str) -> tuple[list[str], list[Entry], dict[int, Noqa]]:
             noqa[index + 1] = _codes(match)
             suffix = match.group(0).strip()
             line = line[: match.start()]
-        if current is None or line == stripped:
+        if current is None or not line[0].isspace():
             close()
             current = Entry(Filter("", index + 1, index + 1), index, index)
             entries.append(current)
