@@ -244,50 +244,88 @@ def _depth_of(kind_name: str, operands: tuple[Expr, ...]) -> int:
     return depth
 
 
-@dataclass(frozen=True, slots=True)
-class And(_Node):
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Group(_Node):
+    """What ``And`` and ``Or`` share: flattened operands, depth, cached hash.
+
+    Equality, hashing and ``repr`` walk the tree with a loop, never by
+    recursion, so they cost no stack whatever the depth.
+    """
+
+    operands: tuple[Expr, ...]
+    _loc: tuple[int, ...] | None = None
+    depth: int = dataclasses.field(default=0, init=False)
+    _hash: int = dataclasses.field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        kind = type(self)
+        operands = _flatten(kind, self.operands)  # type: ignore[arg-type]
+        object.__setattr__(self, "operands", operands)
+        object.__setattr__(self, "depth", _depth_of(kind.__name__, operands))
+        object.__setattr__(self, "_hash", hash((kind.__name__, operands)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Group):
+            return NotImplemented
+        pairs: list[tuple[object, object]] = [(self, other)]
+        while pairs:
+            left, right = pairs.pop()
+            if left is right:
+                continue
+            if type(left) is not type(right):
+                return False
+            if isinstance(left, _Group):
+                assert isinstance(right, _Group)
+                if left._hash != right._hash or len(left.operands) != len(right.operands):
+                    return False
+                pairs.extend(zip(left.operands, right.operands, strict=True))
+            elif left != right:
+                return False
+        return True
+
+    def __repr__(self) -> str:
+        out: list[str] = []
+        todo: list[object] = [self]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, _Group):
+                out.append(f"{type(item).__name__}(operands=(")
+                todo.append("))")
+                for i in range(len(item.operands) - 1, -1, -1):
+                    todo.append(item.operands[i])
+                    if i:
+                        todo.append(", ")
+            else:
+                out.append(repr(item))
+        return "".join(out)
+
+    @property
+    def span(self) -> Span | None:
+        """The expression in the parsed text (None when not parsed)."""
+        return None if self._loc is None else Span(self._loc[0], self._loc[1])
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class And(_Group):
     """All operands hold (``$and``). Nested ``And`` operands are flattened.
 
     >>> And((Condition("a", Op.EQ, "1"), Condition("b", Op.EQ, "2"))).operands[1].field
     'b'
     """
 
-    operands: tuple[Expr, ...]
-    _loc: tuple[int, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
-    depth: int = dataclasses.field(default=0, init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        operands = _flatten(And, self.operands)
-        object.__setattr__(self, "operands", operands)
-        object.__setattr__(self, "depth", _depth_of("And", operands))
-
-    @property
-    def span(self) -> Span | None:
-        """The expression in the parsed text (None when not parsed)."""
-        return None if self._loc is None else Span(self._loc[0], self._loc[1])
-
-
-@dataclass(frozen=True, slots=True)
-class Or(_Node):
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Or(_Group):
     """At least one operand holds (``$or``). Nested ``Or`` operands are flattened.
 
     >>> len(Or((Condition("a", Op.EQ, "1"), Condition("b", Op.EQ, "2"))).operands)
     2
     """
-
-    operands: tuple[Expr, ...]
-    _loc: tuple[int, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
-    depth: int = dataclasses.field(default=0, init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        operands = _flatten(Or, self.operands)
-        object.__setattr__(self, "operands", operands)
-        object.__setattr__(self, "depth", _depth_of("Or", operands))
-
-    @property
-    def span(self) -> Span | None:
-        """The expression in the parsed text (None when not parsed)."""
-        return None if self._loc is None else Span(self._loc[0], self._loc[1])
 
 
 Expr: TypeAlias = "Condition | And | Or"

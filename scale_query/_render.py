@@ -47,16 +47,30 @@ def _condition(node: Condition) -> str:
     return f"{quote_field(node.field)} {node.op.value} {text}"
 
 
-def _minimal(node: Expr) -> str:
-    if isinstance(node, Condition):
-        return _condition(node)
-    if isinstance(node, And):
-        # An Or inside an And is the only place precedence needs parentheses.
-        return " $and ".join(
-            f"({_minimal(o)})" if isinstance(o, Or) else _minimal(o) for o in node.operands
-        )
-    return " $or ".join(_minimal(o) for o in node.operands)
-
+def _minimal(expr: Expr) -> str:
+    # A loop over an explicit stack rather than recursion: any depth renders.
+    out: list[str] = []
+    todo: list[str | Expr] = [expr]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, Condition):
+            out.append(_condition(item))
+        else:
+            joiner = " $and " if isinstance(item, And) else " $or "
+            for i in range(len(item.operands) - 1, -1, -1):
+                operand = item.operands[i]
+                # An Or inside an And is the only place precedence needs parentheses.
+                grouped = joiner == " $and " and isinstance(operand, Or)
+                if grouped:
+                    todo.append(")")
+                todo.append(operand)
+                if grouped:
+                    todo.append("(")
+                if i:
+                    todo.append(joiner)
+    return "".join(out)
 
 
 def _dnf_shape(node: Expr) -> list[list[Condition]]:

@@ -12,7 +12,7 @@ from scale_query._ast import Expr
 
 # Characters that stress escaping and tokenising: quotes, backslashes,
 # operator and list syntax, wildcards, line breaks and non-ASCII text.
-_TRICKY = list('"\\$[](),*\n\t é日ß') + ["$and", "$or", "$eq", "]", "\u2028", "\x00", "\x1f"]
+_TRICKY = [*'"\\$[](),*\n\t é日ß', "$and", "$or", "$eq", "]", "\u2028", "\x00", "\x1f"]
 
 texts = st.one_of(
     st.text(max_size=12),
