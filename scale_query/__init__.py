@@ -114,7 +114,44 @@ _EXPORTS = {
     "validate": "_validate",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "APIError",
+    "And",
+    "AsyncClient",
+    "BadRequest",
+    "Client",
+    "Condition",
+    "Diagnostic",
+    "Expr",
+    "FieldInfo",
+    "FilterSyntaxError",
+    "Forbidden",
+    "MethodNotAllowed",
+    "NotAcceptable",
+    "NotFound",
+    "ObjectSchema",
+    "Op",
+    "Or",
+    "Q",
+    "Query",
+    "RateLimited",
+    "Record",
+    "ScaleError",
+    "ServerError",
+    "ServiceUnavailable",
+    "Span",
+    "TransportError",
+    "Unauthorized",
+    "WriteError",
+    "WriteResult",
+    "__version__",
+    "and_",
+    "evaluate",
+    "or_",
+    "parse",
+    "render",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:
