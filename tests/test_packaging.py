@@ -83,12 +83,42 @@ def test_installed_wheel_parses_outside_the_checkout(tmp_path: Path) -> None:
 def test_every_public_name_of_the_spec_is_importable() -> None:
     import scale_query
 
-    spec_names = (
-        "parse render validate evaluate FilterSyntaxError Expr Condition And Or Op Q and_ or_ "
-        "Query ObjectSchema FieldInfo Diagnostic Client AsyncClient Record WriteResult "
-        "ScaleError APIError BadRequest Unauthorized Forbidden NotFound MethodNotAllowed "
-        "NotAcceptable RateLimited ServerError ServiceUnavailable TransportError WriteError"
-    ).split()
+    spec_names = [
+        "parse",
+        "render",
+        "validate",
+        "evaluate",
+        "FilterSyntaxError",
+        "Expr",
+        "Condition",
+        "And",
+        "Or",
+        "Op",
+        "Q",
+        "and_",
+        "or_",
+        "Query",
+        "ObjectSchema",
+        "FieldInfo",
+        "Diagnostic",
+        "Client",
+        "AsyncClient",
+        "Record",
+        "WriteResult",
+        "ScaleError",
+        "APIError",
+        "BadRequest",
+        "Unauthorized",
+        "Forbidden",
+        "NotFound",
+        "MethodNotAllowed",
+        "NotAcceptable",
+        "RateLimited",
+        "ServerError",
+        "ServiceUnavailable",
+        "TransportError",
+        "WriteError",
+    ]
     for name in spec_names:
         assert getattr(scale_query, name) is not None, name
         assert name in scale_query.__all__, name
