@@ -48,8 +48,7 @@ def filter_value(value: object) -> str | Decimal:
         return value.isoformat()
     if value is None:
         raise TypeError(
-            'None is not a filter value: to match an empty field compare with "" '
-            '(Q("Pays").eq(""))'
+            'None is not a filter value: to match an empty field compare with "" (Q("Pays").eq(""))'
         )
     raise TypeError(
         f"{type(value).__name__} is not a filter value: pass a str, int, Decimal, "
@@ -64,9 +63,7 @@ def _datetime_text(value: dt.datetime) -> str:
             "without a zone; convert it, then pass value.replace(tzinfo=None)"
         )
     if value.microsecond:
-        raise ValueError(
-            "the API keeps datetimes to the second: pass value.replace(microsecond=0)"
-        )
+        raise ValueError("the API keeps datetimes to the second: pass value.replace(microsecond=0)")
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
