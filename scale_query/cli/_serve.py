@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import UsageError
+
+if TYPE_CHECKING:
+    from ..emulator._server import Emulator
 
 __all__ = ["configure", "run"]
 
@@ -63,12 +66,18 @@ def _faults(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _announce(emulator: Emulator, tokens: list[str]) -> None:
+    shown = ", ".join(tokens) if tokens else emulator.token
+    print(f"base URL: {emulator.base_url}", flush=True)
+    print(f"instance: {emulator.instance}", flush=True)
+    print(f"token:    {shown}", flush=True)
+    print("Ctrl-C stops.", flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C."""
     try:
-        import uvicorn
-
-        from ..emulator._server import build
+        from ..emulator._server import build, listening_socket
     except ModuleNotFoundError as error:
         raise UsageError(
             f"scale-query serve: {error.name} is missing; pip install 'scale-query[emulator]'"
@@ -90,22 +99,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"scale-query serve: {error}") from None
     if len(tokens) > 1:
         emulator.api.datamart = emulator.api.datamart.with_tokens(tokens[1:])
-    emulator.host, emulator.port = args.host, args.port
-    shown = ", ".join(tokens) if tokens else emulator.token
-    print(f"base URL: {emulator.base_url}", flush=True)
-    print(f"instance: {emulator.instance}", flush=True)
-    print(f"token:    {shown}", flush=True)
-    print("Ctrl-C stops.", flush=True)
-    config = uvicorn.Config(
-        emulator.app, host=args.host, port=args.port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
     try:
-        server.run()
+        sock = listening_socket(args.host, args.port)
+    except OSError as error:
+        emulator.api.store.close()
+        raise UsageError(
+            f"scale-query serve: cannot listen on {args.host}:{args.port}: {error.strerror}"
+        ) from None
+    emulator.host, emulator.port = args.host, sock.getsockname()[1]
+    _announce(emulator, tokens)
+    server = emulator.server()
+    try:
+        server.run(sockets=[sock])
     except KeyboardInterrupt:
         # uvicorn has shut down already; it re-raises Ctrl-C for the caller.
         print("stopped.", flush=True)
     finally:
         emulator.api.store.close()
-    # uvicorn logs a failed bind and returns; exit 1 so scripts see it.
-    return 0 if server.started else 1
+    return 0
