@@ -98,9 +98,7 @@ class _Base:
                 raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
         self._page_size = page_size
         self._prefetch = prefetch
-        self._timeout: httpx.Timeout | None = (
-            None if timeout is None else httpx.Timeout(timeout)
-        )
+        self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
         self._owns_http = http_client is None
 
     @property
@@ -236,13 +234,20 @@ class Client(_Base):
         pager = Pager(_as_query(query), self._page_size)
         pool = ThreadPoolExecutor(self._prefetch, thread_name_prefix="scale-query")
         pending: deque[Future[list[Record]]] = deque()
+
+        def fill() -> None:
+            while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
+                pending.append(pool.submit(self._page, pager.request(self._settings, page)))
+
         try:
             while True:
-                while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
-                    pending.append(pool.submit(self._page, pager.request(self._settings, page)))
+                fill()
                 if not pending:
                     return
-                records = pager.accept(pending.popleft().result())
+                current = pending.popleft()
+                # Refill before waiting, so ``prefetch`` requests stay in flight.
+                fill()
+                records = pager.accept(current.result())
                 if pager.done:
                     for future in pending:
                         future.cancel()
@@ -368,14 +373,20 @@ class AsyncClient(_Base):
         """Every matching record, page after page, with pages fetched ahead as tasks."""
         pager = Pager(_as_query(query), self._page_size)
         pending: deque[asyncio.Task[list[Record]]] = deque()
+
+        def fill() -> None:
+            while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
+                request = pager.request(self._settings, page)
+                pending.append(asyncio.ensure_future(self._page(request)))
+
         try:
             while True:
-                while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
-                    request = pager.request(self._settings, page)
-                    pending.append(asyncio.ensure_future(self._page(request)))
+                fill()
                 if not pending:
                     return
-                records = pager.accept(await pending.popleft())
+                current = pending.popleft()
+                fill()
+                records = pager.accept(await current)
                 if pager.done:
                     for task in pending:
                         task.cancel()

@@ -262,6 +262,9 @@ def _flag(value: object) -> bool:
 def _strings(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
+    # The usual case, every value already a string, keeps the parsed dict as it is.
+    if type(value) is dict and all(type(v) is str for v in value.values()):
+        return value
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
