@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from ._ast import And, Condition, Expr, Op, Span
-from ._schema import FieldInfo, FieldKind, ObjectSchema
 
 if TYPE_CHECKING:
+    from ._schema import FieldInfo, FieldKind, ObjectSchema
     from ._syntax_error import FilterSyntaxError
 
 __all__ = [
@@ -42,8 +41,7 @@ Severity: TypeAlias = Literal["error", "warning"]
 DOCS_URL = "https://github.com/scale-query/scale-query/blob/main/docs/rules.md"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One check: a stable code, a name, a default severity and a summary.
 
     >>> RULES["SQ101"].help_uri.endswith("#sq101")
@@ -271,12 +269,17 @@ def _schema_findings(node: Condition, schema: ObjectSchema) -> Iterator[Finding]
             node.field_span,
             "filter on an id or a non-personal field where you can",
         )
+    kind = info.kind
+    typed = kind != "text" and node.op in _VALUE_OPS
+    sized = kind == "text" and info.length is not None and node.op in _EXACT_OPS
+    if not (typed or sized):
+        return
     for value, span in _items(node):
-        if node.op in _VALUE_OPS:
-            found = _type_finding(info, node.op, value, span)
-            if found is not None:
-                yield found
-        found = _length_finding(info, node.op, value, span)
+        found = (
+            _type_finding(info, node.op, value, span)
+            if typed
+            else _length_finding(info, node.op, value, span)
+        )
         if found is not None:
             yield found
 
@@ -309,7 +312,13 @@ def _lint_findings(node: Condition) -> Iterator[Finding]:
         yield from _duplicates(node, value)
 
 
+# Without any of these characters a pattern is a plain search: it always compiles.
+_REGEX_SYNTAX = frozenset("[](){}\\*+?|")
+
+
 def _regex_finding(node: Condition, pattern: str) -> Finding | None:
+    if _REGEX_SYNTAX.isdisjoint(pattern):
+        return None
     try:
         re.compile(pattern)
     except re.error as error:

@@ -170,7 +170,7 @@ def test_discover_skips_hidden_venvs_and_excluded(tmp_path: Path) -> None:
         "pkg/__pycache__/i.py",
     ]:
         _touch(tmp_path / rel)
-    found = list(discover([str(tmp_path)], exclude=["legacy"], root=tmp_path))
+    found = list(discover([str(tmp_path)], exclude=["legacy"], root=str(tmp_path)))
     assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == ["a.filter", "pkg/b.py"]
 
 
@@ -186,9 +186,9 @@ def test_config_nearest_pyproject(tmp_path: Path) -> None:
     )
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
-    config = load_config(sub)
-    assert config.root == tmp_path.resolve()
-    assert config.schema == tmp_path.resolve() / "s.json"
+    config = load_config(str(sub))
+    assert config.root == str(tmp_path.resolve())
+    assert config.schema == str(tmp_path.resolve() / "s.json")
     assert config.select == ("SQ1", "SQ2")
     assert config.ignore == ("SQ107",)
     assert config.include == (str(tmp_path.resolve() / "filters"),)
@@ -198,7 +198,7 @@ def test_config_nearest_pyproject(tmp_path: Path) -> None:
 
 def test_config_without_our_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert load_config(tmp_path).schema is None
+    assert load_config(str(tmp_path)).schema is None
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_config_without_our_table(tmp_path: Path) -> None:
 def test_config_errors_are_usage_errors(tmp_path: Path, body: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(body)
     with pytest.raises(UsageError, match=message):
-        load_config(tmp_path)
+        load_config(str(tmp_path))
 
 
 # ---- check_paths: select, ignore, noqa ----------------------------------------

@@ -7,10 +7,10 @@ Exit 0 when no error is found (warnings alone do not fail), 1 when one is,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import UsageError
@@ -43,7 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
 
 
-def load_schema(path: Path | str | None) -> ObjectSchema | None:
+def load_schema(path: str | None) -> ObjectSchema | None:
     """The schema saved at ``path``; a usage error when it cannot be read."""
     if path is None:
         return None
@@ -109,7 +109,7 @@ def check_paths(
     select: tuple[str, ...] | None = None,
     ignore: tuple[str, ...] = (),
     exclude: Sequence[str] = (),
-    root: Path | None = None,
+    root: str | None = None,
 ) -> list[Result]:
     """Every finding in ``paths``, after --select/--ignore and ``# noqa``."""
     from .._validate import validate
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     from ._config import load_config, split_codes
     from ._report import write_report
 
-    config = load_config(Path.cwd())
+    config = load_config(os.getcwd())
     schema = load_schema(args.schema if args.schema is not None else config.schema)
     select = split_codes(args.select, "--select") if args.select is not None else config.select
     ignore = split_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore

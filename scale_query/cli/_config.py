@@ -16,9 +16,8 @@ exclude = ["legacy/*"]
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import os
+from typing import Any, NamedTuple
 
 from . import UsageError
 
@@ -27,27 +26,30 @@ __all__ = ["Config", "find_pyproject", "load_config", "split_codes"]
 _KEYS = frozenset({"schema", "select", "ignore", "include", "exclude", "line-length"})
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """Settings read from ``[tool.scale-query]`` (defaults when there is none)."""
 
-    root: Path | None = None
-    schema: Path | None = None
+    root: str | None = None
+    schema: str | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     line_length: int | None = None
-    source: str = field(default="", compare=False)
+    source: str = ""
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` in ``start`` or a folder above it."""
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+def find_pyproject(start: str) -> str | None:
+    """The nearest ``pyproject.toml`` in folder ``start`` or a folder above it."""
+    folder = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
             return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def split_codes(value: object, where: str) -> tuple[str, ...]:
@@ -75,9 +77,10 @@ def _paths(value: object, where: str) -> tuple[str, ...]:
     raise UsageError(f"{where}: expected a list of paths, got {value!r}")
 
 
-def _table(path: Path) -> dict[str, Any] | None:
+def _table(path: str) -> dict[str, Any] | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror})") from None
     # Most pyproject files have no section of ours: spare them the TOML parser.
@@ -97,9 +100,15 @@ def _table(path: Path) -> dict[str, Any] | None:
     return table
 
 
-def load_config(start: Path) -> Config:
-    """The settings of the nearest ``pyproject.toml`` above ``start``."""
-    pyproject = find_pyproject(start.resolve())
+def _relative(path: str) -> str:
+    """``path`` as shown to the user: relative to the current folder when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def load_config(start: str) -> Config:
+    """The settings of the nearest ``pyproject.toml`` above folder ``start``."""
+    pyproject = find_pyproject(start)
     if pyproject is None:
         return Config()
     table = _table(pyproject)
@@ -109,7 +118,7 @@ def load_config(start: Path) -> Config:
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise UsageError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
-    root = pyproject.parent
+    root = os.path.dirname(pyproject)
     schema = table.get("schema")
     if schema is not None and not isinstance(schema, str):
         raise UsageError(f"{where}: schema must be a path, got {schema!r}")
@@ -120,11 +129,14 @@ def load_config(start: Path) -> Config:
         raise UsageError(f"{where}: line-length must be a positive integer")
     return Config(
         root=root,
-        schema=root / schema if schema else None,
+        schema=_relative(os.path.join(root, schema)) if schema else None,
         select=split_codes(table["select"], f"{where} select") if "select" in table else None,
         ignore=split_codes(table.get("ignore", []), f"{where} ignore"),
-        include=tuple(str(root / p) for p in _paths(table.get("include", []), f"{where} include")),
+        include=tuple(
+            _relative(os.path.join(root, p))
+            for p in _paths(table.get("include", []), f"{where} include")
+        ),
         exclude=_paths(table.get("exclude", []), f"{where} exclude"),
         line_length=line_length,
-        source=str(pyproject),
+        source=pyproject,
     )

@@ -11,8 +11,8 @@ unified diff; neither writes anything. ``-`` reads stdin and writes stdout.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 from typing import NamedTuple
 
 from . import UsageError
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from ._config import load_config
     from ._sources import discover
 
-    config = load_config(Path.cwd())
+    config = load_config(os.getcwd())
     width = args.line_length or config.line_length or DEFAULT_LINE_LENGTH
     if width < 1:
         raise UsageError(f"--line-length must be positive, not {width}")

@@ -18,9 +18,8 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
+from typing import NamedTuple
 
 __all__ = [
     "Entry",
@@ -51,7 +50,6 @@ def _codes(match: re.Match[str]) -> Noqa:
     return frozenset(c.strip().upper() for c in codes.split(","))
 
 
-@dataclass(slots=True)
 class Filter:
     """One filter's text and where each of its characters sits in its file.
 
@@ -60,12 +58,27 @@ class Filter:
     ``lines`` instead: (text offset, file line) of each physical line.
     """
 
-    text: str
-    first_line: int
-    last_line: int
-    lines: list[tuple[int, int]] = field(default_factory=list)
-    starts: list[tuple[int, int]] = field(default_factory=list)
-    ends: list[tuple[int, int]] = field(default_factory=list)
+    # A plain class: dataclasses cost start-up time that `check` cannot spare.
+    __slots__ = ("ends", "first_line", "last_line", "lines", "starts", "text")
+
+    def __init__(
+        self,
+        text: str,
+        first_line: int,
+        last_line: int,
+        lines: list[tuple[int, int]] | None = None,
+        starts: list[tuple[int, int]] | None = None,
+        ends: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.text = text
+        self.first_line = first_line
+        self.last_line = last_line
+        self.lines = lines or []
+        self.starts = starts or []
+        self.ends = ends or []
+
+    def __repr__(self) -> str:
+        return f"Filter({self.text!r}, {self.first_line}, {self.last_line})"
 
     def position(self, offset: int, *, end: bool = False) -> tuple[int, int]:
         """Line and column in the file of ``offset`` in ``text``."""
@@ -82,19 +95,20 @@ class Filter:
         return self.starts[offset]
 
 
-@dataclass(slots=True)
 class Entry:
     """A filter of a filter file, with the physical lines it spans (0-based)."""
 
-    filter: Filter
-    first: int
-    last: int
-    noqa: str = ""
-    interrupted: bool = False
+    __slots__ = ("filter", "first", "interrupted", "last", "noqa")
+
+    def __init__(self, filter: Filter, first: int, last: int) -> None:
+        self.filter = filter
+        self.first = first
+        self.last = last
+        self.noqa = ""
+        self.interrupted = False
 
 
-@dataclass(slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file's lines, its filters, and its ``# noqa`` comments by line."""
 
     path: str
@@ -405,20 +419,22 @@ def read_source(path: str, text: str) -> SourceFile:
 # ---- folders ---------------------------------------------------------------
 
 
-def _skipped_dir(path: Path, name: str) -> bool:
-    return name.startswith(".") or name in _SKIPPED_DIRS or (path / "pyvenv.cfg").exists()
+def _skipped_dir(path: str, name: str) -> bool:
+    return (
+        name.startswith(".")
+        or name in _SKIPPED_DIRS
+        or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+    )
 
 
-def _excluded(path: Path, root: Path | None, exclude: Sequence[str]) -> bool:
+def _excluded(path: str, root: str | None, exclude: Sequence[str]) -> bool:
     if not exclude:
         return False
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix() if root else None
-    except ValueError:
-        relative = None
-    candidates = [path.as_posix(), path.name]
-    if relative is not None:
-        candidates.append(relative)
+    candidates = [path.replace(os.sep, "/"), os.path.basename(path)]
+    if root is not None:
+        relative = os.path.relpath(os.path.abspath(path), root)
+        if not relative.startswith(".."):
+            candidates.append(relative.replace(os.sep, "/"))
     return any(
         fnmatch(c, pattern) or fnmatch(c, pattern.rstrip("/") + "/*")
         for c in candidates
@@ -431,7 +447,7 @@ def discover(
     *,
     suffixes: tuple[str, ...] = (".filter", ".py"),
     exclude: Sequence[str] = (),
-    root: Path | None = None,
+    root: str | None = None,
 ) -> Iterator[str]:
     """Files to read: given files as they are, folders searched for ``suffixes``.
 
@@ -441,24 +457,21 @@ def discover(
     ``FileNotFoundError`` for a path that does not exist.
     """
     for given in paths:
-        if given == "-":
+        if given == "-" or os.path.isfile(given):
             yield given
             continue
-        path = Path(given)
-        if path.is_file():
-            yield given
-            continue
-        if not path.is_dir():
+        if not os.path.isdir(given):
             raise FileNotFoundError(given)
         found: list[str] = []
-        for folder, dirs, files in os.walk(path):
-            base = Path(folder)
+        for folder, dirs, files in os.walk(given):
             dirs[:] = sorted(
                 d
                 for d in dirs
-                if not _skipped_dir(base / d, d) and not _excluded(base / d, root, exclude)
+                if not _skipped_dir(os.path.join(folder, d), d)
+                and not _excluded(os.path.join(folder, d), root, exclude)
             )
             for name in files:
-                if name.endswith(suffixes) and not _excluded(base / name, root, exclude):
-                    found.append(os.path.normpath(os.path.join(folder, name)))
+                path = os.path.join(folder, name)
+                if name.endswith(suffixes) and not _excluded(path, root, exclude):
+                    found.append(os.path.normpath(path))
         yield from sorted(found)
