@@ -246,6 +246,12 @@ def diagnose(
         written = bare.group()
         if written.lower() in ("and", "or") and wants_connective:
             return error(f"{written!r} is not a connective", f"write ${written.lower()}", stop)
+        if words == ("[",):
+            return error(
+                f"expected a list, found {written!r}",
+                f"$in and $notin take a list: [{written}]",
+                stop,
+            )
         if wants_value:
             return error(
                 f"unquoted value {written!r}",
@@ -330,7 +336,7 @@ def _dollar_word(
             else f"did you mean {use!r}?"
         )
         return error(f"unknown operator {written!r}", hint, stop)
-    close = get_close_matches(lowered, _KNOWN, n=1, cutoff=0.5)
+    close = get_close_matches(lowered, _KNOWN, n=1, cutoff=0.65)
     hint = f"did you mean {close[0]!r}?" if close else "operators are " + ", ".join(_KNOWN)
     return error(f"unknown operator {written!r}", hint, stop)
 

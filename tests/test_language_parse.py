@@ -133,6 +133,8 @@ BAD = [
     ('"Nom" $eq "x"', 1, 6, "field names are not quoted", "expected a field name"),
     ('Nom "x"', 5, 8, "put an operator", "expected an operator"),
     ('Pays $in "FR"', 10, 14, '["FR"]', "expected ["),
+    ("Pays $in FR", 10, 12, "take a list: [FR]", "expected a list"),
+    ('Nom $foo "a"', 5, 9, "operators are $eq", "unknown operator"),
     ("Pays $eq [FR]", 10, 11, "use $in or $notin", "takes one value"),
     ("Nom $like 12", 11, 13, 'quote it: "12"', "$like takes a string"),
     (r'Nom $eq "a\qb"', 11, 13, "JSON escapes only", "invalid escape"),
