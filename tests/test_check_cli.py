@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,15 @@ def test_check_never_imports_httpx(project: Path) -> None:
         [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=60
     )
     assert out.stderr.splitlines()[-1] == "[]"
+
+
+def test_pre_commit_hooks_name_real_commands() -> None:
+    from scale_query.cli import _COMMANDS
+
+    text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
+    hooks = dict(re.findall(r"- id: (\S+)\n(?:  .*\n)*?  entry: (.+)\n", text))
+    assert set(hooks) == {"scale-query-check", "scale-query-fmt"}
+    for entry in hooks.values():
+        program, command = entry.split()
+        assert program == "scale-query"
+        assert command in _COMMANDS
