@@ -433,9 +433,13 @@ class _Field:
         low, high = self.low, self.high
         if low is not None and high is not None and not _fits(low, high):
             return _impossible(node, low.node if node is high.node else high.node)
-        if self.allowed is None:
-            return None
-        left = {k for k in self.allowed if k not in self.excluded}
+        allowed = self.allowed
+        if allowed is None:
+            if low is None or high is None or low.key != high.key:
+                return None
+            # The bounds leave one value: the $and is dead if that one is excluded.
+            allowed = {low.key}
+        left = {k for k in allowed if k not in self.excluded}
         left = {k for k in left if _within(k, low, high)}
         if left:
             return None
