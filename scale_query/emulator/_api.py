@@ -12,6 +12,7 @@ import hmac
 import json
 import sqlite3
 from collections.abc import Mapping
+from contextlib import ExitStack
 from typing import Any
 
 from .._ast import Expr, Span, walk
@@ -19,7 +20,7 @@ from .._parser import parse
 from .._sql import FilterValueError, compile_filter, order_by
 from .._syntax_error import FilterSyntaxError, line_and_column
 from ._definition import Datamart, Profile, Rights
-from ._store import Store, Table
+from ._store import SQL_MAX_DEPTH, Store, Table
 
 __all__ = ["MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
 
@@ -131,7 +132,9 @@ class Api:
         if not (info.readable and rights.can_read(field)):
             raise ApiError(403, f"field {field!r} in {where} is not readable with this token")
 
-    def _filter(self, table: Table, rights: Rights, text: str) -> tuple[str, list[object]]:
+    def _filter(
+        self, table: Table, rights: Rights, text: str
+    ) -> tuple[Expr, tuple[str, list[object]]]:
         try:
             expr: Expr = parse(text)
         except FilterSyntaxError as error:
@@ -149,7 +152,8 @@ class Api:
                 table, rights, condition.field, "filter" + _at(text, condition.field_span)
             )
         try:
-            return compile_filter(expr, table.columns)
+            # Compiling also checks every literal against its field, at any depth.
+            return expr, compile_filter(expr, table.columns)
         except FilterValueError as error:
             raise ApiError(400, f"bad filter{_at(text, error.span)}: {error}") from None
 
@@ -204,17 +208,20 @@ class Api:
     def get_objects(self, profile: Profile, name: str, params: Mapping[str, str]) -> dict[str, Any]:
         """``get_objects``: one page of records, filtered, sorted and projected."""
         table, rights = self._table(profile, name)
-        where, values = "1", list[object]()
+        expr, (where, values) = None, ("1", list[object]())
         if params.get("filter", "").strip():
-            where, values = self._filter(table, rights, params["filter"])
+            expr, (where, values) = self._filter(table, rights, params["filter"])
         fields = self._fields(table, rights, params.get("fields"))
         order = self._sort(table, rights, params.get("sort_by"))
         start, count = self._window(params)
-        try:
-            objects = self.store.select(table, fields, where, values, order, start, count)
-        except sqlite3.OperationalError as error:
-            # SQLite's own bounds (expression depth, number of parameters).
-            raise ApiError(400, f"filter too complex: {error}") from None
+        with ExitStack() as stack:
+            if expr is not None and expr.depth > SQL_MAX_DEPTH:
+                where, values = stack.enter_context(self.store.predicate_filter(table, expr))
+            try:
+                objects = self.store.select(table, fields, where, values, order, start, count)
+            except sqlite3.OperationalError as error:
+                # SQLite's own bounds (such as the number of parameters).
+                raise ApiError(400, f"filter too complex: {error}") from None
         return {"objects": objects}
 
     def put_objects(self, profile: Profile, name: str, body: str | None) -> dict[str, Any]:

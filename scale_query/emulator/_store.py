@@ -12,14 +12,17 @@ into each new store with SQLite's backup API, which keeps start and reset fast.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from .._evaluate import compile_regex, stored_key
+from .._ast import Expr, walk
+from .._evaluate import Predicate, compile_predicate, compile_regex, stored_key
 from .._schema import FieldInfo, FieldKind, ObjectSchema
 from .._sql import REGEX_FUNCTION, Column, quote_identifier
 from .._values import to_text
@@ -28,6 +31,11 @@ from ._definition import Datamart, ObjectDef, Rights, full_schema
 __all__ = ["RecordError", "Store", "Table"]
 
 _ID = quote_identifier("id")
+#: The SQL function ``(handle, value...) -> 0/1`` running a filter in Python.
+PREDICATE_FUNCTION = "sq_predicate"
+#: Filters nested deeper than this run in Python (SQLite's parser stack
+#: overflows at about 20 levels of nested groups).
+SQL_MAX_DEPTH = 12
 _pristine: dict[str, sqlite3.Connection] = {}
 _pristine_lock = threading.Lock()
 
@@ -135,6 +143,11 @@ class Store:
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(db or ":memory:", check_same_thread=False)
         self._conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
+        # Filters nested too deeply for SQLite's parser run in Python instead:
+        # the same evaluator, called per row through this function.
+        self._predicates: dict[int, tuple[Predicate, tuple[str, ...]]] = {}
+        self._handles = itertools.count(1)
+        self._conn.create_function(PREDICATE_FUNCTION, -1, self._call_predicate)
         self.dirty = False
         if db is None or not self._matches_definition():
             self.reset()
@@ -419,6 +432,24 @@ class Store:
                 for name, v in zip(link_names, row[1:], strict=False)
             }
         return out
+
+    @contextmanager
+    def predicate_filter(self, table: Table, expr: Expr) -> Iterator[tuple[str, list[object]]]:
+        """A WHERE clause that runs ``expr`` through the Python evaluator, for
+        filters nested deeper than SQLite's parser takes; removed on exit."""
+        names = tuple(dict.fromkeys(c.field for c in walk(expr)))
+        handle = next(self._handles)
+        self._predicates[handle] = (compile_predicate(expr, table.schema), names)
+        columns = "".join(f", {table.columns[n].raw}" for n in names)
+        try:
+            yield f"{PREDICATE_FUNCTION}(?{columns})", [handle]
+        finally:
+            del self._predicates[handle]
+
+    def _call_predicate(self, handle: int, *values: object) -> int:
+        predicate, names = self._predicates[handle]
+        record = {n: "" if v is None else str(v) for n, v in zip(names, values, strict=True)}
+        return 1 if predicate(record) else 0
 
     def close(self) -> None:
         with self._lock:
