@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import httpx
 
@@ -72,22 +72,26 @@ def _as_query(query: Query | str) -> Query:
     return query
 
 
-class _Base:
-    """Settings and checks shared by both clients."""
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+
+class _Base(Generic[HttpT, TransportT]):
+    """Settings, checks and the constructor shared by both clients."""
 
     def __init__(
         self,
-        token: str | None,
-        instance: str | None,
-        base_url: str | None,
-        timeout: TimeoutArg,
-        retries: int | RetryPolicy,
+        token: str | None = None,
+        instance: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutArg = None,
+        retries: int | RetryPolicy = 3,
         *,
-        http_client: object,
-        transport: object,
-        allow_insecure: bool,
-        page_size: int,
-        prefetch: int,
+        http_client: HttpT | None = None,
+        transport: TransportT | None = None,
+        allow_insecure: bool = False,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        prefetch: int = DEFAULT_PREFETCH,
     ) -> None:
         self._settings = Settings.resolve(token, instance, base_url, allow_insecure=allow_insecure)
         self._policy = retries if isinstance(retries, RetryPolicy) else RetryPolicy(retries)
@@ -100,6 +104,14 @@ class _Base:
         self._prefetch = prefetch
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
         self._owns_http = http_client is None
+        self._http: HttpT = (
+            http_client
+            if http_client is not None
+            else self._make_http(transport, self._timeout or DEFAULT_TIMEOUT)
+        )
+
+    def _make_http(self, transport: TransportT | None, timeout: httpx.Timeout) -> HttpT:
+        raise NotImplementedError
 
     @property
     def instance(self) -> str:
@@ -124,7 +136,7 @@ class _Base:
         return kwargs
 
 
-class Client(_Base):
+class Client(_Base[httpx.Client, httpx.BaseTransport]):
     """The Scal-e datamart API, synchronously.
 
     ``token``, ``instance`` and ``base_url`` default to ``SCALE_TOKEN``,
@@ -139,35 +151,10 @@ class Client(_Base):
     ...         print(record.id, record.data["Nom"])
     """
 
-    def __init__(
-        self,
-        token: str | None = None,
-        instance: str | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutArg = None,
-        retries: int | RetryPolicy = 3,
-        *,
-        http_client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        allow_insecure: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        prefetch: int = DEFAULT_PREFETCH,
-    ) -> None:
-        super().__init__(
-            token,
-            instance,
-            base_url,
-            timeout,
-            retries,
-            http_client=http_client,
-            transport=transport,
-            allow_insecure=allow_insecure,
-            page_size=page_size,
-            prefetch=prefetch,
-        )
-        self._http = http_client or httpx.Client(
-            transport=transport, timeout=self._timeout or DEFAULT_TIMEOUT
-        )
+    def _make_http(
+        self, transport: httpx.BaseTransport | None, timeout: httpx.Timeout
+    ) -> httpx.Client:
+        return httpx.Client(transport=transport, timeout=timeout)
 
     def __enter__(self) -> Client:
         return self
@@ -273,7 +260,7 @@ class Client(_Base):
         return write.results
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """The Scal-e datamart API for asyncio: the same methods as :class:`Client`, awaited.
 
     ``iter`` is an async iterator; ``http_client`` is an ``httpx.AsyncClient``.
@@ -283,35 +270,10 @@ class AsyncClient(_Base):
     ...         print(record.id)
     """
 
-    def __init__(
-        self,
-        token: str | None = None,
-        instance: str | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutArg = None,
-        retries: int | RetryPolicy = 3,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        allow_insecure: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        prefetch: int = DEFAULT_PREFETCH,
-    ) -> None:
-        super().__init__(
-            token,
-            instance,
-            base_url,
-            timeout,
-            retries,
-            http_client=http_client,
-            transport=transport,
-            allow_insecure=allow_insecure,
-            page_size=page_size,
-            prefetch=prefetch,
-        )
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=self._timeout or DEFAULT_TIMEOUT
-        )
+    def _make_http(
+        self, transport: httpx.AsyncBaseTransport | None, timeout: httpx.Timeout
+    ) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=transport, timeout=timeout)
 
     async def __aenter__(self) -> AsyncClient:
         return self
