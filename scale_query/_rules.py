@@ -497,6 +497,9 @@ def _impossible(node: Condition, other: Condition | None) -> Finding:
 
 
 def _contradictions(node: And, schema: ObjectSchema | None) -> Iterator[Finding]:
+    names = [o.field.casefold() for o in node.operands if isinstance(o, Condition)]
+    if len(set(names)) == len(names):
+        return
     fields: dict[str, _Field] = {}
     # One finding per field is enough to show that the $and is dead.
     reported: set[str] = set()
