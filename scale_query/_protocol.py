@@ -524,18 +524,6 @@ class Pager:
         return records
 
 
-def iter_chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    """``items`` in lists of ``size`` (the last one shorter)."""
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 class Attempts:
     """The retry loop of one request, without the I/O: the shells report each outcome.
 
