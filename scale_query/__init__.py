@@ -50,11 +50,15 @@ if TYPE_CHECKING:
         WriteError,
     )
     from ._models import (
+        ObjectInfo,
         Record,
         WriteResult,
     )
     from ._parser import (
         parse,
+    )
+    from ._protocol import (
+        RetryPolicy,
     )
     from ._query import (
         Query,
@@ -103,6 +107,8 @@ _EXPORTS = {
     "TransportError": "_exceptions",
     "WriteError": "_exceptions",
     "Record": "_models",
+    "ObjectInfo": "_models",
+    "RetryPolicy": "_protocol",
     "WriteResult": "_models",
     "parse": "_parser",
     "Query": "_query",
@@ -129,6 +135,7 @@ __all__ = [
     "MethodNotAllowed",
     "NotAcceptable",
     "NotFound",
+    "ObjectInfo",
     "ObjectSchema",
     "Op",
     "Or",
@@ -136,6 +143,7 @@ __all__ = [
     "Query",
     "RateLimited",
     "Record",
+    "RetryPolicy",
     "ScaleError",
     "ServerError",
     "ServiceUnavailable",
