@@ -190,6 +190,19 @@ def test_folder_recursion_skips_venvs(project: Path) -> None:
     assert [r["path"] for r in json.loads(out.stdout)] == ["sub/y.filter"]
 
 
+def test_binary_file_in_a_folder_is_skipped_but_named_one_is_an_error(project: Path) -> None:
+    (project / "sub").mkdir()
+    (project / "sub" / "blob.filter").write_bytes(b"\xff\xfe\x00binary")
+    (project / "sub" / "y.filter").write_text("also broken\n")
+    out = run("check", "sub", "--format", "json", cwd=project)
+    assert out.returncode == 1
+    assert [r["path"] for r in json.loads(out.stdout)] == ["sub/y.filter"]
+    assert "blob.filter: cannot read (not UTF-8 text); skipped" in out.stderr
+    named = run("check", "sub/blob.filter", cwd=project)
+    assert named.returncode == 2
+    assert "not UTF-8" in named.stderr
+
+
 def test_config_discovery_and_flags_win(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[tool.scale-query]\nschema = "schema.json"\nignore = ["SQ107"]\ninclude = ["bad.filter"]\n'

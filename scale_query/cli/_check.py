@@ -121,9 +121,18 @@ def check_paths(
     except FileNotFoundError as error:
         raise UsageError(f"{error.args[0]}: no such file or folder") from None
     results: list[Result] = []
+    named = set(paths)
     for path in files:
         shown = "<stdin>" if path == "-" else path
-        source = read_source(shown, read_text(path))
+        try:
+            text = read_text(path)
+        except UsageError as error:
+            if path in named:
+                raise
+            # A file met while searching a folder (a binary, say) is skipped.
+            sys.stderr.write(f"warning: {error}; skipped\n")
+            continue
+        source = read_source(shown, text)
         if source.problem:
             sys.stderr.write(f"{shown}: {source.problem}\n")
         for one in source.filters:
