@@ -120,6 +120,8 @@ def test_serve_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "cannot read" in capsys.readouterr().err
     assert main(["serve"]) == 2
     assert "--demo or --datamart" in capsys.readouterr().err
+    assert main(["serve", "--demo", "--port", "99999"]) == 2
+    assert "not between 0 and 65535" in capsys.readouterr().err
 
 
 @pytest.mark.slow

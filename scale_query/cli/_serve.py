@@ -13,13 +13,24 @@ if TYPE_CHECKING:
 __all__ = ["configure", "run"]
 
 
+def _port(text: str) -> int:
+    """A TCP port number, for argparse: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not between 0 and 65535")
+    return port
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``serve`` arguments."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true", help="serve the built-in demo datamart")
     source.add_argument("--datamart", metavar="FILE", help="a datamart definition (JSON)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--port", type=_port, default=8765, help="port (0: any free port)")
     parser.add_argument(
         "--token",
         action="append",
