@@ -57,14 +57,14 @@ if TYPE_CHECKING:
     from ._parser import (
         parse,
     )
-    from ._protocol import (
-        RetryPolicy,
-    )
     from ._query import (
         Query,
     )
     from ._render import (
         render,
+    )
+    from ._retry import (
+        RetryPolicy,
     )
     from ._schema import (
         FieldInfo,
@@ -108,7 +108,7 @@ _EXPORTS = {
     "WriteError": "_exceptions",
     "Record": "_models",
     "ObjectInfo": "_models",
-    "RetryPolicy": "_protocol",
+    "RetryPolicy": "_retry",
     "WriteResult": "_models",
     "parse": "_parser",
     "Query": "_query",

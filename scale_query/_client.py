@@ -22,16 +22,13 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 import httpx
 
+from ._batches import BatchWrite
 from ._exceptions import ScaleError
 from ._models import ObjectInfo, Record, WriteResult
+from ._paging import Pager
 from ._protocol import (
     DEFAULT_PAGE_SIZE,
-    Attempts,
-    BatchWrite,
-    Failure,
-    Pager,
     Request,
-    RetryPolicy,
     Settings,
     get_objects_request,
     list_objects_request,
@@ -42,6 +39,7 @@ from ._protocol import (
     parse_write_results,
 )
 from ._query import Query
+from ._retry import Attempts, Failure, RetryPolicy
 from ._schema import ObjectSchema
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client"]

@@ -15,20 +15,18 @@ False
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import math
 import os
-import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ._exceptions import APIError, TransportError, WriteError, error_for_status
+from ._exceptions import APIError, TransportError, error_for_status
 from ._models import ObjectInfo, Record, WriteResult
 from ._query import DEFAULT_BASE_URL, Query, check_name, encode_params
 from ._schema import ObjectSchema
@@ -37,12 +35,7 @@ from ._values import to_text
 __all__ = [
     "BODY_EXCERPT",
     "DEFAULT_PAGE_SIZE",
-    "Attempts",
-    "BatchWrite",
-    "Failure",
-    "Pager",
     "Request",
-    "RetryPolicy",
     "Settings",
     "error_from_response",
     "get_objects_request",
@@ -418,228 +411,3 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
-
-
-class Failure(enum.Enum):
-    """How a request failed, for the retry decision."""
-
-    #: No connection was made (refused, connect timeout): nothing reached the server.
-    CONNECT = "connect"
-    #: The request was sent but no (whole) answer came: it may have been applied.
-    NO_ANSWER = "no answer"
-
-
-_RETRY_READ = frozenset({429, 500, 503})
-_RETRY_WRITE = frozenset({429, 503})
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """When to retry and how long to wait: exponential backoff with full jitter.
-
-    Reads retry 429, 500, 503 and any network failure; writes retry only 429,
-    503 and a connection never made, so a retry never applies a write twice.
-    A ``Retry-After`` is honoured; one longer than ``cap`` is not waited for
-    (the error is raised, with ``retry_after`` set).
-
-    >>> RetryPolicy(retries=3).delay(False, 1, 0, Failure.NO_ANSWER) is None
-    True
-    """
-
-    retries: int = 3
-    base: float = 0.5
-    cap: float = 30.0
-
-    def __post_init__(self) -> None:
-        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
-            raise ValueError(f"retries must be a whole number >= 0, not {self.retries!r}")
-        if self.base < 0 or self.cap < 0:
-            raise ValueError("backoff base and cap cannot be negative")
-
-    def retryable(self, write: bool, outcome: int | Failure) -> bool:
-        """Whether a failure of this kind may be retried at all."""
-        if isinstance(outcome, Failure):
-            return outcome is Failure.CONNECT or not write
-        return outcome in (_RETRY_WRITE if write else _RETRY_READ)
-
-    def delay(
-        self,
-        write: bool,
-        attempt: int,
-        outcome: int | Failure,
-        retry_after: float | None = None,
-        rand: random.Random | None = None,
-    ) -> float | None:
-        """Seconds to wait before retry number ``attempt`` (from 1), or None to give up."""
-        if attempt > self.retries or not self.retryable(write, outcome):
-            return None
-        if retry_after is not None:
-            return retry_after if retry_after <= self.cap else None
-        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
-        return (rand or random).uniform(0, ceiling)
-
-
-class Pager:
-    """The paging plan of ``iter``: which page to ask for next, and when to stop.
-
-    Pages start at the query's page (1 by default) with its page size (or
-    ``default_size``); the query's ``limit`` caps the total; a page shorter
-    than the size, or empty, ends the reading.
-
-    >>> pager = Pager(Query("contact").limit(5), default_size=2)
-    >>> [pager.next_page() for _ in range(4)]
-    [1, 2, 3, None]
-    """
-
-    def __init__(self, query: Query, default_size: int = DEFAULT_PAGE_SIZE) -> None:
-        self.size = query.page_size or default_size
-        self.first = query.page_number or 1
-        self.remaining = query.max_records
-        # Pages past the query's limit hold nothing: never ask for them.
-        self.last = None if query.max_records is None else math.ceil(query.max_records / self.size)
-        self._query = query
-        self._next = self.first
-        self.done = False
-
-    def next_page(self) -> int | None:
-        """The next page number to request, or None when no more can hold records."""
-        if self.done or (self.last is not None and self._next > self.last):
-            return None
-        self._next += 1
-        return self._next - 1
-
-    def request(self, settings: Settings, page: int) -> Request:
-        """The ``get_objects`` request of page ``page``."""
-        return get_objects_request(settings, self._query.page(page, size=self.size))
-
-    def accept(self, records: list[Record]) -> list[Record]:
-        """Take the records of the next page in order; return those to yield."""
-        if self.remaining is not None:
-            records = records[: self.remaining]
-            self.remaining -= len(records)
-            if self.remaining <= 0:
-                self.done = True
-        if len(records) < self.size:
-            self.done = True
-        return records
-
-
-class Attempts:
-    """The retry loop of one request, without the I/O: the shells report each outcome.
-
-    ``answered`` returns the body of a good answer, or None to retry after
-    ``wait`` seconds; ``failed`` (a network failure) returns the wait. Both
-    raise the error when the policy gives up. Each attempt is logged to the
-    ``scale_query`` logger: method, path (no query string: filter values may
-    be personal data), status, duration, attempt; never the token or data.
-    """
-
-    def __init__(self, settings: Settings, policy: RetryPolicy, request: Request) -> None:
-        self.settings = settings
-        self.policy = policy
-        self.request = request
-        self.attempt = 1
-        self.wait = 0.0
-
-    def answered(
-        self, status: int, headers: Mapping[str, str], body: bytes, duration: float
-    ) -> bytes | None:
-        """Handle a response; the body if it is a success."""
-        self._log(str(status), duration)
-        if status < 400:
-            return body
-        error = error_from_response(self.settings, self.request, status, headers, body)
-        retry_after = getattr(error, "retry_after", None)
-        self._next(status, error, retry_after)
-        return None
-
-    def failed(self, failure: Failure, message: str, duration: float) -> float:
-        """Handle a network failure; the seconds to wait before trying again."""
-        self._log(failure.value, duration)
-        error = TransportError(
-            self.settings.redact(message),
-            method=self.request.method,
-            url=self.request.path,
-            reached_server=failure is not Failure.CONNECT,
-        )
-        self._next(failure, error, None)
-        return self.wait
-
-    def _next(self, outcome: int | Failure, error: Exception, retry_after: float | None) -> None:
-        wait = self.policy.delay(self.request.write, self.attempt, outcome, retry_after)
-        if wait is None:
-            # The httpx error behind it holds the request, headers and token included.
-            raise error from None
-        _log.info(
-            "retrying %s %s in %.2f s after %s (attempt %d of %d)",
-            self.request.method,
-            self.request.path,
-            wait,
-            outcome.value if isinstance(outcome, Failure) else outcome,
-            self.attempt + 1,
-            self.policy.retries + 1,
-        )
-        self.attempt += 1
-        self.wait = wait
-
-    def _log(self, outcome: str, duration: float) -> None:
-        _log.debug(
-            "%s %s -> %s in %.1f ms (attempt %d)",
-            self.request.method,
-            self.request.path,
-            outcome,
-            duration * 1000,
-            self.attempt,
-        )
-
-
-def _certainly_not_applied(error: BaseException) -> bool:
-    if isinstance(error, TransportError):
-        return not error.reached_server
-    if isinstance(error, APIError):
-        # A 4xx or 503 is refused before anything is written; a 500 may come after.
-        return error.status < 500 or error.status == 503
-    return True
-
-
-class BatchWrite:
-    """A ``put`` of many records as plain data: the batches to send and the bookkeeping.
-
-    Every record is converted (and checked) before the first batch is sent,
-    so bad input never leaves a write half done.
-
-    >>> settings = Settings.resolve(token="t", instance="demo")
-    >>> [r.count for _, r in BatchWrite(settings, "contact", [{"data": {}}] * 5, 2).batches()]
-    [2, 2, 1]
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        name: str,
-        records: Iterable[Record | Mapping[str, Any]],
-        batch_size: int,
-    ) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number >= 1, not {batch_size!r}")
-        check_name("object name", name)
-        self.settings = settings
-        self.name = name
-        self.payloads = [record_payload(record, i) for i, record in enumerate(records)]
-        self.batch_size = batch_size
-        self.results: list[WriteResult] = []
-
-    def batches(self) -> Iterable[tuple[int, Request]]:
-        """``(index of the batch's first record, request)`` for each batch."""
-        for start in range(0, len(self.payloads), self.batch_size):
-            chunk = self.payloads[start : start + self.batch_size]
-            yield start, put_objects_request(self.settings, self.name, chunk)
-
-    def failure(self, start: int, error: BaseException) -> WriteError:
-        """The ``WriteError`` for the batch starting at ``start`` failing with ``error``."""
-        end = min(start + self.batch_size, len(self.payloads))
-        batch = list(range(start, end))
-        rest = list(range(end, len(self.payloads)))
-        if _certainly_not_applied(error):
-            return WriteError(self.results, not_written=batch + rest, unknown=[], cause=error)
-        return WriteError(self.results, not_written=rest, unknown=batch, cause=error)

@@ -19,13 +19,13 @@ from scale_query import (
     Query,
     RateLimited,
     Record,
+    RetryPolicy,
     ServerError,
     ServiceUnavailable,
     TransportError,
     Unauthorized,
     WriteError,
 )
-from scale_query._protocol import RetryPolicy
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator

@@ -16,10 +16,10 @@ from scale_query import (
     NotFound,
     Query,
     RateLimited,
+    RetryPolicy,
     TransportError,
     WriteError,
 )
-from scale_query._protocol import RetryPolicy
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator

@@ -27,12 +27,9 @@ from scale_query import (
     TransportError,
     Unauthorized,
 )
+from scale_query._batches import BatchWrite
+from scale_query._paging import Pager
 from scale_query._protocol import (
-    Attempts,
-    BatchWrite,
-    Failure,
-    Pager,
-    RetryPolicy,
     Settings,
     error_from_response,
     get_objects_request,
@@ -46,6 +43,7 @@ from scale_query._protocol import (
     put_objects_request,
     record_payload,
 )
+from scale_query._retry import Attempts, Failure, RetryPolicy
 
 TOKEN = "s3cr3t-T0KEN-value"
 BASE = "https://api.example.test/v1/datamart"
