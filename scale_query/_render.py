@@ -73,36 +73,35 @@ def _minimal(expr: Expr) -> str:
     return "".join(out)
 
 
-def _dnf_shape(node: Expr) -> list[list[Condition]]:
-    """The disjunctive normal form: a list of conjunctions of conditions.
+def _dnf_shape(node: Expr) -> tuple[list[list[Condition]], int]:
+    """The disjunctive normal form, a list of conjunctions, and its condition count.
 
-    Sizes are checked as the product grows, so a huge expansion is refused
-    before it is built.
+    Sizes are checked as the form grows (counted as it goes, never summed
+    again), so a huge expansion is refused before it is built.
     """
     if isinstance(node, Condition):
-        return [[node]]
+        return [[node]], 1
     if isinstance(node, Or):
         terms: list[list[Condition]] = []
+        size = 0
         for operand in node.operands:
-            terms.extend(_dnf_shape(operand))
-            _check_size(terms)
-        return terms
+            sub, sub_size = _dnf_shape(operand)
+            terms.extend(sub)
+            size += sub_size
+            _check_size(size)
+        return terms, size
     product: list[list[Condition]] = [[]]
+    size = 0
     for operand in node.operands:
-        factor = _dnf_shape(operand)
-        _check_size_product(product, factor)
+        factor, factor_size = _dnf_shape(operand)
+        # Each left conjunction is repeated once per right one, and vice versa.
+        size = size * len(factor) + factor_size * len(product)
+        _check_size(size)
         product = [left + right for left in product for right in factor]
-    return product
+    return product, size
 
 
-def _check_size(terms: list[list[Condition]]) -> None:
-    size = sum(len(t) for t in terms)
-    if size > MAX_EXPANDED_CONDITIONS:
-        raise _too_big(size)
-
-
-def _check_size_product(left: list[list[Condition]], right: list[list[Condition]]) -> None:
-    size = sum(len(a) for a in left) * len(right) + sum(len(b) for b in right) * len(left)
+def _check_size(size: int) -> None:
     if size > MAX_EXPANDED_CONDITIONS:
         raise _too_big(size)
 
@@ -115,7 +114,7 @@ def _too_big(size: int) -> ValueError:
 
 
 def _never(node: Expr) -> Expr:
-    terms = _dnf_shape(node)
+    terms, _ = _dnf_shape(node)
     conjunctions: list[Expr] = [t[0] if len(t) == 1 else And(tuple(t)) for t in terms]
     return conjunctions[0] if len(conjunctions) == 1 else Or(tuple(conjunctions))
 
