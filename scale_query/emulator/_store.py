@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -90,9 +89,6 @@ def _regex(pattern: str, value: str | None) -> int:
 
 def _now() -> str:
     return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-
-
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 _EXAMPLES = {
