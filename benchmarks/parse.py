@@ -24,7 +24,7 @@ from lark import Lark, Token, Transformer
 
 import scale_query
 from scale_query import And, Condition, Op, Or, parse
-from scale_query._grammar import grammar_text
+from scale_query.language._tablegen import grammar_text
 
 SMALL = 'DateNaissance $gt "1990-06-12" $and EMail $like "*S*"'
 MEDIUM = (

@@ -4,169 +4,73 @@
 >>> print(sq.Q("Nom").like("*S*") & sq.Q("DateNaissance").gt(datetime.date(1990, 6, 12)))
 Nom $like "*S*" $and DateNaissance $gt "1990-06-12"
 
-Names are imported on first use, so ``import scale_query`` stays cheap and the
-linter never loads the HTTP client.
+The public API is the union of the wings' tables (each wing's ``__all__``,
+checked by ruff against its imports): :mod:`scale_query.language`,
+:mod:`scale_query.semantics` and :mod:`scale_query.client`. Every public class
+and function shows ``scale_query`` as its module, as httpx's do. ``Client``
+and ``AsyncClient`` need httpx and are imported on first use, so ``import
+scale_query`` stays cheap and ``scale-query check`` never loads the HTTP client.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+import contextlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
+from . import client, language, semantics
+from .client import *
+from .language import *
+from .semantics import *
+
 if TYPE_CHECKING:
-    from ._ast import (
-        And,
-        Condition,
-        Expr,
-        Op,
-        Or,
-        Span,
-    )
-    from ._builder import (
-        Q,
-        and_,
-        or_,
-    )
-    from ._client import (
-        AsyncClient,
-        Client,
-    )
-    from ._evaluate import (
-        evaluate,
-    )
-    from ._exceptions import (
-        APIError,
-        BadRequest,
-        Forbidden,
-        MethodNotAllowed,
-        NotAcceptable,
-        NotFound,
-        RateLimited,
-        ScaleError,
-        ServerError,
-        ServiceUnavailable,
-        TransportError,
-        Unauthorized,
-        WriteError,
-    )
-    from ._models import (
-        ObjectInfo,
-        Record,
-        WriteResult,
-    )
-    from ._parser import (
-        parse,
-    )
-    from ._query import (
-        Query,
-    )
-    from ._render import (
-        render,
-    )
-    from ._retry import (
-        RetryPolicy,
-    )
-    from ._schema import (
-        FieldInfo,
-        ObjectSchema,
-    )
-    from ._syntax_error import (
-        FilterSyntaxError,
-    )
-    from ._validate import (
-        Diagnostic,
-        validate,
-    )
+    from .client import AsyncClient, Client
 
-__version__ = "0.1.0"
+__all__ = ["__version__"]
+__all__ += language.__all__
+__all__ += semantics.__all__
+__all__ += client.__all__
+__all__ += ["AsyncClient", "Client"]  # client.NEEDS_HTTPX, loaded on first use
 
-_EXPORTS = {
-    "And": "_ast",
-    "Condition": "_ast",
-    "Expr": "_ast",
-    "Op": "_ast",
-    "Or": "_ast",
-    "Span": "_ast",
-    "Q": "_builder",
-    "and_": "_builder",
-    "or_": "_builder",
-    "Client": "_client",
-    "AsyncClient": "_client",
-    "evaluate": "_evaluate",
-    "ScaleError": "_exceptions",
-    "APIError": "_exceptions",
-    "BadRequest": "_exceptions",
-    "Unauthorized": "_exceptions",
-    "Forbidden": "_exceptions",
-    "NotFound": "_exceptions",
-    "MethodNotAllowed": "_exceptions",
-    "NotAcceptable": "_exceptions",
-    "RateLimited": "_exceptions",
-    "ServerError": "_exceptions",
-    "ServiceUnavailable": "_exceptions",
-    "TransportError": "_exceptions",
-    "WriteError": "_exceptions",
-    "Record": "_models",
-    "ObjectInfo": "_models",
-    "RetryPolicy": "_retry",
-    "WriteResult": "_models",
-    "parse": "_parser",
-    "Query": "_query",
-    "render": "_render",
-    "ObjectSchema": "_schema",
-    "FieldInfo": "_schema",
-    "FilterSyntaxError": "_syntax_error",
-    "Diagnostic": "_validate",
-    "validate": "_validate",
+# Old names kept for one release (0.2 removes them): old name -> new name.
+_DEPRECATED = {
+    "ObjectInfo": "ObjectSummary",
+    "TransportError": "APIConnectionError",
+    "WriteError": "PartialWriteError",
 }
 
-__all__ = [
-    "APIError",
-    "And",
-    "AsyncClient",
-    "BadRequest",
-    "Client",
-    "Condition",
-    "Diagnostic",
-    "Expr",
-    "FieldInfo",
-    "FilterSyntaxError",
-    "Forbidden",
-    "MethodNotAllowed",
-    "NotAcceptable",
-    "NotFound",
-    "ObjectInfo",
-    "ObjectSchema",
-    "Op",
-    "Or",
-    "Q",
-    "Query",
-    "RateLimited",
-    "Record",
-    "RetryPolicy",
-    "ScaleError",
-    "ServerError",
-    "ServiceUnavailable",
-    "Span",
-    "TransportError",
-    "Unauthorized",
-    "WriteError",
-    "WriteResult",
-    "__version__",
-    "and_",
-    "evaluate",
-    "or_",
-    "parse",
-    "render",
-    "validate",
-]
+
+def _show_as_public(value: object) -> None:
+    # Reprs, help() and tracebacks show scale_query.Condition, not the private
+    # module that happens to define it today.
+    if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
+        with contextlib.suppress(AttributeError, TypeError):  # a typing alias, say
+            value.__module__ = __name__
+
+
+for _name in __all__:
+    if _name in globals():
+        _show_as_public(globals()[_name])
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value: Any = version("scale-query")
+    elif name in client.NEEDS_HTTPX:
+        value = getattr(client, name)
+        _show_as_public(value)
+    elif name in _DEPRECATED:
+        new = _DEPRECATED[name]
+        warnings.warn(
+            f"scale_query.{name} is deprecated; use scale_query.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
+    else:
         raise AttributeError(f"module 'scale_query' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from scale_query import And, Condition, Op, Or
-from scale_query._ast import Expr
+from scale_query.language._ast import Expr
 
 # Characters that stress escaping and tokenising: quotes, backslashes,
 # operator and list syntax, wildcards, line breaks and non-ASCII text.

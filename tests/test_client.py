@@ -13,18 +13,18 @@ import httpx
 import pytest
 
 from scale_query import (
+    APIConnectionError,
     BadRequest,
     Client,
     NotFound,
+    PartialWriteError,
     Query,
     RateLimited,
     Record,
     RetryPolicy,
     ServerError,
     ServiceUnavailable,
-    TransportError,
     Unauthorized,
-    WriteError,
 )
 
 pytest.importorskip("uvicorn")
@@ -184,7 +184,7 @@ def _arm_on_post(emu: Emulator, nth: int, **faults: Any) -> httpx.Client:
 def test_partial_write_failure_says_which_records_were_written(emu: Emulator) -> None:
     http = _arm_on_post(emu, 2, unavailable=10)
     with http, _client(emu, http_client=http) as client:
-        with pytest.raises(WriteError) as caught:
+        with pytest.raises(PartialWriteError) as caught:
             client.put("contact", _contacts(5, "Part"), batch_size=2)
         error = caught.value
         assert [r.data["Nom"] for r in error.results] == ["Part0", "Part1"]
@@ -198,7 +198,7 @@ def test_partial_write_failure_says_which_records_were_written(emu: Emulator) ->
 
 def test_a_500_on_a_write_is_not_retried_and_its_batch_is_unknown(emu: Emulator) -> None:
     http = _arm_on_post(emu, 2, failures=1)
-    with http, _client(emu, http_client=http) as client, pytest.raises(WriteError) as caught:
+    with http, _client(emu, http_client=http) as client, pytest.raises(PartialWriteError) as caught:
         client.put("contact", _contacts(5, "Half"), batch_size=2)
     assert (caught.value.unknown, caught.value.not_written) == ([2, 3], [4])
     assert isinstance(caught.value.cause, ServerError)
@@ -208,10 +208,10 @@ def test_a_500_on_a_write_is_not_retried_and_its_batch_is_unknown(emu: Emulator)
 def test_a_write_that_times_out_is_sent_once(emu: Emulator) -> None:
     emu.set_faults(latency=1.0)
     with _client(emu, timeout=0.3) as client:
-        with pytest.raises(WriteError) as caught:
+        with pytest.raises(PartialWriteError) as caught:
             client.put("contact", _contacts(1, "Slow"))
         assert caught.value.unknown == [0]
-        assert isinstance(caught.value.cause, TransportError)
+        assert isinstance(caught.value.cause, APIConnectionError)
         assert emu.request_count("POST", "put_objects") == 1
         emu.clear_faults()
         # The server did apply it: a retry would have created it twice.
@@ -230,7 +230,7 @@ def test_a_write_to_a_closed_port_is_not_written(emu: Emulator) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/v1/datamart"
     with (
         Client(emu.token, "demo", url, retries=FAST) as client,
-        pytest.raises(WriteError) as caught,
+        pytest.raises(PartialWriteError) as caught,
     ):
         client.put("contact", _contacts(3, "Never"), batch_size=2)
     assert (caught.value.not_written, caught.value.unknown) == ([0, 1, 2], [])
@@ -284,7 +284,7 @@ def test_latency_beyond_the_timeout_is_a_transport_error(emu: Emulator) -> None:
     emu.set_faults(latency=0.5)
     with (
         _client(emu, timeout=0.1, retries=RetryPolicy(retries=1, base=0, cap=0)) as client,
-        pytest.raises(TransportError, match="no answer in time"),
+        pytest.raises(APIConnectionError, match="no answer in time"),
     ):
         client.get(Query("contact").limit(1))
     assert emu.request_count() == 2
@@ -294,7 +294,7 @@ def test_connection_refused_is_a_transport_error(emu: Emulator) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/v1/datamart"
     with (
         Client(emu.token, "demo", url, retries=RetryPolicy(retries=1, base=0)) as client,
-        pytest.raises(TransportError, match="could not connect") as caught,
+        pytest.raises(APIConnectionError, match="could not connect") as caught,
     ):
         client.list_objects()
     assert caught.value.reached_server is False
@@ -302,7 +302,7 @@ def test_connection_refused_is_a_transport_error(emu: Emulator) -> None:
 
 def test_a_truncated_body_is_a_transport_error(client: Client, emu: Emulator) -> None:
     emu.set_faults(corrupt=1)
-    with pytest.raises(TransportError, match="not valid JSON"):
+    with pytest.raises(APIConnectionError, match="not valid JSON"):
         client.get(Query("contact").limit(5))
     assert emu.request_count() == 1
 
@@ -331,7 +331,7 @@ def test_the_token_never_shows(emu: Emulator, caplog: pytest.LogCaptureFixture) 
         errors.append(caught.value)
     emu.set_faults(unavailable=10)
     with _client(emu) as client:
-        with pytest.raises(WriteError) as write:
+        with pytest.raises(PartialWriteError) as write:
             client.put("contact", _contacts(1, "Secret"))
         errors += [write.value, write.value.cause]
     for error in errors:

@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from scale_query import (
+    APIConnectionError,
     AsyncClient,
     NotFound,
+    PartialWriteError,
     Query,
     RateLimited,
     RetryPolicy,
-    TransportError,
-    WriteError,
 )
 
 pytest.importorskip("uvicorn")
@@ -99,7 +99,7 @@ def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
 
     async def body(client: AsyncClient) -> tuple[Any, ...]:
         done = await client.put("contact", _contacts(3, "Async"), batch_size=2)
-        with pytest.raises(WriteError) as caught:
+        with pytest.raises(PartialWriteError) as caught:
             await client.put("contact", _contacts(5, "Late"), batch_size=2)
         emu.clear_faults()
         late = [
@@ -129,8 +129,8 @@ def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
 def test_a_write_that_times_out_is_sent_once(emu: Emulator) -> None:
     emu.set_faults(latency=1.0)
 
-    async def body(client: AsyncClient) -> WriteError:
-        with pytest.raises(WriteError) as caught:
+    async def body(client: AsyncClient) -> PartialWriteError:
+        with pytest.raises(PartialWriteError) as caught:
             await client.put("contact", _contacts(1, "Slow"))
         return caught.value
 
@@ -157,7 +157,7 @@ def test_corrupt_body_and_not_found(emu: Emulator) -> None:
     emu.set_faults(corrupt=1)
 
     async def body(client: AsyncClient) -> None:
-        with pytest.raises(TransportError, match="not valid JSON"):
+        with pytest.raises(APIConnectionError, match="not valid JSON"):
             await client.list_objects()
         with pytest.raises(NotFound, match="nope"):
             await client.get("nope")
@@ -174,7 +174,7 @@ def test_connection_refused(emu: Emulator) -> None:
         url = f"http://127.0.0.1:{port}/v1/datamart"
         async with AsyncClient(emu.token, "demo", url, retries=FAST) as client:
             assert emu.token not in repr(client)
-            with pytest.raises(TransportError, match="could not connect"):
+            with pytest.raises(APIConnectionError, match="could not connect"):
                 await client.list_objects()
 
     asyncio.run(main())

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scale_query import parse
-from scale_query._ast import And, Condition, Expr, Op, Or
-from scale_query._evaluate import compile_regex, evaluate, stored_key
-from scale_query._schema import FieldInfo, ObjectSchema
-from scale_query._sql import REGEX_FUNCTION, Column, compile_filter, quote_identifier
+from scale_query.language._ast import And, Condition, Expr, Op, Or
+from scale_query.semantics._evaluate import compile_regex, evaluate, stored_key
+from scale_query.semantics._schema import FieldInfo, ObjectSchema
+from scale_query.semantics._sql import REGEX_FUNCTION, Column, compile_filter, quote_identifier
 
 SCHEMA = ObjectSchema(
     {

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from strategies import exprs
 
 from scale_query import Condition, Op, parse, render
-from scale_query._ast import Expr, walk
-from scale_query._format import format_filter
-from scale_query._render import quote_field
 from scale_query.cli._fmt import format_text
 from scale_query.cli._sources import filter_entries
+from scale_query.language._ast import Expr, walk
+from scale_query.language._canonical import quote_field
+from scale_query.language._format import format_filter
 
 LONG = (
     'aaaa $eq 1 $and bbbb $eq 2 $or cccc $in [x,y] $and (d $eq 1 $or e $eq 2) $and ff $like "*x*"'

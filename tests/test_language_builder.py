@@ -10,8 +10,8 @@ import pytest
 
 import scale_query as sq
 from scale_query import And, Condition, Op, Or, Q, and_, or_, parse, render
-from scale_query._ast import MAX_DEPTH
-from scale_query._render import MAX_EXPANDED_CONDITIONS
+from scale_query.language._ast import MAX_DEPTH
+from scale_query.language._render import MAX_EXPANDED_CONDITIONS
 
 
 def test_issue_example() -> None:

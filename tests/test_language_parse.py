@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from scale_query import And, Condition, FilterSyntaxError, Op, Or, parse, render
-from scale_query._ast import MAX_DEPTH
+from scale_query.language._ast import MAX_DEPTH
 
 
 def c(field: str, op: Op, value: object) -> Condition:

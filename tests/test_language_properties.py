@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from strategies import conditions, exprs
 
 from scale_query import And, Condition, FilterSyntaxError, Or, Q, parse, render
-from scale_query._ast import Expr, walk
-from scale_query._render import quote_field, quote_string
-from scale_query._values import format_number
+from scale_query.language._ast import Expr, walk
+from scale_query.language._canonical import quote_field, quote_string
+from scale_query.language._values import format_number
 
 settings.register_profile("scale_query", deadline=None, max_examples=200)
 settings.load_profile("scale_query")

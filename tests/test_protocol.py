@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scale_query import (
+    APIConnectionError,
     APIError,
     BadRequest,
     Forbidden,
@@ -24,12 +25,11 @@ from scale_query import (
     Record,
     ServerError,
     ServiceUnavailable,
-    TransportError,
     Unauthorized,
 )
-from scale_query._batches import BatchWrite
-from scale_query._paging import Pager
-from scale_query._protocol import (
+from scale_query.client._batches import BatchWrite
+from scale_query.client._paging import Pager
+from scale_query.client._protocol import (
     Settings,
     error_from_response,
     get_objects_request,
@@ -43,7 +43,7 @@ from scale_query._protocol import (
     put_objects_request,
     record_payload,
 )
-from scale_query._retry import Attempts, Failure, RetryPolicy
+from scale_query.client._retry import Attempts, Failure, RetryPolicy
 
 TOKEN = "s3cr3t-T0KEN-value"
 BASE = "https://api.example.test/v1/datamart"
@@ -217,7 +217,7 @@ def test_parse_records_refuses_bodies_that_are_not_records(
     conf: Settings, body: bytes, message: str
 ) -> None:
     request = get_objects_request(conf, Query("contact"))
-    with pytest.raises(TransportError, match=message) as caught:
+    with pytest.raises(APIConnectionError, match=message) as caught:
         parse_records(request, body)
     assert caught.value.url == "/v1/datamart/demo/get_objects/contact"
 
@@ -232,7 +232,7 @@ def test_parse_object_list_and_info(conf: Settings) -> None:
     info = b'{"CP": {"attribs": {"type": "text", "length": "50"}, "read": "Y", "write": "N"}}'
     schema = parse_object_info(object_info_request(conf, "contact"), info, "contact")
     assert (schema.name, schema["CP"].length, schema["CP"].writable) == ("contact", 50, False)
-    with pytest.raises(TransportError, match="object metadata"):
+    with pytest.raises(APIConnectionError, match="object metadata"):
         parse_object_info(object_info_request(conf, "contact"), b'{"CP": 3}', "contact")
 
 
@@ -255,7 +255,7 @@ def test_parse_write_results(conf: Settings) -> None:
         False,
     )
     assert (second.ok, second.error) == (False, "unknown field X")
-    with pytest.raises(TransportError, match="2 results, got 1"):
+    with pytest.raises(APIConnectionError, match="2 results, got 1"):
         parse_write_results(request, b'{"objects": [{"status": "OK", "id": "1"}]}')
 
 
@@ -365,7 +365,7 @@ def test_attempts_retry_then_give_up_and_log_without_secrets(
     caplog.set_level(logging.DEBUG, logger="scale_query")
     assert attempts.answered(503, {}, b"{}", 0.01) is None
     assert attempts.failed(Failure.NO_ANSWER, f"reset {TOKEN}", 0.01) == 0
-    with pytest.raises(TransportError) as caught:
+    with pytest.raises(APIConnectionError) as caught:
         attempts.failed(Failure.NO_ANSWER, f"reset {TOKEN}", 0.01)
     assert TOKEN not in str(caught.value)
     assert caught.value.reached_server
@@ -386,7 +386,7 @@ def test_attempts_never_retry_a_write_that_may_have_been_applied(conf: Settings)
     request = put_objects_request(conf, "contact", [{"id": 0, "data": {}}])
     with pytest.raises(ServerError):
         Attempts(conf, RetryPolicy(), request).answered(500, {}, b"{}", 0.0)
-    with pytest.raises(TransportError):
+    with pytest.raises(APIConnectionError):
         Attempts(conf, RetryPolicy(), request).failed(Failure.NO_ANSWER, "timeout", 0.0)
     assert Attempts(conf, RetryPolicy(base=0), request).failed(Failure.CONNECT, "x", 0.0) == 0
 
@@ -443,8 +443,8 @@ def test_batch_write_failure_says_what_was_written(conf: Settings) -> None:
     assert starts == [0, 3, 6]
     certain = write.failure(3, ServiceUnavailable(503, "down"))
     assert (certain.not_written, certain.unknown) == ([3, 4, 5, 6], [])
-    lost = write.failure(3, TransportError("timeout", reached_server=True))
+    lost = write.failure(3, APIConnectionError("timeout", reached_server=True))
     assert (lost.not_written, lost.unknown) == ([6], [3, 4, 5])
-    refused = write.failure(6, TransportError("refused", reached_server=False))
+    refused = write.failure(6, APIConnectionError("refused", reached_server=False))
     assert (refused.not_written, refused.unknown) == ([6], [])
     assert "1 not written" in str(refused)

@@ -1,11 +1,11 @@
-"""Each rule of scale_query._rules, positive and negative, with positions."""
+"""Each rule of scale_query.semantics._rules, positive and negative, with positions."""
 
 from __future__ import annotations
 
 import pytest
 
 from scale_query import ObjectSchema, validate
-from scale_query._validate import Diagnostic
+from scale_query.semantics._validate import Diagnostic
 
 
 def _field(type_: str, length: str = "", personal: str = "N", read: str = "Y") -> dict[str, object]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scale_query import ObjectSchema, validate
-from scale_query._rules import RULES
+from scale_query.semantics._rules import RULES
 
 DOCS = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
 SCHEMA = ObjectSchema.from_api(

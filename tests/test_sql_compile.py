@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from scale_query import parse
-from scale_query._ast import And, Condition, Op, Or
-from scale_query._sql import (
+from scale_query.language._ast import And, Condition, Op, Or
+from scale_query.semantics._sql import (
     Column,
     FilterValueError,
     UnknownFieldError,

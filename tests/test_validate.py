@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from strategies import exprs
 
 from scale_query import Condition, FilterSyntaxError, ObjectSchema, Op, Q, parse, validate
-from scale_query._validate import Diagnostic
+from scale_query.semantics._validate import Diagnostic
 
 SCHEMA = ObjectSchema.from_api(
     {"Nom": {"attribs": {"type": "text", "length": "5"}}, "Age": {"attribs": {"type": "int"}}}

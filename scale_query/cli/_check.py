@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from . import UsageError
 
 if TYPE_CHECKING:
-    from .._schema import ObjectSchema
-    from .._validate import Diagnostic
+    from ..semantics._schema import ObjectSchema
+    from ..semantics._validate import Diagnostic
     from ._report import Result
     from ._sources import Filter, Noqa
 
@@ -47,7 +47,7 @@ def load_schema(path: str | None) -> ObjectSchema | None:
     """The schema saved at ``path``; a usage error when it cannot be read."""
     if path is None:
         return None
-    from .._schema import ObjectSchema
+    from ..semantics._schema import ObjectSchema
 
     try:
         return ObjectSchema.from_file(path)
@@ -58,7 +58,7 @@ def load_schema(path: str | None) -> ObjectSchema | None:
 
 
 def _known_codes(codes: Sequence[str], option: str) -> None:
-    from .._rules import RULES
+    from ..semantics._rules import RULES
 
     for code in codes:
         if not any(known.startswith(code) for known in RULES):
@@ -112,7 +112,7 @@ def check_paths(
     root: str | None = None,
 ) -> list[Result]:
     """Every finding in ``paths``, after --select/--ignore and ``# noqa``."""
-    from .._validate import validate
+    from ..semantics._validate import validate
     from ._report import Result
     from ._sources import discover, read_source
 

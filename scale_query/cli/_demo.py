@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             )
             screen.say(
                 "\nEach record succeeds or fails on its own; a failed batch raises "
-                "WriteError naming the records written and those not written."
+                "PartialWriteError naming the records written and those not written."
             )
     screen.say("\nNext: README.md, docs/ (language, builder, client, emulator, rules, ci).")
     return 0

@@ -46,9 +46,9 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
     >>> format_text('a   $eq  "x"\\n# note\\nb $in [c , d]\\n', 88)
     ('a $eq "x"\\n# note\\nb $in ["c","d"]\\n', [])
     """
-    from .._format import format_filter
-    from .._parser import parse
-    from .._syntax_error import FilterSyntaxError
+    from ..language._format import format_filter
+    from ..language._parser import parse
+    from ..language._syntax_error import FilterSyntaxError
     from ._sources import filter_entries
 
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -100,7 +100,7 @@ def _diff(path: str, old: str, new: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Format the files; returns the exit code."""
-    from .._format import DEFAULT_LINE_LENGTH
+    from ..language._format import DEFAULT_LINE_LENGTH
     from ._check import read_text
     from ._config import load_config
     from ._sources import discover

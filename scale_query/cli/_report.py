@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO
 
-from .._validate import Diagnostic
+from ..semantics._validate import Diagnostic
 
 __all__ = ["FORMATS", "Result", "write_report"]
 
@@ -98,7 +98,7 @@ def _sarif(results: Sequence[Result], out: TextIO) -> None:
     import json
 
     from .. import __version__
-    from .._rules import DOCS_URL, RULES
+    from ..semantics._rules import DOCS_URL, RULES
 
     codes = list(RULES)
     rules = [

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from typing import Any
 
-from .._ast import Expr, Span, walk
-from .._parser import parse
-from .._sql import FilterValueError, compile_filter, order_by
-from .._syntax_error import FilterSyntaxError, line_and_column
+from ..language._ast import Expr, Span, walk
+from ..language._parser import parse
+from ..language._syntax_error import FilterSyntaxError, line_and_column
+from ..semantics._sql import FilterValueError, compile_filter, order_by
 from ._definition import Datamart, Profile, Rights
 from ._store import SQL_MAX_DEPTH, Store, Table
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._schema import FieldInfo, ObjectSchema
+from ..semantics._schema import FieldInfo, ObjectSchema
 
 __all__ = ["ALL", "Datamart", "ObjectDef", "Profile", "RecordDef", "Rights", "load_datamart"]
 

@@ -20,11 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from .._ast import Expr, walk
-from .._evaluate import Predicate, compile_predicate, compile_regex, stored_key
-from .._schema import FieldInfo, FieldKind, ObjectSchema
-from .._sql import REGEX_FUNCTION, Column, quote_identifier
-from .._values import to_text
+from ..language._ast import Expr, walk
+from ..language._values import to_text
+from ..semantics._evaluate import Predicate, compile_predicate
+from ..semantics._reading import compile_regex, stored_key
+from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
+from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 
 __all__ = ["RecordError", "Store", "Table"]

@@ -13,33 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..language._errors import ScaleError
+
 if TYPE_CHECKING:
     from ._models import WriteResult
 
 __all__ = [
+    "APIConnectionError",
     "APIError",
     "BadRequest",
     "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",
     "NotFound",
+    "PartialWriteError",
     "RateLimited",
     "ScaleError",
     "ServerError",
     "ServiceUnavailable",
-    "TransportError",
     "Unauthorized",
-    "WriteError",
     "error_for_status",
 ]
-
-
-class ScaleError(Exception):
-    """The base of every error the client raises.
-
-    >>> issubclass(TransportError, ScaleError) and issubclass(NotFound, ScaleError)
-    True
-    """
 
 
 class APIError(ScaleError):
@@ -177,10 +171,10 @@ def error_for_status(
     return error
 
 
-class TransportError(ScaleError):
+class APIConnectionError(ScaleError):
     """The network failed (refused, timed out) or the body was not the JSON expected.
 
-    >>> str(TransportError("connection refused", method="GET", url="/v1/x"))
+    >>> str(APIConnectionError("connection refused", method="GET", url="/v1/x"))
     'GET /v1/x: connection refused'
     """
 
@@ -198,7 +192,7 @@ class TransportError(ScaleError):
         return f"{self.method} {self.url}: {self.message}" if self.method else self.message
 
 
-class WriteError(ScaleError):
+class PartialWriteError(ScaleError):
     """A ``put`` that failed partway: which records were written and which were not.
 
     ``results`` holds the ``WriteResult`` of every record of the batches that
@@ -208,7 +202,7 @@ class WriteError(ScaleError):
     answer was lost: a read timeout, a 500); ``cause`` the error that stopped
     the write (also ``__cause__``).
 
-    >>> error = WriteError([], not_written=[0, 1], unknown=[], cause=ScaleError("boom"))
+    >>> error = PartialWriteError([], not_written=[0, 1], unknown=[], cause=ScaleError("boom"))
     >>> str(error)
     'write stopped after 0 records written; 2 not written: boom'
     """

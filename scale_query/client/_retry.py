@@ -14,7 +14,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._exceptions import TransportError
+from ._exceptions import APIConnectionError
 from ._protocol import Request, Settings, error_from_response
 
 __all__ = ["Attempts", "Failure", "RetryPolicy"]
@@ -113,7 +113,7 @@ class Attempts:
     def failed(self, failure: Failure, message: str, duration: float) -> float:
         """Handle a network failure; the seconds to wait before trying again."""
         self._log(failure.value, duration)
-        error = TransportError(
+        error = APIConnectionError(
             self.settings.redact(message),
             method=self.request.method,
             url=self.request.path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._exceptions import APIError, TransportError, WriteError
+from ._exceptions import APIConnectionError, APIError, PartialWriteError
 from ._models import Record, WriteResult
 from ._protocol import Request, Settings, put_objects_request, record_payload
 from ._query import check_name
@@ -14,7 +14,7 @@ __all__ = ["BatchWrite"]
 
 
 def _certainly_not_applied(error: BaseException) -> bool:
-    if isinstance(error, TransportError):
+    if isinstance(error, APIConnectionError):
         return not error.reached_server
     if isinstance(error, APIError):
         # A 4xx or 503 is refused before anything is written; a 500 may come after.
@@ -55,11 +55,13 @@ class BatchWrite:
             chunk = self.payloads[start : start + self.batch_size]
             yield start, put_objects_request(self.settings, self.name, chunk)
 
-    def failure(self, start: int, error: BaseException) -> WriteError:
-        """The ``WriteError`` for the batch starting at ``start`` failing with ``error``."""
+    def failure(self, start: int, error: BaseException) -> PartialWriteError:
+        """The ``PartialWriteError`` for the batch starting at ``start`` failing with ``error``."""
         end = min(start + self.batch_size, len(self.payloads))
         batch = list(range(start, end))
         rest = list(range(end, len(self.payloads)))
         if _certainly_not_applied(error):
-            return WriteError(self.results, not_written=batch + rest, unknown=[], cause=error)
-        return WriteError(self.results, not_written=rest, unknown=batch, cause=error)
+            return PartialWriteError(
+                self.results, not_written=batch + rest, unknown=[], cause=error
+            )
+        return PartialWriteError(self.results, not_written=rest, unknown=batch, cause=error)

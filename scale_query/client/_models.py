@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["ObjectInfo", "Record", "WriteResult"]
+__all__ = ["ObjectSummary", "Record", "WriteResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +57,10 @@ class WriteResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectInfo:
+class ObjectSummary:
     """One entry of ``get_object_list``: an object the API profile can see.
 
-    >>> ObjectInfo("contact", acl="", created="2022-10-25 16:45:09", updated="").created
+    >>> ObjectSummary("contact", acl="", created="2022-10-25 16:45:09", updated="").created
     '2022-10-25 16:45:09'
     """
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ._ast import And, Condition, Expr, Or
-from ._render import render
+from ..language._ast import And, Condition, Expr, Or
+from ..language._render import render
 
 __all__ = ["DEFAULT_BASE_URL", "Query", "check_name", "encode_params"]
 
@@ -140,7 +140,7 @@ class Query:
         by this call.
         """
         if isinstance(expr_or_text, str):
-            from ._parser import parse
+            from ..language._parser import parse
 
             expr = parse(expr_or_text)
         elif isinstance(expr_or_text, (Condition, And, Or)):

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ._ast import And, Condition, Expr, Op, Or, Span
-from ._evaluate import compile_regex, literal_key
+from ..language._ast import And, Condition, Expr, Op, Or, Span
+from ._reading import compile_regex, literal_key
 from ._schema import FieldKind
 
 __all__ = [

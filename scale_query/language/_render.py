@@ -7,70 +7,15 @@
 
 from __future__ import annotations
 
-import json
-import re
-from decimal import Decimal
 from typing import Literal
 
-from . import _tables
 from ._ast import And, Condition, Expr, Or
-from ._values import format_number
+from ._canonical import canonical_text
 
-__all__ = ["MAX_EXPANDED_CONDITIONS", "quote_field", "quote_string", "render"]
+__all__ = ["MAX_EXPANDED_CONDITIONS", "render"]
 
 #: ``parens="never"`` refuses to write out more conditions than this.
 MAX_EXPANDED_CONDITIONS = 10_000
-
-_BARE_FIELD = re.compile(_tables.TERMINALS["FIELD"])
-
-
-def quote_string(value: str) -> str:
-    """A JSON string literal, non-ASCII kept as it is: ``"Ren\\u00e9"`` stays ``"René"``."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def quote_field(name: str) -> str:
-    """A field name as written in a filter: bare when it can be, else in brackets."""
-    return name if _BARE_FIELD.fullmatch(name) else f"[{name}]"
-
-
-def _literal(value: str | Decimal) -> str:
-    return quote_string(value) if isinstance(value, str) else format_number(value)
-
-
-def _condition(node: Condition) -> str:
-    value = node.value
-    if isinstance(value, tuple):
-        text = "[" + ",".join(_literal(item) for item in value) + "]"
-    else:
-        text = _literal(value)
-    return f"{quote_field(node.field)} {node.op.value} {text}"
-
-
-def _minimal(expr: Expr) -> str:
-    # A loop over an explicit stack rather than recursion: any depth renders.
-    out: list[str] = []
-    todo: list[str | Expr] = [expr]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, Condition):
-            out.append(_condition(item))
-        else:
-            joiner = " $and " if isinstance(item, And) else " $or "
-            for i in range(len(item.operands) - 1, -1, -1):
-                operand = item.operands[i]
-                # An Or inside an And is the only place precedence needs parentheses.
-                grouped = joiner == " $and " and isinstance(operand, Or)
-                if grouped:
-                    todo.append(")")
-                todo.append(operand)
-                if grouped:
-                    todo.append("(")
-                if i:
-                    todo.append(joiner)
-    return "".join(out)
 
 
 def _dnf_shape(node: Expr) -> tuple[list[list[Condition]], int]:
@@ -135,7 +80,7 @@ def render(expr: Expr, *, parens: Literal["minimal", "never"] = "minimal") -> st
     if not isinstance(expr, (Condition, And, Or)):
         raise TypeError(f"render() takes a filter expression, not {type(expr).__name__}")
     if parens == "never":
-        return _minimal(_never(expr))
+        return canonical_text(_never(expr))
     if parens != "minimal":
         raise ValueError(f"parens must be 'minimal' or 'never', not {parens!r}")
-    return _minimal(expr)
+    return canonical_text(expr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._errors import ScaleError
+
 __all__ = ["FilterSyntaxError", "line_and_column"]
 
 # The widest part of a faulty line that str(error) shows.
@@ -16,7 +18,7 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-class FilterSyntaxError(ValueError):
+class FilterSyntaxError(ScaleError, ValueError):
     """A filter that does not parse.
 
     ``line`` and ``column`` are 1-based; ``offset`` and ``end_offset`` are

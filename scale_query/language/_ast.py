@@ -17,7 +17,9 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NoReturn, TypeAlias
+from typing import ClassVar, NoReturn, TypeAlias
+
+from ._canonical import canonical_text
 
 __all__ = [
     "MAX_DEPTH",
@@ -26,9 +28,9 @@ __all__ = [
     "Expr",
     "Op",
     "Or",
-    "Scalar",
     "Span",
     "Value",
+    "negate",
     "walk",
 ]
 
@@ -36,7 +38,6 @@ __all__ = [
 #: Parentheses alone (``((a $eq 1))``) count too when parsing; see docs/language.md.
 MAX_DEPTH = 256
 
-Scalar: TypeAlias = "str | Decimal"
 Value: TypeAlias = "str | Decimal | tuple[str | Decimal, ...]"
 
 
@@ -110,9 +111,7 @@ class _Node:
         )
 
     def __str__(self) -> str:
-        from ._render import render
-
-        return render(self)  # type: ignore[arg-type]
+        return canonical_text(self)
 
     def __and__(self, other: object) -> And:
         if not isinstance(other, (Condition, And, Or)):
@@ -125,8 +124,6 @@ class _Node:
         return Or((self, other))  # type: ignore[arg-type]
 
     def __invert__(self) -> Expr:
-        from ._builder import negate
-
         return negate(self)  # type: ignore[arg-type]
 
 
@@ -318,6 +315,8 @@ class And(_Group):
     'b'
     """
 
+    joiner: ClassVar[str] = "$and"
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Or(_Group):
@@ -326,6 +325,8 @@ class Or(_Group):
     >>> len(Or((Condition("a", Op.EQ, "1"), Condition("b", Op.EQ, "2"))).operands)
     2
     """
+
+    joiner: ClassVar[str] = "$or"
 
 
 Expr: TypeAlias = "Condition | And | Or"
@@ -344,3 +345,27 @@ def walk(expr: Expr) -> Iterator[Condition]:
             yield node
         else:
             stack.extend(reversed(node.operands))
+
+
+def negate(expr: Expr) -> Expr:
+    """The expression matching exactly what ``expr`` does not (``~expr``).
+
+    Negation is pushed down to the conditions (De Morgan), each taking its
+    complementary operator; ``$regex`` has none, so negating it is refused.
+
+    >>> print(negate(And((Condition("a", Op.EQ, "1"), Condition("b", Op.IN, ("x",))))))
+    a $neq "1" $or b $notin ["x"]
+    """
+    if isinstance(expr, Condition):
+        complement = expr.op.complement
+        if complement is None:
+            raise ValueError(
+                f"{expr.op.value} has no negation in the filter language; "
+                "write the opposite pattern instead"
+            )
+        return Condition(expr.field, complement, expr.value)
+    if isinstance(expr, And):
+        return Or(tuple(negate(o) for o in expr.operands))
+    if isinstance(expr, Or):
+        return And(tuple(negate(o) for o in expr.operands))
+    raise TypeError(f"cannot negate {type(expr).__name__}")

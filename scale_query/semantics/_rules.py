@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
-from ._ast import And, Condition, Expr, Op, Span
+from ..language._ast import And, Condition, Expr, Op, Span
 
 if TYPE_CHECKING:
+    from ..language._syntax_error import FilterSyntaxError
     from ._schema import FieldInfo, FieldKind, ObjectSchema
-    from ._syntax_error import FilterSyntaxError
 
 __all__ = [
     "DOCS_URL",
@@ -201,10 +201,10 @@ def _number_finding(
 
 def _show(value: str | Decimal) -> str:
     if isinstance(value, str):
-        from ._render import quote_string
+        from ..language._canonical import quote_string
 
         return quote_string(value)
-    from ._values import format_number
+    from ..language._values import format_number
 
     return format_number(value)
 
@@ -241,7 +241,7 @@ def _schema_findings(node: Condition, schema: ObjectSchema) -> Iterator[Finding]
         # A dotted name reaches a linked object, whose fields this schema lacks.
         if "." in node.field:
             return
-        from ._render import quote_field
+        from ..language._canonical import quote_field
 
         where = f" in object {schema.name!r}" if schema.name else ""
         best = _closest(node.field, schema)
@@ -485,7 +485,7 @@ def _within(key: object, low: _Bound | None, high: _Bound | None) -> bool:
 
 
 def _impossible(node: Condition, other: Condition | None) -> Finding:
-    from ._render import render
+    from ..language._render import render
 
     against = f" together with `{render(other)}`" if other is not None else ""
     return Finding(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._ast import And, Condition, Expr, Op, Or, _check_field
-from ._values import filter_value
+from ._values import FilterValue, filter_value
 
-__all__ = ["Q", "and_", "negate", "or_"]
+__all__ = ["FilterValue", "Q", "and_", "or_"]
 
 
 class Q:
@@ -35,27 +35,27 @@ class Q:
     def _scalar(self, op: Op, value: object) -> Condition:
         return Condition(self.field, op, filter_value(value))
 
-    def eq(self, value: object) -> Condition:
+    def eq(self, value: FilterValue) -> Condition:
         """``field $eq value``: equal (text compared case-insensitively by the server)."""
         return self._scalar(Op.EQ, value)
 
-    def neq(self, value: object) -> Condition:
+    def neq(self, value: FilterValue) -> Condition:
         """``field $neq value``: not equal."""
         return self._scalar(Op.NEQ, value)
 
-    def gt(self, value: object) -> Condition:
+    def gt(self, value: FilterValue) -> Condition:
         """``field $gt value``: greater than."""
         return self._scalar(Op.GT, value)
 
-    def gte(self, value: object) -> Condition:
+    def gte(self, value: FilterValue) -> Condition:
         """``field $gte value``: greater than or equal."""
         return self._scalar(Op.GTE, value)
 
-    def lt(self, value: object) -> Condition:
+    def lt(self, value: FilterValue) -> Condition:
         """``field $lt value``: lower than."""
         return self._scalar(Op.LT, value)
 
-    def lte(self, value: object) -> Condition:
+    def lte(self, value: FilterValue) -> Condition:
         """``field $lte value``: lower than or equal."""
         return self._scalar(Op.LTE, value)
 
@@ -111,11 +111,11 @@ class Q:
             raise ValueError(f"{op.value} needs at least one value")
         return Condition(self.field, op, items)
 
-    def in_(self, values: Iterable[object]) -> Condition:
+    def in_(self, values: Iterable[FilterValue]) -> Condition:
         """``field $in [a,b]``: the value is one of ``values``."""
         return self._list(Op.IN, values)
 
-    def notin(self, values: Iterable[object]) -> Condition:
+    def notin(self, values: Iterable[FilterValue]) -> Condition:
         """``field $notin [a,b]``: the value is none of ``values``."""
         return self._list(Op.NOTIN, values)
 
@@ -150,27 +150,3 @@ def or_(*exprs: Expr | Iterable[Expr]) -> Expr:
     """
     operands = _gather(exprs, "or_")
     return operands[0] if len(operands) == 1 else Or(operands)
-
-
-def negate(expr: Expr) -> Expr:
-    """The expression matching exactly what ``expr`` does not (``~expr``).
-
-    Negation is pushed down to the conditions (De Morgan), each taking its
-    complementary operator; ``$regex`` has none, so negating it is refused.
-
-    >>> print(negate(Q("a").eq(1) & Q("b").in_(["x"])))
-    a $neq 1 $or b $notin ["x"]
-    """
-    if isinstance(expr, Condition):
-        complement = expr.op.complement
-        if complement is None:
-            raise ValueError(
-                f"{expr.op.value} has no negation in the filter language; "
-                "write the opposite pattern instead"
-            )
-        return Condition(expr.field, complement, expr.value)
-    if isinstance(expr, And):
-        return Or(tuple(negate(o) for o in expr.operands))
-    if isinstance(expr, Or):
-        return And(tuple(negate(o) for o in expr.operands))
-    raise TypeError(f"cannot negate {type(expr).__name__}")

@@ -22,9 +22,10 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 import httpx
 
+from ..semantics._schema import ObjectSchema
 from ._batches import BatchWrite
 from ._exceptions import ScaleError
-from ._models import ObjectInfo, Record, WriteResult
+from ._models import ObjectSummary, Record, WriteResult
 from ._paging import Pager
 from ._protocol import (
     DEFAULT_PAGE_SIZE,
@@ -40,7 +41,6 @@ from ._protocol import (
 )
 from ._query import Query
 from ._retry import Attempts, Failure, RetryPolicy
-from ._schema import ObjectSchema
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client"]
 
@@ -192,7 +192,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
                 continue
             time.sleep(attempts.failed(failure, message, time.perf_counter() - start))
 
-    def list_objects(self) -> dict[str, ObjectInfo]:
+    def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name (with their creation/update times)."""
         request = list_objects_request(self._settings)
         return parse_object_list(request, self._send(request))
@@ -246,7 +246,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
     ) -> list[WriteResult]:
         """Create or update records, ``batch_size`` per request; one result per record, in order.
 
-        Raises :class:`WriteError` when a batch fails: it says which records
+        Raises :class:`PartialWriteError` when a batch fails: it says which records
         were written, which were not, and which may have been.
         """
         write = BatchWrite(self._settings, object_name, records, batch_size)
@@ -311,7 +311,7 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
                 continue
             await asyncio.sleep(attempts.failed(failure, message, time.perf_counter() - start))
 
-    async def list_objects(self) -> dict[str, ObjectInfo]:
+    async def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name."""
         request = list_objects_request(self._settings)
         return parse_object_list(request, await self._send(request))

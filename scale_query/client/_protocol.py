@@ -26,11 +26,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ._exceptions import APIError, TransportError, error_for_status
-from ._models import ObjectInfo, Record, WriteResult
+from ..language._values import to_text
+from ..semantics._schema import ObjectSchema
+from ._exceptions import APIConnectionError, APIError, error_for_status
+from ._models import ObjectSummary, Record, WriteResult
 from ._query import DEFAULT_BASE_URL, Query, check_name, encode_params
-from ._schema import ObjectSchema
-from ._values import to_text
 
 __all__ = [
     "BODY_EXCERPT",
@@ -262,11 +262,11 @@ def _strings(value: object) -> dict[str, str]:
 
 
 def decode_json(request: Request, body: bytes) -> Any:
-    """The JSON of a response body, or a ``TransportError`` saying it is not JSON."""
+    """The JSON of a response body, or a ``APIConnectionError`` saying it is not JSON."""
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise TransportError(
+        raise APIConnectionError(
             f"the response is not valid JSON ({error.__class__.__name__} at "
             f"{getattr(error, 'pos', getattr(error, 'start', '?'))} of {len(body)} bytes)",
             method=request.method,
@@ -274,8 +274,8 @@ def decode_json(request: Request, body: bytes) -> Any:
         ) from None
 
 
-def _shape_error(request: Request, expected: str) -> TransportError:
-    return TransportError(
+def _shape_error(request: Request, expected: str) -> APIConnectionError:
+    return APIConnectionError(
         f"unexpected response: expected {expected}", method=request.method, url=request.path
     )
 
@@ -298,7 +298,7 @@ def parse_records(request: Request, body: bytes) -> list[Record]:
     return out
 
 
-def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectInfo]:
+def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectSummary]:
     """The objects of a ``get_object_list`` response, by name."""
     payload = decode_json(request, body)
     if not isinstance(payload, Mapping):
@@ -306,7 +306,7 @@ def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectInfo]:
     out = {}
     for name, entry in payload.items():
         info = entry if isinstance(entry, Mapping) else {}
-        out[str(name)] = ObjectInfo(
+        out[str(name)] = ObjectSummary(
             str(name),
             acl=str(info.get("acl") or ""),
             created=str(info.get("create_time") or ""),

@@ -11,16 +11,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._ast import And, Condition, Expr, Or
+from ..language._ast import And, Condition, Expr, Or
+from ..language._syntax_error import FilterSyntaxError, line_and_column
 from ._rules import RULES, Finding, Severity, check_expr, syntax_finding
-from ._syntax_error import FilterSyntaxError, line_and_column
-
-if TYPE_CHECKING:
-    from ._schema import ObjectSchema
+from ._schema import ObjectSchema
 
 __all__ = ["Diagnostic", "validate"]
 
@@ -126,7 +123,7 @@ def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> li
     []
     """
     if isinstance(text_or_expr, str):
-        from ._parser import parse
+        from ..language._parser import parse
 
         text: str | None = text_or_expr
         try:
@@ -139,12 +136,7 @@ def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> li
         raise TypeError(
             f"validate() takes filter text or an expression, not {type(text_or_expr).__name__}"
         )
-    # An ObjectSchema exists only once its module is loaded; looking it up there
-    # spares `check` importing _schema (with pathlib and json) when it has none.
-    schema_module = sys.modules.get("scale_query._schema")
-    if schema is not None and (
-        schema_module is None or not isinstance(schema, schema_module.ObjectSchema)
-    ):
+    if schema is not None and not isinstance(schema, ObjectSchema):
         raise TypeError(
             f"schema must be an ObjectSchema (ObjectSchema.from_api(...)), "
             f"not {type(schema).__name__}"

@@ -1,0 +1,78 @@
+"""Canonical text: literals, field names and whole expressions, one way each.
+
+This module sits below the AST: it reads nodes by their shape (a group has
+``operands`` and a ``joiner``; a condition has ``field``, ``op`` and
+``value``) instead of importing their classes, so that ``_ast`` can give every
+node its ``__str__`` without an import circle. :func:`scale_query.render` is
+the public entry point.
+
+>>> quote_field("Nom"), quote_field("Date de naissance"), quote_string("René")
+('Nom', '[Date de naissance]', '"René"')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import _tables
+from ._values import format_number
+
+__all__ = ["canonical_text", "literal_text", "quote_field", "quote_string"]
+
+_BARE_FIELD = re.compile(_tables.TERMINALS["FIELD"])
+
+
+def quote_string(value: str) -> str:
+    """A JSON string literal, non-ASCII kept as it is: ``"Ren\\u00e9"`` stays ``"René"``."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def quote_field(name: str) -> str:
+    """A field name as written in a filter: bare when it can be, else in brackets."""
+    return name if _BARE_FIELD.fullmatch(name) else f"[{name}]"
+
+
+def literal_text(value: str | Decimal) -> str:
+    """One literal as written in a filter: a JSON string or a plain number."""
+    return quote_string(value) if isinstance(value, str) else format_number(value)
+
+
+def _condition(node: Any) -> str:
+    value = node.value
+    if isinstance(value, tuple):
+        text = "[" + ",".join(literal_text(item) for item in value) + "]"
+    else:
+        text = literal_text(value)
+    return f"{quote_field(node.field)} {node.op.value} {text}"
+
+
+def canonical_text(expr: Any) -> str:
+    """The canonical text of an expression, with parentheses only where needed.
+
+    A loop over an explicit stack rather than recursion, so any depth renders.
+    """
+    out: list[str] = []
+    todo: list[Any] = [expr]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif not hasattr(item, "operands"):
+            out.append(_condition(item))
+        else:
+            joiner: str = item.joiner
+            for i in range(len(item.operands) - 1, -1, -1):
+                operand = item.operands[i]
+                # An $or inside an $and is the only place precedence needs parentheses.
+                grouped = joiner == "$and" and getattr(operand, "joiner", None) == "$or"
+                if grouped:
+                    todo.append(")")
+                todo.append(operand)
+                if grouped:
+                    todo.append("(")
+                if i:
+                    todo.append(f" {joiner} ")
+    return "".join(out)

@@ -1,0 +1,159 @@
+"""How a literal is read: the one meaning of values for every part of scale-query.
+
+Rules and :func:`~scale_query.validate`, :func:`~scale_query.evaluate`, the SQL
+compiler and the emulator's store all call this module, so a value that one of
+them accepts, the others accept too, with the same meaning:
+
+- text compares after ``str.casefold()`` (case-insensitive, accents count);
+- a number is ``-?[0-9]+(.[0-9]+)?`` in US notation (ASCII digits only), an
+  integer the same without a fraction, compared as numbers;
+- a date is ``yyyy-mm-dd``, a datetime ``yyyy-mm-dd hh:mm:ss`` (a date alone is
+  its midnight), both real calendar values, ASCII digits only;
+- spaces around a number or a date are ignored, as MySQL ignores them;
+- a number or date field whose stored value cannot be read (empty, say) has
+  no key: it matches no comparison at all, as SQL NULL does;
+- ``$like`` matches the whole casefolded value, ``*`` standing for any run of
+  characters; ``$regex`` is the policy of :func:`compile_regex`.
+
+>>> literal_key("number", " 12"), stored_key("date", "1990-06-12 "), stored_key("number", "")
+(12.0, '1990-06-12', None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from decimal import Decimal
+from typing import TypeAlias
+
+from ..language._values import format_number
+from ._schema import FieldKind
+
+__all__ = [
+    "MAX_REGEX_LENGTH",
+    "Key",
+    "compile_regex",
+    "like_regex",
+    "literal_key",
+    "stored_key",
+]
+
+#: A value made comparable: casefolded text, a float, a normalised date, or
+#: None for an empty (or unreadable) number or date.
+Key: TypeAlias = "str | float | None"
+
+#: ``$regex`` patterns longer than this are refused (a guard against slow patterns).
+MAX_REGEX_LENGTH = 200
+
+# ASCII digits only: re's \d would also take "²" and Arabic-Indic digits. No
+# pattern here nests a quantifier, so each reads in time linear in the text.
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_INTEGER = re.compile(r"-?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+# A group closed and quantified without bound, e.g. "(a+)+" or "(a|b)*": the
+# shapes that make a backtracking engine take exponential time.
+_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+]|\{\d*,\})")
+
+
+def _number_key(text: str, pattern: re.Pattern[str] = _NUMBER) -> float | None:
+    text = text.strip()
+    return float(Decimal(text)) if pattern.fullmatch(text) else None
+
+
+def _date_key(text: str) -> str | None:
+    text = text.strip()
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:  # not a real day: 1990-02-30
+        return None
+
+
+def _datetime_key(text: str) -> str | None:
+    text = text.strip()
+    if _DATE.fullmatch(text):
+        day = _date_key(text)
+        return None if day is None else f"{day} 00:00:00"
+    if not _DATETIME.fullmatch(text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def stored_key(kind: FieldKind, raw: str) -> Key:
+    """The comparable key of a stored value; None when a number or date is empty.
+
+    >>> stored_key("text", "Élodie"), stored_key("number", "12.50"), stored_key("date", "")
+    ('élodie', 12.5, None)
+    """
+    if kind == "text":
+        return raw.casefold()
+    if kind == "number":
+        return _number_key(raw)
+    if kind == "integer":
+        return _number_key(raw, _INTEGER)
+    if kind == "date":
+        return _date_key(raw)
+    return _datetime_key(raw)
+
+
+def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> str | float:
+    """The key of a filter literal for a field of ``kind``; ValueError when it does not fit.
+
+    >>> literal_key("number", Decimal("12.5")), literal_key("datetime", "2020-12-19")
+    (12.5, '2020-12-19 00:00:00')
+    """
+    text = value if isinstance(value, str) else format_number(value)
+    if kind == "text":
+        return text.casefold()
+    key = _number_key(text) if kind in ("number", "integer") else stored_key(kind, text)
+    if key is None:
+        expected = {
+            "number": "a number such as 12.50",
+            "integer": "a number such as 12",
+            "date": 'a date such as "1990-06-12"',
+            "datetime": 'a datetime such as "2020-12-19 12:50:50"',
+        }[kind]
+        raise ValueError(f"{field} is a {kind} field: {text!r} is not {expected}")
+    return key
+
+
+def like_regex(pattern: str) -> re.Pattern[str]:
+    """The whole-value, case-insensitive match of a ``$like`` pattern (``*``: any run).
+
+    >>> bool(like_regex("*ont").fullmatch("dupont"))
+    True
+    """
+    parts = pattern.casefold().split("*")
+    return re.compile(".*".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+@functools.lru_cache(maxsize=256)
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a ``$regex`` pattern (case-insensitive), refusing slow or broken ones.
+
+    Raises ValueError for a pattern longer than :data:`MAX_REGEX_LENGTH`, one
+    with back-references or an unbounded quantifier on a group (``(a+)+``),
+    and one that does not compile.
+
+    >>> compile_regex("^du").search("Dupont") is not None
+    True
+    """
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise ValueError(
+            f"$regex pattern is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}"
+        )
+    if _QUANTIFIED_GROUP.search(pattern) or re.search(r"\\[1-9]", pattern):
+        raise ValueError(
+            "$regex pattern refused: a repeated group such as '(a+)+' or a back-reference "
+            "can take exponential time; repeat single characters or classes instead"
+        )
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"$regex pattern {pattern!r} is not valid: {error}") from None
