@@ -7,7 +7,6 @@ with the status and message the API documents. The Starlette layer
 
 from __future__ import annotations
 
-import difflib
 import hmac
 import json
 import sqlite3
@@ -17,6 +16,7 @@ from typing import Any
 
 from ..language._ast import Expr, Span, walk
 from ..language._parser import parse
+from ..language._suggest import closest
 from ..language._syntax_error import FilterSyntaxError, line_and_column
 from ..semantics._sql import FilterValueError, compile_filter, order_by
 from ._definition import Datamart, Profile, Rights
@@ -42,8 +42,8 @@ class ApiError(Exception):
 
 
 def _closest(name: str, names: list[str]) -> str:
-    match = difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    match = closest(name, names)
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 def _at(text: str, span: Span | None) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from difflib import get_close_matches
 from typing import TypeAlias
 
 from . import _tables
 from ._ast import Op
+from ._suggest import closest
 from ._syntax_error import FilterSyntaxError
 
 __all__ = ["WORDS", "diagnose", "pattern_needs_text"]
@@ -336,8 +336,8 @@ def _dollar_word(
             else f"did you mean {use!r}?"
         )
         return error(f"unknown operator {written!r}", hint, stop)
-    close = get_close_matches(lowered, _KNOWN, n=1, cutoff=0.65)
-    hint = f"did you mean {close[0]!r}?" if close else "operators are " + ", ".join(_KNOWN)
+    close = closest(lowered, _KNOWN)
+    hint = f"did you mean {close!r}?" if close else "operators are " + ", ".join(_KNOWN)
     return error(f"unknown operator {written!r}", hint, stop)
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from ..language._ast import And, Condition, Expr, Op, Span
+from ..language._suggest import closest
 
 if TYPE_CHECKING:
     from ..language._syntax_error import FilterSyntaxError
@@ -227,14 +228,6 @@ def _length_finding(
     )
 
 
-def _closest(name: str, schema: ObjectSchema) -> str | None:
-    import difflib
-
-    folded = {n.casefold(): n for n in schema}
-    found = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
-    return folded[found[0]] if found else None
-
-
 def _schema_findings(node: Condition, schema: ObjectSchema) -> Iterator[Finding]:
     info = schema.lookup(node.field)
     if info is None:
@@ -244,7 +237,7 @@ def _schema_findings(node: Condition, schema: ObjectSchema) -> Iterator[Finding]
         from ..language._canonical import quote_field
 
         where = f" in object {schema.name!r}" if schema.name else ""
-        best = _closest(node.field, schema)
+        best = closest(node.field, schema)
         hint = f"did you mean {quote_field(best)!r}?" if best else None
         replacement = quote_field(best) if best else None
         yield Finding(
