@@ -21,10 +21,13 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from ..language._ast import And, Condition, Expr, Op, Span
 from ..language._suggest import closest
+from ._finding import Finding
+from ._reading import literal_key
+from ._sq205 import contradictions
 
 if TYPE_CHECKING:
     from ..language._syntax_error import FilterSyntaxError
-    from ._schema import FieldInfo, FieldKind, ObjectSchema
+    from ._schema import FieldInfo, ObjectSchema
 
 __all__ = [
     "DOCS_URL",
@@ -53,7 +56,6 @@ class Rule(NamedTuple):
     name: str
     severity: Severity
     summary: str
-    needs_schema: bool = False
 
     @property
     def help_uri(self) -> str:
@@ -68,19 +70,18 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 #: Every rule, by code.
 RULES = _rules(
     Rule("SQ001", "syntax-error", "error", "The filter does not parse."),
-    Rule("SQ101", "unknown-field", "error", "The object has no such field.", True),
-    Rule("SQ102", "field-not-readable", "error", "The field cannot be read.", True),
-    Rule("SQ103", "invalid-date", "error", "A date field compared with no real date.", True),
+    Rule("SQ101", "unknown-field", "error", "The object has no such field."),
+    Rule("SQ102", "field-not-readable", "error", "The field cannot be read."),
+    Rule("SQ103", "invalid-date", "error", "A date field compared with no real date."),
     Rule(
         "SQ104",
         "invalid-datetime",
         "error",
         "A datetime field compared with no real datetime.",
-        True,
     ),
-    Rule("SQ105", "invalid-number", "error", "A number field compared with no number.", True),
-    Rule("SQ106", "value-too-long", "error", "A value longer than the field can hold.", True),
-    Rule("SQ107", "personal-data", "warning", "A filter on a personal-data field.", True),
+    Rule("SQ105", "invalid-number", "error", "A number field compared with no number."),
+    Rule("SQ106", "value-too-long", "error", "A value longer than the field can hold."),
+    Rule("SQ107", "personal-data", "warning", "A filter on a personal-data field."),
     Rule("SQ201", "wildcard-in-eq", "warning", "A `*` in an `$eq`/`$neq` value."),
     Rule("SQ202", "like-without-wildcard", "warning", "A `$like` pattern with no `*`."),
     Rule("SQ203", "invalid-regex", "error", "A `$regex` pattern that does not compile."),
@@ -89,24 +90,12 @@ RULES = _rules(
 )
 
 
-class Finding(NamedTuple):
-    """What a check found, with offsets into the parsed text (None: not parsed)."""
-
-    code: str
-    message: str
-    span: Span | None
-    hint: str | None = None
-    replacement: str | None = None
-
-
 def syntax_finding(error: FilterSyntaxError) -> Finding:
     """The parser's error as an ``SQ001`` finding."""
     return Finding("SQ001", error.message, Span(error.offset, error.end_offset), error.hint)
 
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# Only to suggest the fix: whether a literal can be read is _reading's to say.
 _DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
 # Operators comparing the field's value with the literal as a value of its type;
 # pattern operators match the stored text instead (see docs/rules.md).
@@ -125,72 +114,17 @@ def _items(node: Condition) -> Iterator[tuple[str | Decimal, Span | None]]:
         yield node.value, node.value_span
 
 
-def _real_date(parts: tuple[str, ...]) -> bool:
-    import datetime as dt
-
-    numbers = [int(p) for p in parts]
-    try:
-        dt.datetime(*numbers)  # type: ignore[arg-type]
-    except ValueError:
-        return False
-    return True
-
-
 def _type_finding(
     info: FieldInfo, op: Op, value: str | Decimal, span: Span | None
 ) -> Finding | None:
+    # Readable or not is decided by _reading alone, as for evaluate() and the
+    # emulator: a literal they refuse is the literal reported here.
     kind = info.kind
-    if kind == "date":
-        match = _DATE.fullmatch(value) if isinstance(value, str) else None
-        if match is None or not _real_date(match.groups()):
-            return Finding(
-                "SQ103",
-                f"{_show(value)} is not a date; field {info.name!r} holds dates",
-                span,
-                'write a real date as "yyyy-mm-dd", such as "1990-06-12"',
-            )
-    elif kind == "datetime":
-        if isinstance(value, str):
-            match = _DATETIME.fullmatch(value) or _DATE.fullmatch(value)
-        else:
-            match = None
-        if match is None or not _real_date(match.groups()):
-            return Finding(
-                "SQ104",
-                f"{_show(value)} is not a datetime; field {info.name!r} holds datetimes",
-                span,
-                'write "yyyy-mm-dd hh:mm:ss" (or a date "yyyy-mm-dd"), '
-                'such as "2020-12-19 12:50:50"',
-            )
-    elif kind in ("integer", "number"):
-        return _number_finding(info, kind, op, value, span)
-    return None
-
-
-def _number_finding(
-    info: FieldInfo, kind: FieldKind, op: Op, value: str | Decimal, span: Span | None
-) -> Finding | None:
-    if isinstance(value, str):
-        if _DECIMAL_COMMA.fullmatch(value):
-            fixed = value.replace(",", ".")
-            return Finding(
-                "SQ105",
-                f"{_show(value)} uses a decimal comma; field {info.name!r} holds numbers",
-                span,
-                f"numbers are written in US notation: {fixed}",
-                fixed,
-            )
-        if not _NUMBER.fullmatch(value):
-            return Finding(
-                "SQ105",
-                f"{_show(value)} is not a number; field {info.name!r} holds numbers",
-                span,
-                "compare a number field with a number in US notation, such as 12.50",
-            )
-        number = Decimal(value)
-    else:
-        number = value
-    if kind == "integer" and op in _EXACT_OPS and number != number.to_integral_value():
+    try:
+        key = literal_key(kind, value, info.name)
+    except ValueError:
+        return _unreadable(info, value, span)
+    if kind == "integer" and op in _EXACT_OPS and isinstance(key, float) and not key.is_integer():
         return Finding(
             "SQ105",
             f"{_show(value)} is not a whole number; field {info.name!r} holds integers",
@@ -198,6 +132,39 @@ def _number_finding(
             f"{op.value} {_show(value)} can never hold on an integer field",
         )
     return None
+
+
+def _unreadable(info: FieldInfo, value: str | Decimal, span: Span | None) -> Finding:
+    shown = _show(value)
+    if info.kind == "date":
+        return Finding(
+            "SQ103",
+            f"{shown} is not a date; field {info.name!r} holds dates",
+            span,
+            'write a real date as "yyyy-mm-dd", such as "1990-06-12"',
+        )
+    if info.kind == "datetime":
+        return Finding(
+            "SQ104",
+            f"{shown} is not a datetime; field {info.name!r} holds datetimes",
+            span,
+            'write "yyyy-mm-dd hh:mm:ss" (or a date "yyyy-mm-dd"), such as "2020-12-19 12:50:50"',
+        )
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        fixed = value.strip().replace(",", ".")
+        return Finding(
+            "SQ105",
+            f"{shown} uses a decimal comma; field {info.name!r} holds numbers",
+            span,
+            f"numbers are written in US notation: {fixed}",
+            fixed,
+        )
+    return Finding(
+        "SQ105",
+        f"{shown} is not a number; field {info.name!r} holds numbers",
+        span,
+        "compare a number field with a number in US notation, such as 12.50",
+    )
 
 
 def _show(value: str | Decimal) -> str:
@@ -358,160 +325,6 @@ def _duplicates(node: Condition, value: tuple[str | Decimal, ...]) -> Iterator[F
             seen[key] = item
 
 
-# ---- conditions joined by $and that can match nothing ----------------------
-
-
-class _Bound(NamedTuple):
-    key: object
-    strict: bool
-    node: Condition
-
-
-def _order_key(value: str | Decimal, kind: FieldKind | None) -> object | None:
-    """A value to order by, or None when order between literals is unknown."""
-    if isinstance(value, Decimal):
-        return value if kind in (None, "integer", "number") else None
-    if kind in ("integer", "number") and _NUMBER.fullmatch(value):
-        return Decimal(value)
-    if kind in (None, "date", "datetime") and _DATE.match(value):
-        # ISO dates and datetimes order as text.
-        return ("date", value)
-    return None
-
-
-def _equal_key(value: str | Decimal, kind: FieldKind | None) -> object:
-    ordered = _order_key(value, kind)
-    if ordered is not None:
-        return ordered
-    return value.casefold() if isinstance(value, str) else value
-
-
-class _Field:
-    """What the ``$and``-ed conditions on one field allow, gathered one by one."""
-
-    def __init__(self, kind: FieldKind | None) -> None:
-        self.kind = kind
-        self.allowed: set[object] | None = None
-        self.allowed_by: Condition | None = None
-        self.excluded: dict[object, Condition] = {}
-        self.low: _Bound | None = None
-        self.high: _Bound | None = None
-
-    def add(self, node: Condition) -> Finding | None:
-        op, kind = node.op, self.kind
-        values = node.value if isinstance(node.value, tuple) else (node.value,)
-        if op in (Op.EQ, Op.IN):
-            keys = {_equal_key(v, kind) for v in values}
-            if self.allowed is not None and not keys & self.allowed:
-                return _impossible(node, self.allowed_by)
-            self.allowed = keys if self.allowed is None else keys & self.allowed
-            self.allowed_by = node
-        elif op in (Op.NEQ, Op.NOTIN):
-            for v in values:
-                self.excluded.setdefault(_equal_key(v, kind), node)
-        elif op in (Op.GT, Op.GTE, Op.LT, Op.LTE):
-            key = _order_key(values[0], kind)
-            if key is None:
-                return None
-            bound = _Bound(key, op in (Op.GT, Op.LT), node)
-            if op in (Op.GT, Op.GTE):
-                self.low = _tighter(self.low, bound, low=True)
-            else:
-                self.high = _tighter(self.high, bound, low=False)
-        else:
-            return None
-        return self._empty(node)
-
-    def _empty(self, node: Condition) -> Finding | None:
-        low, high = self.low, self.high
-        if low is not None and high is not None and not _fits(low, high):
-            return _impossible(node, low.node if node is high.node else high.node)
-        allowed = self.allowed
-        if allowed is None:
-            if low is None or high is None or low.key != high.key:
-                return None
-            # The bounds leave one value: the $and is dead if that one is excluded.
-            allowed = {low.key}
-        left = {k for k in allowed if k not in self.excluded}
-        left = {k for k in left if _within(k, low, high)}
-        if left:
-            return None
-        others = [b.node for b in (low, high) if b is not None]
-        others += list(self.excluded.values())
-        other = next((n for n in others if n is not node), self.allowed_by)
-        return _impossible(node, other)
-
-
-def _comparable(a: object, b: object) -> bool:
-    return type(a) is type(b)
-
-
-def _tighter(old: _Bound | None, new: _Bound, *, low: bool) -> _Bound | None:
-    if old is None:
-        return new
-    if not _comparable(old.key, new.key):
-        return old
-    if old.key == new.key:
-        return new if new.strict and not old.strict else old
-    newer_wins = new.key > old.key if low else new.key < old.key  # type: ignore[operator]
-    return new if newer_wins else old
-
-
-def _fits(low: _Bound, high: _Bound) -> bool:
-    if not _comparable(low.key, high.key):
-        return True
-    if low.key == high.key:
-        return not (low.strict or high.strict)
-    return bool(low.key < high.key)  # type: ignore[operator]
-
-
-def _within(key: object, low: _Bound | None, high: _Bound | None) -> bool:
-    for bound, sign in ((low, 1), (high, -1)):
-        if bound is None or not _comparable(key, bound.key):
-            continue
-        if key == bound.key:
-            if bound.strict:
-                return False
-        elif (key > bound.key) != (sign > 0):  # type: ignore[operator]
-            return False
-    return True
-
-
-def _impossible(node: Condition, other: Condition | None) -> Finding:
-    from ..language._render import render
-
-    against = f" together with `{render(other)}`" if other is not None else ""
-    return Finding(
-        "SQ205",
-        f"`{render(node)}`{against} can never hold: the $and matches nothing",
-        node.span,
-        "did you mean $or, or another value?",
-    )
-
-
-def _contradictions(node: And, schema: ObjectSchema | None) -> Iterator[Finding]:
-    names = [o.field.casefold() for o in node.operands if isinstance(o, Condition)]
-    if len(set(names)) == len(names):
-        return
-    fields: dict[str, _Field] = {}
-    # One finding per field is enough to show that the $and is dead.
-    reported: set[str] = set()
-    for operand in node.operands:
-        if not isinstance(operand, Condition):
-            continue
-        info = schema.lookup(operand.field) if schema is not None else None
-        name = info.name if info is not None else operand.field
-        if name in reported:
-            continue
-        state = fields.get(name)
-        if state is None:
-            state = fields[name] = _Field(info.kind if info is not None else None)
-        found = state.add(operand)
-        if found is not None:
-            reported.add(name)
-            yield found
-
-
 def check_expr(expr: Expr, schema: ObjectSchema | None = None) -> Iterator[Finding]:
     """Every finding on a parsed or built expression, condition by condition.
 
@@ -527,5 +340,5 @@ def check_expr(expr: Expr, schema: ObjectSchema | None = None) -> Iterator[Findi
             yield from _lint_findings(node)
             continue
         if isinstance(node, And):
-            yield from _contradictions(node, schema)
+            yield from contradictions(node, schema)
         stack.extend(reversed(node.operands))
