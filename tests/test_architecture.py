@@ -1,0 +1,130 @@
+"""The import rules that import-linter's contracts (pyproject.toml) cannot state.
+
+The contracts say which wing may import which; these tests add: no cycle
+between any two modules (a package's ``__init__`` and its own children
+included, which ``acyclic_siblings`` does not look at), the lower wings use
+the standard library only, and ``scale-query check``/``fmt`` really leave the
+HTTP, server and heavy optional libraries unloaded when they run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+# Libraries a `check`/`fmt` run must never load (SPEC section 8), and lark,
+# which only regenerates the parse tables.
+HEAVY = ("httpx", "starlette", "uvicorn", "rich", "pyarrow", "sqlglot", "duckdb", "pygls", "lark")
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    # Imports under `if TYPE_CHECKING:` count: a cycle only the type checker
+    # follows is still two modules that cannot be understood apart.
+    return grimp.build_graph("scale_query", include_external_packages=True, cache_dir=None)
+
+
+def cycles(graph: grimp.ImportGraph, package: str) -> list[tuple[str, ...]]:
+    """One shortest cycle through each import edge that closes one, inside `package`."""
+    found = set()
+    for importer in graph.find_descendants(package) | {package}:
+        for imported in graph.find_modules_directly_imported_by(importer):
+            if imported != package and not imported.startswith(f"{package}."):
+                continue
+            back = graph.find_shortest_chain(importer=imported, imported=importer)
+            if back is not None:
+                found.add((importer, *back))
+    return sorted(found)
+
+
+def test_cycle_finder_reports_a_package_importing_its_own_child() -> None:
+    planted = grimp.ImportGraph()
+    planted.add_import(importer="p", imported="p.sub")
+    planted.add_import(importer="p.sub", imported="p.other")
+    planted.add_import(importer="p.other", imported="p")
+    planted.add_import(importer="p.other", imported="q")
+    assert cycles(planted, "p") == [
+        ("p", "p.sub", "p.other", "p"),
+        ("p.other", "p", "p.sub", "p.other"),
+        ("p.sub", "p.other", "p", "p.sub"),
+    ]
+
+
+def test_no_import_cycles(graph: grimp.ImportGraph) -> None:
+    assert cycles(graph, "scale_query") == []
+
+
+def _outside_imports(graph: grimp.ImportGraph, wing: str, allowed: tuple[str, ...]) -> set[str]:
+    stdlib = sys.stdlib_module_names
+    bad = set()
+    for module in graph.find_descendants(wing) | {wing}:
+        for imported in graph.find_modules_directly_imported_by(module):
+            top = imported.split(".")[0]
+            if top in stdlib or top == "__future__" or imported.startswith(allowed):
+                continue
+            bad.add(f"{module} -> {imported}")
+    return bad
+
+
+def test_language_uses_the_standard_library_only(graph: grimp.ImportGraph) -> None:
+    # Not even the scale_query package itself: the language wing is the floor.
+    bad = _outside_imports(graph, "scale_query.language", ("scale_query.language",))
+    # lark regenerates the tables at development time and nowhere else.
+    assert bad == {"scale_query.language._tablegen -> lark"}
+
+
+def test_semantics_uses_the_language_and_the_standard_library_only(
+    graph: grimp.ImportGraph,
+) -> None:
+    allowed = ("scale_query.language", "scale_query.semantics")
+    assert _outside_imports(graph, "scale_query.semantics", allowed) == set()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    schema = {"Nom": {"attribs": {"type": "text"}, "read": "Y"}}
+    (tmp_path / "schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    (tmp_path / "bad.filter").write_text('Nom $eq "x" $and Nmo $eq "y"\n', encoding="utf-8")
+    (tmp_path / "messy.filter").write_text('Nom$eq"x"\n', encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "bad.filter", "--schema", "schema.json"],
+        ["check", "bad.filter", "--schema", "schema.json", "--format", "sarif"],
+        ["check", "-", "--schema", "schema.json", "--format", "json"],
+        ["fmt", "--check", "--diff", "messy.filter"],
+        ["fmt", "messy.filter"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_check_and_fmt_leave_heavy_libraries_unloaded(project: Path, argv: list[str]) -> None:
+    # The command runs as the console script does; afterwards the process
+    # reports its exit code and every loaded module a data command would need.
+    code = (
+        "import json, sys\n"
+        "from scale_query.cli import main\n"
+        f"status = main({argv!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{HEAVY!r} or m.startswith(('scale_query.client._client', 'scale_query.emulator')))\n"
+        "sys.stderr.write('\\n' + json.dumps([status, heavy]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        input='Nmo $eq "y"\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    status, heavy = json.loads(out.stderr.splitlines()[-1])
+    # Each call did its job (findings or changes), so the modules it needs were loaded.
+    assert status == (0 if argv == ["fmt", "messy.filter"] else 1), out.stderr
+    assert heavy == []
