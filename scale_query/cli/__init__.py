@@ -1,9 +1,21 @@
-"""The ``scale-query`` command line.
+"""The cli wing: the ``scale-query`` command line, on top of every other wing.
 
-Each subcommand lives in its own module with two functions:
+Holds one module per subcommand, each with two functions:
 ``configure(parser)`` adds its arguments and ``run(args) -> int`` does the
-work and returns the exit code. Modules keep heavy imports inside ``run`` so
-that ``scale-query check`` starts fast and never imports httpx.
+work and returns the exit code; :data:`_COMMANDS` below names them. Shared
+helpers have modules of their own: ``_errors`` (:class:`UsageError`),
+``_config`` (``[tool.scale-query]``), ``_atomic`` (atomic file writes),
+``_filterfile``, ``_pysource``, ``_noqa`` and ``_discover`` (where filters
+are found), ``_schemas`` (a schema per object), ``_report`` (output formats),
+``_fix`` (``--fix``) and ``_lsp*`` (the language server).
+
+May import: every other wing of scale_query, the standard library, and the
+optional extras' libraries (starlette, uvicorn, pygls, ...) inside the
+function that needs them. ``check`` and ``fmt`` import only the language and
+semantics wings, so they start fast and never load httpx, starlette, pygls or
+anything a data command needs (import-linter contracts in pyproject.toml and
+tests/test_architecture.py hold that). No module here imports this package's
+``__init__``: subcommands reach ``UsageError`` through ``_errors``.
 
 Exit codes: 0 success, 1 findings (or changes with ``--check``), 2 usage error.
 A user mistake is one line on stderr, never a traceback.
@@ -16,6 +28,8 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from ._errors import UsageError
+
 __all__ = ["UsageError", "main"]
 
 # name -> (module, one-line help)
@@ -25,10 +39,6 @@ _COMMANDS = {
     "serve": ("_serve", "run the embedded datamart emulator over HTTP"),
     "demo": ("_demo", "a tour of scale-query against the embedded demo datamart"),
 }
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called: exit 2 with a one-line message."""
 
 
 class _Parser(argparse.ArgumentParser):

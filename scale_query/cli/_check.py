@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import UsageError
+from ._errors import UsageError
 
 if TYPE_CHECKING:
     from ..semantics._schema import ObjectSchema

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from . import UsageError
+from ._errors import UsageError
 
 __all__ = ["Config", "find_pyproject", "load_config", "split_codes"]
 

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import NamedTuple
 
-from . import UsageError
+from ._errors import UsageError
 
 __all__ = ["Problem", "configure", "format_text", "run"]
 

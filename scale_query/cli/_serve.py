@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from . import UsageError
+from ._errors import UsageError
 
 if TYPE_CHECKING:
     from ..emulator._server import Emulator
