@@ -134,7 +134,20 @@ def _check_field(name: object) -> str:
         raise ValueError("a field name cannot be empty")
     if "]" in name:
         raise ValueError(f"a field name cannot contain ']': {name!r}")
+    _check_text(name, "a field name")
     return name
+
+
+def _check_text(text: str, what: str) -> None:
+    # A lone surrogate is not Unicode text: it could not be rendered, sent in a
+    # URL or stored, so it is refused where the node is made.
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{what} holds a lone surrogate at index {error.start}, which is not Unicode text"
+            ) from None
 
 
 def _check_scalar(op: Op, value: object) -> None:
@@ -145,6 +158,8 @@ def _check_scalar(op: Op, value: object) -> None:
         )
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"{op.value} takes a finite number, not {value}")
+    if isinstance(value, str):
+        _check_text(value, f"the {op.value} value")
 
 
 @dataclass(frozen=True, slots=True)

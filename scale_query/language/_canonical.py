@@ -32,7 +32,15 @@ def quote_string(value: str) -> str:
 
 def quote_field(name: str) -> str:
     """A field name as written in a filter: bare when it can be, else in brackets."""
-    return name if _BARE_FIELD.fullmatch(name) else f"[{name}]"
+    return name if _is_bare(name) else f"[{name}]"
+
+
+def _is_bare(name: str) -> bool:
+    # The parser's rule: the FIELD pattern, and each dotted part starting with a
+    # letter or "_" (the pattern alone lets "²" through).
+    if _BARE_FIELD.fullmatch(name) is None:
+        return False
+    return name.isascii() or all(p[0].isalpha() or p[0] == "_" for p in name.split("."))
 
 
 def literal_text(value: str | Decimal) -> str:

@@ -16,7 +16,7 @@ from ._ast import Op
 from ._suggest import closest
 from ._syntax_error import FilterSyntaxError
 
-__all__ = ["WORDS", "diagnose", "pattern_needs_text"]
+__all__ = ["WORDS", "diagnose", "pattern_needs_text", "refused_token"]
 
 _END = "$END"
 
@@ -420,4 +420,27 @@ def pattern_needs_text(text: str, start: int, end: int, op: str) -> FilterSyntax
         end_offset=end,
         expected=("a value",),
         hint=f'quote it: "{written}"',
+    )
+
+
+def refused_token(text: str, start: int, end: int, why: str) -> FilterSyntaxError:
+    """The error for a token the language refuses: a bad name, a lone surrogate."""
+    if why in ("bad_name", "bad_word"):
+        written = text[start:end]
+        field = why == "bad_name"
+        return FilterSyntaxError(
+            f"a name must start with a letter or '_', not {written[0]!r}",
+            text=text,
+            offset=start,
+            end_offset=end,
+            expected=("a field name",) if field else ("a value",),
+            hint=f"put other names in brackets: [{written}]" if field else f'quote it: "{written}"',
+        )
+    return FilterSyntaxError(
+        "the string holds a lone surrogate, which is not Unicode text",
+        text=text,
+        offset=start,
+        end_offset=end,
+        expected=("a value",),
+        hint="pass text that encodes as UTF-8 (a surrogate pair, or the character itself)",
     )

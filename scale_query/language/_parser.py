@@ -82,17 +82,47 @@ class _Nesting(Exception):
 
 def _field(c: list[Any]) -> tuple[str, int, int]:
     kind, text, start, end = c[0]
-    return (text if kind == "FIELD" else text[1:-1], start, end)
+    if kind != "FIELD":
+        return (text[1:-1], start, end)
+    if not text.isascii():
+        _check_name(text, start)
+    return (text, start, end)
+
+
+def _check_name(text: str, start: int, why: str = "bad_name") -> None:
+    # The token pattern's [^\W\d] cannot leave out numeric characters that are
+    # not decimal digits ("²", "Ⅻ"): a name must start with a letter or "_".
+    at = start
+    for part in text.split("."):
+        first = part[0]
+        if not (first.isalpha() or first == "_"):
+            raise _Refused(why, at, at + len(part))
+        at += len(part) + 1
+
+
+def _check_text(value: str, start: int, end: int) -> str:
+    # A lone surrogate (from "\ud800" or from the caller's own str) is not
+    # Unicode text: no server could store it, no URL can carry it.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Refused("surrogate", start, end) from None
+    return value
 
 
 def _literal(token: tuple[str, str, int, int]) -> tuple[str | Decimal, int, int]:
     kind, text, start, end = token
     if kind == "STRING":
         # Most strings have no escapes; slicing them is much cheaper than JSON.
-        value: str | Decimal = _json_loads(text) if "\\" in text else text[1:-1]
+        value: str | Decimal = _check_text(
+            _json_loads(text) if "\\" in text else text[1:-1], start, end
+        )
     elif kind == "NUMBER":
         value = Decimal(text)
     else:
+        if not text.isascii():
+            _check_name(text, start, "bad_word")
         value = text
     return (value, start, end)
 
@@ -116,6 +146,15 @@ def _list(c: list[Any]) -> tuple[tuple[str | Decimal, ...], int, int, list[int]]
         locs.append(start)
         locs.append(end)
     return (tuple(value for value, _, _ in items), c[0][2], c[2][3], locs)
+
+
+class _Refused(Exception):
+    """Raised inside the driver for a token the patterns let through but the language refuses."""
+
+    def __init__(self, why: str, start: int, end: int) -> None:
+        self.why = why
+        self.start = start
+        self.end = end
 
 
 class _PatternNeedsText(Exception):
@@ -243,6 +282,10 @@ Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
         return _run(machine, text)
     except _Nesting as error:
         raise _too_deep(text, error.start, error.end) from None
+    except _Refused as error:
+        from ._hints import refused_token
+
+        raise refused_token(text, error.start, error.end, error.why) from None
     except _PatternNeedsText as error:
         from ._hints import pattern_needs_text
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ._errors import ScaleError
 
 __all__ = ["FilterSyntaxError", "line_and_column"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # The widest part of a faulty line that str(error) shows.
 _WINDOW = 100
@@ -86,7 +90,9 @@ class FilterSyntaxError(ScaleError, ValueError):
                 row = "..." + row[3:]
             if left + _WINDOW < full:
                 row = row[:-3] + "..."
-        shown = row.replace("\t", " ")
+        # One character for one: tabs as spaces, and a lone surrogate (which no
+        # terminal or log file can encode) as U+FFFD, so the caret stays aligned.
+        shown = _SURROGATE.sub("\ufffd", row.replace("\t", " "))
         out = [
             f"{source}:{self.line}:{self.column}: {self.message}",
             f"  {shown}",

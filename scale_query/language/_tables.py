@@ -3,7 +3,7 @@
 # fmt: off
 from typing import Any
 
-GRAMMAR_SHA256: Any = '4cdd202fc9f17e4759327e8a6a6377da8ff4bc213deeb3dc41a5e037ea8ad4ca'
+GRAMMAR_SHA256: Any = 'dd6258b56bd30bece632642b561b702fe7f2cbb5519efee411c132631a2ccb15'
 TERMINALS: Any = {'OR': '\\$or\\b',
  'AND': '\\$and\\b',
  'SCALAR_OP': '\\$(?:eq|neq|gt|gte|lt|lte|like|notlike|regex)\\b',
