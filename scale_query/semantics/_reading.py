@@ -33,11 +33,16 @@ from ._schema import FieldKind
 __all__ = [
     "MAX_REGEX_LENGTH",
     "Key",
+    "Value",
     "compile_regex",
     "like_regex",
     "literal_key",
+    "read_value",
     "stored_key",
 ]
+
+#: A stored value read by its field's kind (:func:`read_value`); None when empty.
+Value: TypeAlias = "str | int | Decimal | dt.date | dt.datetime | None"
 
 #: A value made comparable: casefolded text, a float, a normalised date, or
 #: None for an empty (or unreadable) number or date.
@@ -113,14 +118,44 @@ def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> 
         return text.casefold()
     key = _number_key(text) if kind in ("number", "integer") else stored_key(kind, text)
     if key is None:
-        expected = {
-            "number": "a number such as 12.50",
-            "integer": "a number such as 12",
-            "date": 'a date such as "1990-06-12"',
-            "datetime": 'a datetime such as "2020-12-19 12:50:50"',
-        }[kind]
-        raise ValueError(f"{field} is a {kind} field: {text!r} is not {expected}")
+        raise ValueError(f"{field} is a {kind} field: {text!r} is not {_EXPECTED[kind]}")
     return key
+
+
+_EXPECTED = {
+    "number": "a number such as 12.50",
+    "integer": "a number such as 12",
+    "date": 'a date such as "1990-06-12"',
+    "datetime": 'a datetime such as "2020-12-19 12:50:50"',
+}
+
+
+def read_value(kind: FieldKind, raw: str) -> Value:
+    """A stored value as the Python value of its field's kind: what typed records hold.
+
+    Empty (or, for numbers and dates, blank) is None; text is kept as it is;
+    an integer is an ``int``, a number a ``Decimal`` (exact), a date a
+    ``date``, a datetime a ``datetime`` (a date alone is its midnight). A
+    value that cannot be read as its kind is a ValueError saying what was
+    expected, never a silent None.
+
+    >>> read_value("number", "12.50"), read_value("date", ""), read_value("integer", " 7")
+    (Decimal('12.50'), None, 7)
+    """
+    if kind == "text":
+        return raw if raw else None
+    text = raw.strip()
+    if not text:
+        return None
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NUMBER.fullmatch(text):
+        return Decimal(text)
+    if kind == "date" and (day := _date_key(text)) is not None:
+        return dt.date.fromisoformat(day)
+    if kind == "datetime" and (moment := _datetime_key(text)) is not None:
+        return dt.datetime.fromisoformat(moment)
+    raise ValueError(f"{text!r} is not {_EXPECTED[kind]}")
 
 
 def like_regex(pattern: str) -> re.Pattern[str]:
