@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..language._values import to_text
-from ..semantics._schema import ObjectSchema
+from ..semantics._schema import ObjectSchema, read_flag
 from ._exceptions import APIConnectionError, APIError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
 from ._query import DEFAULT_BASE_URL, Query, check_name, encode_params
@@ -246,12 +246,6 @@ def record_payload(record: Record | Mapping[str, Any], index: int = 0) -> dict[s
     return payload
 
 
-def _flag(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().upper() in {"Y", "YES", "TRUE", "1"}
-
-
 def _strings(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
@@ -334,9 +328,9 @@ def parse_write_results(request: Request, body: bytes) -> list[WriteResult]:
             WriteResult(
                 status=str(item.get("status", "")),
                 id=str(item.get("id", "")),
-                created=_flag(item.get("created", "N")),
-                updated=_flag(item.get("updated", "N")),
-                found=_flag(item.get("found", "N")),
+                created=read_flag(item.get("created", "N")),
+                updated=read_flag(item.get("updated", "N")),
+                found=read_flag(item.get("found", "N")),
                 data=_strings(item.get("data")),
                 link=_strings(item.get("link")),
                 error=None if not error else _error_text(error),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-__all__ = ["FieldInfo", "FieldKind", "ObjectSchema", "field_kind"]
+__all__ = ["FieldInfo", "FieldKind", "ObjectSchema", "field_kind", "read_flag"]
 
 #: How the checks, the evaluator and the emulator treat a field's values.
 FieldKind: TypeAlias = Literal["text", "date", "datetime", "integer", "number"]
@@ -39,7 +39,14 @@ def field_kind(type_name: str) -> FieldKind:
     return _KINDS.get(type_name.strip().lower(), "text")
 
 
-def _flag(value: object) -> bool:
+def read_flag(value: object) -> bool:
+    """A yes/no flag as the API writes it: "Y"/"N" (also yes/true/1, a JSON bool).
+
+    >>> read_flag("Y"), read_flag(" n "), read_flag(True), read_flag("")
+    (True, False, True, False)
+    """
+    if isinstance(value, bool):
+        return value
     return str(value).strip().upper() in {"Y", "YES", "TRUE", "1"}
 
 
@@ -65,6 +72,9 @@ class FieldInfo:
     writable: bool = True
     created: str = ""
     modified: str = ""
+    #: Must be given when a record is created (attribute ``mandatory``: ``"Y"``;
+    #: the reference documents none, so a datamart without it has no mandatory field).
+    mandatory: bool = False
 
     @property
     def kind(self) -> FieldKind:
@@ -90,28 +100,28 @@ class FieldInfo:
             length=length if length and length > 0 else None,
             label=str(attribs.get("label", "") or ""),
             description=str(attribs.get("description", "") or ""),
-            is_personal_data=_flag(attribs.get("is_personal_data", "N")),
-            readable=_flag(entry.get("read", "Y")),
-            writable=_flag(entry.get("write", "Y")),
+            is_personal_data=read_flag(attribs.get("is_personal_data", "N")),
+            readable=read_flag(entry.get("read", "Y")),
+            writable=read_flag(entry.get("write", "Y")),
             created=str(attribs.get("created_date", "") or ""),
             modified=str(attribs.get("modified_date", "") or ""),
+            mandatory=_flag(attribs.get("mandatory", "N")),
         )
 
     def to_api(self) -> dict[str, Any]:
-        """This field as a ``get_object_info`` entry."""
-        return {
-            "attribs": {
+        """This field as a ``get_object_info`` entry (``mandatory`` only when set)."""
+        attribs: dict[str, str] = {
                 "created_date": self.created,
                 "modified_date": self.modified,
                 "label": self.label,
                 "description": self.description,
                 "type": self.type,
                 "length": "" if self.length is None else str(self.length),
-                "is_personal_data": _yn(self.is_personal_data),
-            },
-            "read": _yn(self.readable),
-            "write": _yn(self.writable),
+            "is_personal_data": _yn(self.is_personal_data),
         }
+        if self.mandatory:
+            attribs["mandatory"] = "Y"
+        return {"attribs": attribs, "read": _yn(self.readable), "write": _yn(self.writable)}
 
 
 @dataclass(frozen=True, slots=True)
