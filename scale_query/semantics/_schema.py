@@ -105,18 +105,18 @@ class FieldInfo:
             writable=read_flag(entry.get("write", "Y")),
             created=str(attribs.get("created_date", "") or ""),
             modified=str(attribs.get("modified_date", "") or ""),
-            mandatory=_flag(attribs.get("mandatory", "N")),
+            mandatory=read_flag(attribs.get("mandatory", "N")),
         )
 
     def to_api(self) -> dict[str, Any]:
         """This field as a ``get_object_info`` entry (``mandatory`` only when set)."""
-        attribs: dict[str, str] = {
-                "created_date": self.created,
-                "modified_date": self.modified,
-                "label": self.label,
-                "description": self.description,
-                "type": self.type,
-                "length": "" if self.length is None else str(self.length),
+        attribs = {
+            "created_date": self.created,
+            "modified_date": self.modified,
+            "label": self.label,
+            "description": self.description,
+            "type": self.type,
+            "length": "" if self.length is None else str(self.length),
             "is_personal_data": _yn(self.is_personal_data),
         }
         if self.mandatory:
