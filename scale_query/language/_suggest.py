@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
-from difflib import get_close_matches
 
 __all__ = ["CUTOFF", "closest"]
 
@@ -31,6 +30,10 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name closest to ``name`` (compared casefolded), or None."""
     if len(name) > _LONGEST:
         return None
+    # Imported here: suggestions are made only for faulty filters, and difflib
+    # would add to every start of `scale-query check`.
+    from difflib import get_close_matches
+
     folded: dict[str, str] = {}
     for candidate in known:
         folded.setdefault(candidate.casefold(), candidate)
