@@ -210,6 +210,9 @@ _PRODUCTS = [
     "Bière d'abbaye",
     "Pralines",
 ]
+# Common mail providers, so that `EMail $like "*gmail*"` finds people.
+_PROVIDERS_FR = ("gmail.com", "orange.fr", "hotmail.fr", "free.fr")
+_PROVIDERS_BE = ("gmail.com", "skynet.be", "telenet.be", "hotmail.com")
 _CATEGORIES = ("Épicerie", "Maison", "Papeterie", "Boissons")
 _STATUSES = ("payée", "expédiée", "livrée", "annulée", "remboursée")
 
@@ -274,7 +277,9 @@ def _contact(rng: random.Random) -> dict[str, Any]:
     cp, city = rng.choice(_CITIES_BE if belgian else _CITIES_FR)
     street = rng.choice(_STREET_BE if belgian else _STREET_FR)
     born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(24_000))
-    domain = rng.choice(("example.com", "example.net", "example.org", "example.be"))
+    # Four providers per country, drawn as the four example domains once were:
+    # the random stream, and so every other demo value, stays the same.
+    domain = rng.choice(_PROVIDERS_BE if belgian else _PROVIDERS_FR)
     phone = (
         f"+32 4{rng.randrange(70, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} "
         f"{rng.randrange(10, 99)}"
