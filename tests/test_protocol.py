@@ -6,11 +6,15 @@ import datetime as dt
 import json
 import logging
 import random
+import re
 from decimal import Decimal
+from urllib.parse import quote
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_query import queries
 
 from scale_query import (
     APIConnectionError,
@@ -20,6 +24,7 @@ from scale_query import (
     MethodNotAllowed,
     NotAcceptable,
     NotFound,
+    Q,
     Query,
     RateLimited,
     Record,
@@ -27,7 +32,7 @@ from scale_query import (
     ServiceUnavailable,
     Unauthorized,
 )
-from scale_query.client._batches import BatchWrite
+from scale_query.client._batches import MAX_BATCH_SIZE, BatchWrite
 from scale_query.client._paging import Pager
 from scale_query.client._protocol import (
     Settings,
@@ -44,6 +49,7 @@ from scale_query.client._protocol import (
     record_payload,
 )
 from scale_query.client._retry import Attempts, Failure, RetryPolicy
+from scale_query.client._urls import MAX_URL_LENGTH, check_base_url, redacted_url
 
 TOKEN = "s3cr3t-T0KEN-value"
 BASE = "https://api.example.test/v1/datamart"
@@ -70,19 +76,77 @@ def test_settings_fall_back_to_environment() -> None:
     [
         ({"instance": "demo"}, "no API token"),
         ({"token": TOKEN}, "no instance id"),
-        ({"token": TOKEN + "\r\nX-Evil: 1", "instance": "demo"}, "line break"),
-        ({"token": TOKEN + "\n", "instance": "demo"}, "line break"),
+        ({"token": TOKEN + "\r\nX-Evil: 1", "instance": "demo"}, "line break at position 19"),
+        ({"token": TOKEN + "\n", "instance": "demo"}, "surrounding spaces or a line break"),
+        ({"token": TOKEN + "é", "instance": "demo"}, "non-ASCII character at position 19"),
+        ({"token": TOKEN[:4] + "\u00a0" + TOKEN[4:], "instance": "demo"}, "non-ASCII"),
+        ({"token": TOKEN[:4] + " " + TOKEN[4:], "instance": "demo"}, "a space at position 5"),
+        ({"token": TOKEN[:4] + "\t" + TOKEN[4:], "instance": "demo"}, "control character"),
+        ({"token": TOKEN + "\udc80", "instance": "demo"}, "non-ASCII"),
         ({"token": TOKEN, "instance": "de/mo"}, "bad instance id"),
         ({"token": TOKEN, "instance": "demo", "base_url": "http://api.scal-e.com/v1"}, "http://"),
         ({"token": TOKEN, "instance": "demo", "base_url": "ftp://h/v1"}, "https://"),
         ({"token": TOKEN, "instance": "demo", "base_url": "https://u:p@h/v1"}, "credentials"),
         ({"token": TOKEN, "instance": "demo", "base_url": "https://h/v1?x=1"}, "query string"),
+        (
+            {"token": TOKEN, "instance": "demo", "base_url": "http://127.0.0.1:80:80/v1"},
+            "base_url 'http://127.0.0.1:80:80/v1' is not a valid URL",
+        ),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://h:99999/v1"}, "out of range"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://h:/v1"}, "no port number"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://exa mple.com"}, "' '"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://[::1/v1"}, "IPv6"),
+        ({"token": TOKEN, "instance": "demo", "base_url": "https://a..b/v1"}, "bad host name"),
     ],
 )
 def test_settings_refuse_bad_values(kwargs: dict[str, str], message: str) -> None:
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
         Settings.resolve(**kwargs, environ={})  # type: ignore[arg-type]
+    # The message never shows the token, nor any part of it around the bad character.
     assert TOKEN not in str(caught.value)
+    assert TOKEN[:4] not in str(caught.value)
+    assert "Bearer" not in str(caught.value)
+
+
+def test_settings_name_the_environment_variable_a_bad_value_came_from() -> None:
+    env = {"SCALE_TOKEN": TOKEN + "é", "SCALE_INSTANCE": "demo"}
+    with pytest.raises(ValueError, match=r"^SCALE_TOKEN: "):
+        Settings.resolve(environ=env)
+    env = {"SCALE_TOKEN": TOKEN, "SCALE_INSTANCE": "demo", "SCALE_BASE_URL": "https://h:1:2/"}
+    with pytest.raises(ValueError, match=r"^SCALE_BASE_URL "):
+        Settings.resolve(environ=env)
+    with pytest.raises(ValueError, match=r"^base_url "):
+        Settings.resolve(TOKEN, base_url="https://h:1:2/", environ=env)
+
+
+def test_a_printable_ascii_token_makes_a_header_httpx_sends() -> None:
+    token = "".join(chr(c) for c in range(0x21, 0x7F))
+    headers = Settings.resolve(token, "demo", BASE, environ={}).headers()
+    request = httpx.Request("GET", BASE, headers=headers)
+    assert request.headers["Authorization"] == f"Bearer {token}"
+
+
+# Base URLs: what check_base_url accepts, httpx parses.
+_URL_PARTS = [*"ab1-_.:[]@%/?# é\\<>{}|^`'()*+,;=\t\x00", "::1", "80", "xn--", "%2F", "%zz"]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(_URL_PARTS), max_size=12).map("".join),
+    st.sampled_from(["http", "https"]),
+)
+def test_an_accepted_base_url_is_one_httpx_parses(tail: str, scheme: str) -> None:
+    # (The client also asks httpx itself at construction: an "xn--" label that
+    # is not valid IDNA passes this shape check and is refused there.)
+    url = f"{scheme}://{tail}"
+    try:
+        checked = check_base_url(url)
+    except ValueError:
+        return
+    parsed = httpx.URL(checked)
+    assert parsed.scheme == scheme
+    assert parsed.raw_host
+    assert "?" not in checked and "#" not in checked and "@" not in checked
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8000", "[::1]:80", "localhost"])
@@ -119,7 +183,44 @@ def test_request_urls(conf: Settings) -> None:
         request.url == f"{BASE}/demo/get_objects/contact?filter=Nom%20%24eq%20%22a%20b%22&limit=2"
     )
     assert request.path == "/v1/datamart/demo/get_objects/contact"
+    assert request.redacted == "/v1/datamart/demo/get_objects/contact?filter=…&limit=…"
     assert not request.write
+
+
+def test_a_url_over_the_limit_is_refused_before_sending(conf: Settings) -> None:
+    def query(n: int) -> Query:
+        return Query("contact").where(Q("Nom").in_([f"name{i:05}" for i in range(n)]))
+
+    sizes = {n: len(get_objects_request(conf, query(n)).url) for n in (10, 20)}
+    per_item = (sizes[20] - sizes[10]) // 10
+    fits = 10 + (MAX_URL_LENGTH - sizes[10]) // per_item
+    assert len(get_objects_request(conf, query(fits)).url) <= MAX_URL_LENGTH
+    with pytest.raises(ValueError, match="over the client's limit of 16,384") as caught:
+        get_objects_request(conf, query(fits + 1))
+    assert "name0" not in str(caught.value)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.sampled_from(["filter", "fields", "limit", "page"]), max_size=4), st.text())
+def test_redacted_urls_keep_names_and_drop_values(names: list[str], value: str) -> None:
+    url = BASE + "/demo/get_objects/contact"
+    if names:
+        url += "?" + "&".join(f"{n}={quote(value, safe='')}" for n in names)
+    shown = redacted_url(url)
+    assert shown.startswith("/v1/datamart/demo/get_objects/contact")
+    assert shown.count("=…") == len(names)
+    for name in names:
+        assert f"{name}=…" in shown
+    if len(value) > 1 and "…" not in value:
+        assert quote(value, safe="") not in shown.split("?", 1)[-1]
+
+
+@settings(max_examples=100)
+@given(queries(), st.sampled_from(["demo", "acme-01"]))
+def test_to_url_is_the_url_the_client_sends(query: Query, instance: str) -> None:
+    # One URL builder: what a user prints with to_url is what get() requests.
+    conf = Settings.resolve(TOKEN, instance, BASE, environ={})
+    assert query.to_url(instance, base_url=BASE + "/") == get_objects_request(conf, query).url
 
 
 @pytest.mark.parametrize("name", ["../x", "a/b", "a?b", "%2e%2e", ""])
@@ -165,8 +266,21 @@ def test_record_payload_takes_a_record() -> None:
     ("record", "error", "message"),
     [
         ({"id": "abc", "data": {}}, ValueError, "id must be digits"),
+        ({"id": "²", "data": {}}, ValueError, "id must be digits"),
+        ({"id": "٣", "data": {}}, ValueError, "id must be digits"),
+        ({"id": "99999999999999999999999", "data": {}}, ValueError, "over the maximum"),
+        ({"id": "9" * 5000, "data": {}}, ValueError, "over the maximum"),
+        ({"id": 2**63, "data": {}}, ValueError, "over the maximum"),
         ({"id": -1, "data": {}}, ValueError, "negative"),
         ({"id": True, "data": {}}, TypeError, "id is an int"),
+        (
+            {"data": {"Nom": "\udc80"}},
+            ValueError,
+            r"record 7: data\['Nom'\] holds a lone surrogate",
+        ),
+        ({"data": {"Nom": "ok\ud800ok"}}, ValueError, "U\\+D800 at index 2"),
+        ({"data": {"N\udc80m": "x"}}, ValueError, "record 7: a data key holds a lone surrogate"),
+        ({"link": {"contact": "\udc80"}}, ValueError, r"record 7: link\['contact'\]"),
         ({"data": {}, "Nom": "x"}, ValueError, "unknown keys"),
         ({"data": ["x"]}, TypeError, "data is a mapping"),
         ({"data": {"Flag": True}}, TypeError, r"data\['Flag'\]"),
@@ -177,6 +291,13 @@ def test_record_payload_takes_a_record() -> None:
 def test_record_payload_refuses_bad_records(record: object, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
         record_payload(record, 7)  # type: ignore[arg-type]
+
+
+def test_record_ids_in_range_are_kept() -> None:
+    top = 2**63 - 1
+    assert record_payload({"id": str(top)})["id"] == top
+    assert record_payload({"id": "000042"})["id"] == 42
+    assert record_payload({"id": top})["id"] == top
 
 
 def test_put_request_is_a_multipart_objects_field(conf: Settings) -> None:
@@ -219,7 +340,8 @@ def test_parse_records_refuses_bodies_that_are_not_records(
     request = get_objects_request(conf, Query("contact"))
     with pytest.raises(APIConnectionError, match=message) as caught:
         parse_records(request, body)
-    assert caught.value.url == "/v1/datamart/demo/get_objects/contact"
+    assert caught.value.url == f"{BASE}/demo/get_objects/contact"
+    assert str(caught.value).startswith("GET /v1/datamart/demo/get_objects/contact: ")
 
 
 def test_parse_object_list_and_info(conf: Settings) -> None:
@@ -281,6 +403,24 @@ def test_error_class_per_status(conf: Settings, status: int, kind: type) -> None
     assert type(error) is kind
     assert (error.status, error.message, error.method) == (status, "the message", "GET")
     assert str(status) in str(error)
+
+
+def test_errors_show_parameter_names_not_values(conf: Settings) -> None:
+    query = Query("contact").where('EMail $eq "jo@example.net"').fields("Nom").limit(5)
+    request = get_objects_request(conf, query)
+    api = error_from_response(conf, request, 400, {}, b'{"message": "unknown field"}')
+    attempts = Attempts(conf, RetryPolicy(retries=0), request)
+    with pytest.raises(APIConnectionError) as lost:
+        attempts.failed(Failure.NO_ANSWER, "no answer in time (ReadTimeout)", 0.0)
+    for error in (api, lost.value):
+        shown = str(error)
+        assert shown.startswith(
+            "GET /v1/datamart/demo/get_objects/contact?filter=…&fields=…&limit=…: "
+        )
+        assert "example" not in shown and "Nom" not in shown and "5" not in shown.split(":")[0]
+        # The whole URL stays on the error for who needs it.
+        assert error.url == request.url  # type: ignore[attr-defined]
+        assert "jo%40example.net" in error.url  # type: ignore[attr-defined]
 
 
 def test_error_body_is_truncated_and_the_token_masked(conf: Settings) -> None:
@@ -371,10 +511,11 @@ def test_attempts_retry_then_give_up_and_log_without_secrets(
     assert caught.value.reached_server
     assert attempts.attempt == 3
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert "/demo/get_objects/contact" in logged
+    assert "GET /v1/datamart/demo/get_objects/contact?filter=… -> 503" in logged
     assert "attempt 3" in logged
     assert TOKEN not in logged
     assert "jo@example.net" not in logged
+    assert "jo%40example.net" not in logged
 
 
 def test_attempts_return_a_success_body(conf: Settings) -> None:
@@ -433,8 +574,22 @@ def test_pager_request_asks_for_the_page(conf: Settings) -> None:
 def test_batch_write_checks_every_record_before_sending(conf: Settings) -> None:
     with pytest.raises(ValueError, match="record 2: id must be digits"):
         BatchWrite(conf, "contact", [{"data": {}}, {"data": {}}, {"id": "x"}], 1)
-    with pytest.raises(ValueError, match="batch_size"):
-        BatchWrite(conf, "contact", [], 0)
+    # Record 1500 would be in the second batch: it is refused before the first is made.
+    records = [{"data": {"Nom": "ok"}}] * 1500 + [{"data": {"Nom": "\udc80"}}]
+    with pytest.raises(ValueError, match=r"record 1500: data\['Nom'\] holds a lone surrogate"):
+        BatchWrite(conf, "contact", records, 1000)
+    for bad in (0, MAX_BATCH_SIZE + 1, True, 2.0):
+        with pytest.raises(
+            ValueError, match=f"batch_size must be a whole number from 1 to {MAX_BATCH_SIZE}"
+        ):
+            BatchWrite(conf, "contact", [], bad)  # type: ignore[arg-type]
+
+
+def test_every_batch_body_encodes(conf: Settings) -> None:
+    records = [{"data": {"Nom": f"Zoé {i}", "Ville": "北京"}} for i in range(5)]
+    for _, request in BatchWrite(conf, "contact", records, 2).batches():
+        ((_, body),) = request.form
+        assert json.loads(body.encode("utf-8"))[0]["data"]["Ville"] == "北京"
 
 
 def test_batch_write_failure_says_what_was_written(conf: Settings) -> None:
@@ -448,3 +603,6 @@ def test_batch_write_failure_says_what_was_written(conf: Settings) -> None:
     refused = write.failure(6, APIConnectionError("refused", reached_server=False))
     assert (refused.not_written, refused.unknown) == ([6], [])
     assert "1 not written" in str(refused)
+    # An error of another kind may have come after the request went out.
+    other = write.failure(3, RuntimeError("inside the HTTP library"))
+    assert (other.not_written, other.unknown) == ([6], [3, 4, 5])

@@ -8,9 +8,13 @@ from typing import Any
 from ._exceptions import APIConnectionError, APIError, PartialWriteError
 from ._models import Record, WriteResult
 from ._protocol import Request, Settings, put_objects_request, record_payload
-from ._query import check_name
+from ._urls import check_name
 
-__all__ = ["BatchWrite"]
+__all__ = ["MAX_BATCH_SIZE", "BatchWrite"]
+
+#: The most records one ``put_objects`` request may carry (the emulator's cap
+#: per request; a bigger batch gains nothing and risks the server's body limit).
+MAX_BATCH_SIZE = 10_000
 
 
 def _certainly_not_applied(error: BaseException) -> bool:
@@ -19,14 +23,18 @@ def _certainly_not_applied(error: BaseException) -> bool:
     if isinstance(error, APIError):
         # A 4xx or 503 is refused before anything is written; a 500 may come after.
         return error.status < 500 or error.status == 503
-    return True
+    # Anything else (a bug, an error inside the HTTP library): the request may
+    # have gone out, so its records are reported as unknown, never as not written.
+    return False
 
 
 class BatchWrite:
     """A ``put`` of many records as plain data: the batches to send and the bookkeeping.
 
-    Every record is converted (and checked) before the first batch is sent,
-    so bad input never leaves a write half done.
+    Every record is converted and checked (its shape, its id, and that every
+    value can be sent as UTF-8) before the first batch is sent, so bad input
+    never leaves a write half done; :meth:`failure` accounts for every record
+    when a batch fails.
 
     >>> settings = Settings.resolve(token="t", instance="demo")
     >>> [r.count for _, r in BatchWrite(settings, "contact", [{"data": {}}] * 5, 2).batches()]
@@ -40,8 +48,14 @@ class BatchWrite:
         records: Iterable[Record | Mapping[str, Any]],
         batch_size: int,
     ) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number >= 1, not {batch_size!r}")
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or not 1 <= batch_size <= MAX_BATCH_SIZE
+        ):
+            raise ValueError(
+                f"batch_size must be a whole number from 1 to {MAX_BATCH_SIZE}, not {batch_size!r}"
+            )
         check_name("object name", name)
         self.settings = settings
         self.name = name

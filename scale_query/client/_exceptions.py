@@ -5,7 +5,15 @@
 (True, 404, "GET /x: 404 Not Found: unknown object 'contcat'")
 
 No error ever holds the API token: the client sends it only in a header, and
-the body excerpt kept here has it masked before the error is made.
+the body excerpt kept here has it masked before the error is made. An error's
+text shows the method, the path and the query parameters' names, never their
+values (filter values are often personal data); the whole URL is ``error.url``.
+
+>>> error = error_for_status(400, "bad filter", method="GET", url="https://h/v1/x?filter=EMail%20%24eq%20%22jo%40x.net%22")
+>>> str(error)
+'GET /v1/x?filter=…: 400 Bad Request: bad filter'
+>>> error.url
+'https://h/v1/x?filter=EMail%20%24eq%20%22jo%40x.net%22'
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..language._errors import ScaleError
+from ._urls import redacted_url
 
 if TYPE_CHECKING:
     from ._models import WriteResult
@@ -40,8 +49,10 @@ class APIError(ScaleError):
     """The server answered with an error status.
 
     ``message`` is the server's own message, ``body`` an excerpt of the
-    response body (truncated, the token masked), ``url`` the request URL (it
-    never holds a secret: the token travels in a header).
+    response body (truncated, the token masked), ``url`` the whole request URL,
+    query string included (it never holds the token, which travels in a
+    header, but it holds the filter values: mind where you log it).
+    ``str(error)`` shows only the path and the parameter names.
 
     >>> str(APIError(418, "teapot", method="GET", url="/v1/x"))
     'GET /v1/x: 418: teapot'
@@ -60,7 +71,7 @@ class APIError(ScaleError):
         super().__init__(status, message)
 
     def __str__(self) -> str:
-        head = f"{self.method} {self.url}: " if self.method else ""
+        head = f"{self.method} {redacted_url(self.url)}: " if self.method else ""
         label = f"{self.status} {self.status_text}".rstrip()
         return f"{head}{label}: {self.message}" if self.message else f"{head}{label}"
 
@@ -174,6 +185,9 @@ def error_for_status(
 class APIConnectionError(ScaleError):
     """The network failed (refused, timed out) or the body was not the JSON expected.
 
+    ``url`` is the whole request URL (see :class:`APIError`); ``str(error)``
+    shows only its path and parameter names.
+
     >>> str(APIConnectionError("connection refused", method="GET", url="/v1/x"))
     'GET /v1/x: connection refused'
     """
@@ -189,7 +203,9 @@ class APIConnectionError(ScaleError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        return f"{self.method} {self.url}: {self.message}" if self.method else self.message
+        if not self.method:
+            return self.message
+        return f"{self.method} {redacted_url(self.url)}: {self.message}"
 
 
 class PartialWriteError(ScaleError):

@@ -6,17 +6,19 @@ URLs and headers, the multipart ``objects`` body in US notation, response
 shapes, error classes, retry decisions and the paging plan.
 
 >>> settings = Settings.resolve(token="t0k", instance="demo", base_url="http://127.0.0.1:8000/v1/datamart")
->>> request = get_objects_request(settings, Query("contact").limit(5))
+>>> request = get_objects_request(settings, Query("contact").where('Nom $eq "x"').limit(5))
 >>> request.method, request.url
-('GET', 'http://127.0.0.1:8000/v1/datamart/demo/get_objects/contact?limit=5')
+('GET', 'http://127.0.0.1:8000/v1/datamart/demo/get_objects/contact?filter=Nom%20%24eq%20%22x%22&limit=5')
+>>> request.redacted
+'/v1/datamart/demo/get_objects/contact?filter=…&limit=…'
 >>> "t0k" in repr(settings)
 False
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import logging
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -24,13 +26,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ..language._values import to_text
 from ..semantics._schema import ObjectSchema, read_flag
 from ._exceptions import APIConnectionError, APIError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
-from ._query import DEFAULT_BASE_URL, Query, check_name, encode_params
+from ._query import MAX_API_INTEGER, Query
+from ._urls import (
+    DEFAULT_BASE_URL,
+    MAX_URL_LENGTH,
+    check_base_url,
+    check_name,
+    check_text,
+    endpoint_url,
+    redacted_url,
+)
 
 __all__ = [
     "BODY_EXCERPT",
@@ -56,9 +67,34 @@ DEFAULT_PAGE_SIZE = 500
 #: How much of an error body an exception keeps.
 BODY_EXCERPT = 500
 
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-_USER_AGENT = "scale-query/0.1.0"
-_log = logging.getLogger("scale_query")
+
+@functools.cache
+def _user_agent() -> str:
+    from .. import __version__
+
+    return f"scale-query/{__version__}"
+
+
+def _check_token(token: str, setting: str) -> str:
+    # Never echo the token, not even a part of it: say what is wrong and where.
+    if token != token.strip():
+        raise ValueError(f"{setting}: the API token has surrounding spaces or a line break")
+    for position, char in enumerate(token, 1):
+        if "!" <= char <= "~":
+            continue
+        hint = ""
+        if char in "\r\n":
+            kind = "a line break"
+        elif char.isascii():
+            kind = "a space" if char == " " else "a control character"
+        else:
+            kind = "a non-ASCII character"
+            hint = " (often a non-breaking or zero-width space pasted with it)"
+        raise ValueError(
+            f"{setting}: the API token holds {kind} at position {position} of {len(token)}"
+            f"{hint}; an HTTP header takes printable ASCII only"
+        )
+    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,53 +118,42 @@ class Settings:
         """Fill missing values from ``SCALE_TOKEN``, ``SCALE_INSTANCE``, ``SCALE_BASE_URL``
         and check them all."""
         env = os.environ if environ is None else environ
+        token_setting = "token" if token is not None else "SCALE_TOKEN"
         token = token if token is not None else env.get("SCALE_TOKEN")
         instance = instance if instance is not None else env.get("SCALE_INSTANCE")
+        url_setting = "base_url" if base_url else "SCALE_BASE_URL"
         base_url = base_url or env.get("SCALE_BASE_URL") or DEFAULT_BASE_URL
         if not token:
             raise ValueError("no API token: pass token= or set SCALE_TOKEN")
-        if any(c in token for c in "\r\n\0") or token != token.strip():
-            # Never echo the token itself, not even in this message.
-            raise ValueError("the API token holds a line break or surrounding spaces")
+        if not isinstance(token, str):
+            raise TypeError(f"token is a str, not {type(token).__name__}")
+        _check_token(token, token_setting)
         if not instance:
             raise ValueError("no instance id: pass instance= or set SCALE_INSTANCE")
         check_name("instance id", instance)
-        return cls(instance, _check_base_url(base_url, allow_insecure), token)
+        base_url = check_base_url(base_url, setting=url_setting, secure=not allow_insecure)
+        return cls(instance, base_url, token)
 
     def headers(self) -> dict[str, str]:
         """The headers of every request, the token among them."""
         return {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
-            "User-Agent": _USER_AGENT,
+            "User-Agent": _user_agent(),
         }
 
-    def url(self, endpoint: str, object_name: str | None = None) -> str:
-        """The URL of an endpoint, the names percent-encoded so none can change the path."""
-        url = f"{self.base_url}/{quote(self.instance, safe='')}/{endpoint}"
-        if object_name is not None:
-            url += "/" + quote(check_name("object name", object_name), safe="")
-        return url
+    def url(
+        self,
+        endpoint: str,
+        object_name: str | None = None,
+        params: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        """The URL of an endpoint (:func:`endpoint_url`, the one URL builder)."""
+        return endpoint_url(self.base_url, self.instance, endpoint, object_name, params)
 
     def redact(self, text: str) -> str:
         """``text`` with the token masked, for anything that may be shown or logged."""
         return text.replace(self.token, "***")
-
-
-def _check_base_url(base_url: str, allow_insecure: bool) -> str:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"base URL must be https://host/...: {base_url!r}")
-    if parts.username or parts.password:
-        raise ValueError("the base URL must not hold credentials: pass token= instead")
-    if parts.query or parts.fragment:
-        raise ValueError(f"the base URL takes no query string or fragment: {base_url!r}")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK and not allow_insecure:
-        raise ValueError(
-            f"refusing plain http:// to {parts.hostname}: the token would travel in clear; "
-            "use https:// (or allow_insecure=True)"
-        )
-    return base_url.rstrip("/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,32 +166,44 @@ class Request:
 
     method: str
     url: str
-    endpoint: str
     form: tuple[tuple[str, str], ...] = ()
     write: bool = False
     count: int = 0
 
     @property
     def path(self) -> str:
-        """The URL path, without the query string (what gets logged)."""
+        """The URL path, without the query string."""
         return urlsplit(self.url).path
+
+    @property
+    def redacted(self) -> str:
+        """The URL as errors and logs show it: the path and parameter names, no values."""
+        return redacted_url(self.url)
 
 
 def list_objects_request(settings: Settings) -> Request:
     """``GET <instance>/get_object_list``."""
-    return Request("GET", settings.url("get_object_list"), "get_object_list")
+    return Request("GET", settings.url("get_object_list"))
 
 
 def object_info_request(settings: Settings, name: str) -> Request:
     """``GET <instance>/get_object_info/<name>``."""
-    return Request("GET", settings.url("get_object_info", name), "get_object_info")
+    return Request("GET", settings.url("get_object_info", name))
 
 
 def get_objects_request(settings: Settings, query: Query) -> Request:
-    """``GET <instance>/get_objects/<object>?<query parameters>``."""
-    url = settings.url("get_objects", query.object_name)
-    params = query.to_params()
-    return Request("GET", f"{url}?{encode_params(params)}" if params else url, "get_objects")
+    """``GET <instance>/get_objects/<object>?<query parameters>``.
+
+    A URL over :data:`MAX_URL_LENGTH` bytes is refused here, before it is sent.
+    """
+    url = settings.url("get_objects", query.object_name, query.to_params())
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(
+            f"the get_objects URL would be {len(url):,} bytes, over the client's limit of "
+            f"{MAX_URL_LENGTH:,}: shorten the filter (split a long $in list over "
+            "several queries)"
+        )
+    return Request("GET", url)
 
 
 def put_objects_request(
@@ -180,7 +217,6 @@ def put_objects_request(
     return Request(
         "POST",
         settings.url("put_objects", name),
-        "put_objects",
         form=(("objects", body),),
         write=True,
         count=len(payloads),
@@ -195,10 +231,17 @@ def _record_id(value: object, where: str) -> int | str:
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"{where}: id cannot be negative ({value})")
-        return value
-    if not value.isdigit():
+    elif not (value.isascii() and value.isdigit()):
         raise ValueError(f"{where}: id must be digits (0 to create), not {value!r}")
-    return int(value)
+    else:
+        # Leading zeros dropped first: int() of a 5,000-digit text is itself an error.
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(MAX_API_INTEGER)):
+            raise ValueError(f"{where}: id is over the maximum of {MAX_API_INTEGER}")
+        value = int(digits)
+    if value > MAX_API_INTEGER:
+        raise ValueError(f"{where}: id is over the maximum of {MAX_API_INTEGER}")
+    return value
 
 
 def _text_map(value: object, what: str, where: str) -> dict[str, str]:
@@ -210,17 +253,21 @@ def _text_map(value: object, what: str, where: str) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"{where}: {what} keys are non-empty strings, not {key!r}")
+        check_text(key, f"{where}: a {what} key")
         try:
-            out[key] = to_text(item)
+            text = to_text(item)
         except (TypeError, ValueError) as error:
             raise type(error)(f"{where}: {what}[{key!r}]: {error}") from None
+        # Checked here, before the first batch, not when a later batch is encoded.
+        out[key] = check_text(text, f"{where}: {what}[{key!r}]")
     return out
 
 
 def record_payload(record: Record | Mapping[str, Any], index: int = 0) -> dict[str, Any]:
     """One record as ``put_objects`` wants it: ``{"id":…,"data":{…},"link":{…}}``.
 
-    Values are written in US notation (:func:`scale_query._values.to_text`).
+    Values are written in US notation (``to_text`` of the language wing); every
+    value is checked to be sendable (UTF-8), so nothing fails once writing began.
 
     >>> import datetime
     >>> record_payload({"id": 0, "data": {"Born": datetime.date(1990, 6, 12)}})
@@ -264,13 +311,13 @@ def decode_json(request: Request, body: bytes) -> Any:
             f"the response is not valid JSON ({error.__class__.__name__} at "
             f"{getattr(error, 'pos', getattr(error, 'start', '?'))} of {len(body)} bytes)",
             method=request.method,
-            url=request.path,
+            url=request.url,
         ) from None
 
 
 def _shape_error(request: Request, expected: str) -> APIConnectionError:
     return APIConnectionError(
-        f"unexpected response: expected {expected}", method=request.method, url=request.path
+        f"unexpected response: expected {expected}", method=request.method, url=request.url
     )
 
 

@@ -12,46 +12,24 @@ value fails where it is written, not when the request is sent.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
-from typing import Literal
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..language._ast import And, Condition, Expr, Or
 from ..language._render import render
+from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
 
-__all__ = ["DEFAULT_BASE_URL", "Query", "check_name", "encode_params"]
+__all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
 
-DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
+#: The largest count or id the API takes: SQLite's 64-bit signed range.
+MAX_API_INTEGER = 2**63 - 1
 
-# Letters, digits, "_", "." and "-", never starting with "." or "-": no name can
-# be "..", hold a "/" or start a query string, even before percent-encoding.
-_NAME = re.compile(r"[^\W][\w.\-]*")
 _PARAM_ORDER = ("filter", "fields", "sort_by", "limit", "offset", "page", "pagesize")
 _DIRECTIONS = ("asc", "desc")
 
-Direction = Literal["asc", "desc"]
+#: ``"Nom"``, ``"-Nom"`` (descending) or ``("Nom", "asc")``.
 SortKey = str | tuple[str, str]
-
-
-def check_name(kind: str, name: object) -> str:
-    """Return ``name`` if it is a safe object name or instance id, else raise ValueError.
-
-    >>> check_name("object name", "contact")
-    'contact'
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"the {kind} is a str, not {type(name).__name__}")
-    if not _NAME.fullmatch(name) or ".." in name:
-        raise ValueError(
-            f"bad {kind} {name!r}: use letters, digits, '_', '.' and '-' (not first), with no '..'"
-        )
-    return name
-
-
-def encode_params(params: list[tuple[str, str]]) -> str:
-    """A query string with every reserved character percent-encoded (spaces as %20)."""
-    return urlencode(params, quote_via=quote, safe="")
 
 
 def _count(what: str, value: object, minimum: int) -> int:
@@ -59,6 +37,8 @@ def _count(what: str, value: object, minimum: int) -> int:
         raise TypeError(f"{what} is an int, not {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{what} must be at least {minimum}, not {value}")
+    if value > MAX_API_INTEGER:
+        raise ValueError(f"{what} must be at most {MAX_API_INTEGER} (the API's 64-bit range)")
     return value
 
 
@@ -71,7 +51,7 @@ def _field_name(name: object, what: str = "field name") -> str:
         raise ValueError(
             f"a {what} cannot contain ',' (the API separates fields with it): {name!r}"
         )
-    return name
+    return check_text(name, f"a {what}")
 
 
 def _sort_key(key: object) -> tuple[str, str]:
@@ -100,6 +80,9 @@ class Query:
     'https://api.scal-e.com/v1/datamart/demo/get_objects/contact?fields=Nom%2CEMail&limit=50&page=2&pagesize=10'
     >>> Query.from_url(q.to_url("demo")) == q
     True
+
+    The fields hold the state as set; ``limit``, ``offset``, ``page_number``
+    and ``page_size`` are None when not set.
     """
 
     object_name: str
@@ -168,10 +151,12 @@ class Query:
         """Skip the first ``n`` records."""
         return replace(self, skip=_count("offset", n, 0))
 
-    def page(self, n: int, *, size: int | None = None) -> Query:
-        """Read page ``n`` (from 1) of ``size`` records."""
-        if size is None:
-            raise ValueError("page() needs size=: the API pages only with a page size")
+    def page(self, n: int, *, size: int) -> Query:
+        """Read page ``n`` (from 1) of ``size`` records: the API pages only with a size.
+
+        >>> Query("contact").page(3, size=30).to_params()
+        [('page', '3'), ('pagesize', '30')]
+        """
         return replace(
             self, page_number=_count("page", n, 1), page_size=_count("page size", size, 1)
         )
@@ -197,64 +182,105 @@ class Query:
         return params
 
     def to_url(self, instance: str, base_url: str = DEFAULT_BASE_URL) -> str:
-        """The whole ``get_objects`` URL, percent-encoded."""
-        path = (
-            f"{base_url.rstrip('/')}/{quote(check_name('instance id', instance), safe='')}"
-            f"/get_objects/{quote(self.object_name, safe='')}"
+        """The whole ``get_objects`` URL, percent-encoded, exactly as the client sends it."""
+        return endpoint_url(
+            check_base_url(base_url),
+            instance,
+            "get_objects",
+            self.object_name,
+            self.to_params(),
         )
-        params = self.to_params()
-        return f"{path}?{encode_params(params)}" if params else path
 
     @classmethod
     def from_url(cls, url: str) -> Query:
         """Read a ``get_objects`` URL back into a query (its filter parsed).
 
+        Takes what the API takes: the reference's ``sort_by="{...}`` with its
+        stray quote, a lone ``pagesize`` (page 1), an empty ``filter`` or
+        ``sort_by`` (none), numbers with spaces around them. Refuses, with
+        the emulator's words, what it refuses; and, since a ``Query`` could not
+        keep them, a parameter it does not know or one given twice.
+
         >>> Query.from_url("https://h/v1/datamart/demo/get_objects/contact?limit=5").max_records
         5
+        >>> Query.from_url("https://h/v1/datamart/demo/get_objects/contact?pagesize=20").page_number
+        1
         """
+        if not isinstance(url, str):
+            raise TypeError(f"from_url() takes a str, not {type(url).__name__}")
         parts = urlsplit(url)
         segments = parts.path.rstrip("/").split("/")
         if len(segments) < 3 or segments[-2] != "get_objects":
-            raise ValueError(f"not a get_objects URL: {url!r}")
-        query = cls(unquote(segments[-1]))
-        seen: set[str] = set()
-        page: dict[str, int] = {}
+            # The path only: the query string may hold personal data.
+            raise ValueError(f"not a get_objects URL: {parts.path!r}")
+        params: dict[str, str] = {}
         for name, value in parse_qsl(parts.query, keep_blank_values=True):
             if name not in _PARAM_ORDER:
-                raise ValueError(f"unknown query parameter {name!r} in {url!r}")
-            if name in seen:
-                raise ValueError(f"query parameter {name!r} appears twice in {url!r}")
-            seen.add(name)
-            query = _read_param(query, name, value, page)
-        if page:
-            if "page" not in page or "pagesize" not in page:
-                raise ValueError(f"page and pagesize go together in {url!r}")
-            query = query.page(page["page"], size=page["pagesize"])
-        return query
+                raise ValueError(
+                    f"unknown query parameter {name!r}: get_objects takes "
+                    + ", ".join(_PARAM_ORDER)
+                )
+            if name in params:
+                raise ValueError(f"query parameter {name!r} appears twice")
+            params[name] = value
+        return _read_params(cls(unquote(segments[-1])), params)
 
 
-def _int_param(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise ValueError(f"query parameter {name} must be a whole number, not {value!r}")
-    return int(value)
+def _int_param(params: dict[str, str], name: str, minimum: int) -> int | None:
+    # The emulator's reading and words (scale_query/emulator/_api.py), ASCII digits only.
+    raw = params.get(name)
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{name} must be a whole number, {minimum} or more, not {raw!r}")
+    # Leading zeros dropped first: int() of a 5,000-digit text is itself an error.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_API_INTEGER)) or int(digits) > MAX_API_INTEGER:
+        raise ValueError(f"{name} is over the maximum of {MAX_API_INTEGER}")
+    if int(digits) < minimum:
+        raise ValueError(f"{name} must be a whole number, {minimum} or more, not {raw!r}")
+    return int(digits)
 
 
-def _read_param(query: Query, name: str, value: str, page: dict[str, int]) -> Query:
-    if name == "filter":
-        return query.where(value)
-    if name == "fields":
-        return query.fields(*value.split(","))
-    if name == "sort_by":
-        try:
-            pairs = json.loads(value, object_pairs_hook=list)
-        except json.JSONDecodeError:
-            raise ValueError(f"sort_by must be a JSON object, not {value!r}") from None
-        if not isinstance(pairs, list) or not all(isinstance(p, tuple) for p in pairs):
-            raise ValueError(f"sort_by must be a JSON object, not {value!r}")
-        return query.sort_by(*pairs)
-    if name == "limit":
-        return query.limit(_int_param(name, value))
-    if name == "offset":
-        return query.offset(_int_param(name, value))
-    page[name] = _int_param(name, value)
+def _sort_param(raw: str) -> list[tuple[str, Any]]:
+    text = raw.strip()
+    # The reference writes sort_by="{...}: a stray quote before (and maybe after) it.
+    if text.startswith('"{'):
+        text = text[1:-1] if text.endswith('}"') else text[1:]
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError:
+        spec = None
+    if not isinstance(spec, dict):
+        raise ValueError(f'sort_by must be a JSON object such as {{"Nom":"asc"}}, not {raw!r}')
+    for name, direction in spec.items():
+        if not isinstance(direction, str) or direction.lower() not in _DIRECTIONS:
+            raise ValueError(f'sort_by: {name!r} must be "asc" or "desc"')
+    return list(spec.items())
+
+
+def _read_params(query: Query, params: dict[str, str]) -> Query:
+    if params.get("filter", "").strip():
+        query = query.where(params["filter"])
+    if "fields" in params:
+        names = params["fields"].split(",")
+        if not all(name.strip() for name in names):
+            raise ValueError(
+                f"fields must be field names separated by commas, not {params['fields']!r}"
+            )
+        query = query.fields(*names)
+    if params.get("sort_by", "").strip():
+        query = query.sort_by(*_sort_param(params["sort_by"]))
+    if (limit := _int_param(params, "limit", 0)) is not None:
+        query = query.limit(limit)
+    if (offset := _int_param(params, "offset", 0)) is not None:
+        query = query.offset(offset)
+    page = _int_param(params, "page", 1)
+    size = _int_param(params, "pagesize", 1)
+    if page is not None and size is None:
+        raise ValueError("page needs pagesize: pass both, e.g. page=2&pagesize=50")
+    if size is not None:
+        # A lone pagesize reads page 1, as the API does.
+        query = query.page(page or 1, size=size)
     return query

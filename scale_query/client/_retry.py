@@ -87,8 +87,9 @@ class Attempts:
     ``answered`` returns the body of a good answer, or None to retry after
     ``wait`` seconds; ``failed`` (a network failure) returns the wait. Both
     raise the error when the policy gives up. Each attempt is logged to the
-    ``scale_query`` logger: method, path (no query string: filter values may
-    be personal data), status, duration, attempt; never the token or data.
+    ``scale_query`` logger: method, path and parameter names (no values:
+    filter values may be personal data), status, duration, attempt; never the
+    token or record data.
     """
 
     def __init__(self, settings: Settings, policy: RetryPolicy, request: Request) -> None:
@@ -116,7 +117,7 @@ class Attempts:
         error = APIConnectionError(
             self.settings.redact(message),
             method=self.request.method,
-            url=self.request.path,
+            url=self.request.url,
             reached_server=failure is not Failure.CONNECT,
         )
         self._next(failure, error, None)
@@ -130,7 +131,7 @@ class Attempts:
         _log.info(
             "retrying %s %s in %.2f s after %s (attempt %d of %d)",
             self.request.method,
-            self.request.path,
+            self.request.redacted,
             wait,
             outcome.value if isinstance(outcome, Failure) else outcome,
             self.attempt + 1,
@@ -143,7 +144,7 @@ class Attempts:
         _log.debug(
             "%s %s -> %s in %.1f ms (attempt %d)",
             self.request.method,
-            self.request.path,
+            self.request.redacted,
             outcome,
             duration * 1000,
             self.attempt,
