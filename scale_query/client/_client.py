@@ -5,7 +5,7 @@ parsing, errors, retry decisions, the paging plan) lives in ``_protocol``,
 shared by both flavours.
 
 >>> from scale_query.emulator import serve  # doctest: +SKIP
->>> with serve(demo=True) as emu, Client(emu.token, emu.instance, emu.base_url) as client:
+>>> with serve(demo=True) as emu, Client(emu.token, emu.instance, base_url=emu.base_url) as client:
 ...     print(len(client.get(Query("contact").limit(3))))  # doctest: +SKIP
 3
 """
@@ -24,7 +24,6 @@ import httpx
 
 from ..semantics._schema import ObjectSchema
 from ._batches import BatchWrite
-from ._exceptions import ScaleError
 from ._models import ObjectSummary, Record, WriteResult
 from ._paging import Pager
 from ._protocol import (
@@ -53,13 +52,25 @@ TimeoutArg: TypeAlias = "float | httpx.Timeout | None"
 RecordArg: TypeAlias = "Record | Mapping[str, Any]"
 
 
-def _failure(error: httpx.TransportError) -> tuple[Failure, str]:
+def _failure(error: httpx.RequestError) -> tuple[Failure, str]:
     # A pool timeout means no connection was ever handed out: nothing was sent.
     if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return Failure.CONNECT, f"could not connect ({type(error).__name__}: {error})"
     if isinstance(error, httpx.TimeoutException):
         return Failure.NO_ANSWER, f"no answer in time ({type(error).__name__})"
+    if isinstance(error, httpx.DecodingError):
+        # The answer came, but its Content-Encoding (gzip, say) did not decode.
+        return Failure.NO_ANSWER, f"the response body could not be decoded ({error})"
     return Failure.NO_ANSWER, f"connection failed ({type(error).__name__}: {error})"
+
+
+def _check_sendable(base_url: str) -> None:
+    # The request core checked the URL's shape; httpx has the last word (an
+    # "xn--" label that is not valid IDNA, say), here rather than at the first request.
+    try:
+        httpx.Request("GET", base_url)
+    except Exception as error:  # httpx.InvalidURL, or idna's own error
+        raise ValueError(f"base_url {base_url!r} is not a URL httpx can send to: {error}") from None
 
 
 def _as_query(query: Query | str) -> Query:
@@ -81,10 +92,10 @@ class _Base(Generic[HttpT, TransportT]):
         self,
         token: str | None = None,
         instance: str | None = None,
+        *,
         base_url: str | None = None,
         timeout: TimeoutArg = None,
         retries: int | RetryPolicy = 3,
-        *,
         http_client: HttpT | None = None,
         transport: TransportT | None = None,
         allow_insecure: bool = False,
@@ -92,6 +103,7 @@ class _Base(Generic[HttpT, TransportT]):
         prefetch: int = DEFAULT_PREFETCH,
     ) -> None:
         self._settings = Settings.resolve(token, instance, base_url, allow_insecure=allow_insecure)
+        _check_sendable(self._settings.base_url)
         self._policy = retries if isinstance(retries, RetryPolicy) else RetryPolicy(retries)
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client= or transport=, not both")
@@ -142,7 +154,10 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
     connect and 60 s to read; ``retries`` is a count or a :class:`RetryPolicy`.
     Pass your own ``http_client`` (an ``httpx.Client``, left open on close) or
     ``transport``. Plain ``http://`` is refused except to loopback, unless
-    ``allow_insecure=True``.
+    ``allow_insecure=True``. Every option after ``token`` and ``instance`` is
+    keyword-only. The settings are checked here, not at the first request: a
+    malformed ``base_url`` or a token an HTTP header cannot carry is a
+    ValueError naming the setting (and never showing the token).
 
     >>> with Client(token="...", instance="demo") as client:  # doctest: +SKIP
     ...     for record in client.iter(Query("contact").where('Pays $eq "FR"')):
@@ -177,7 +192,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
             start = time.perf_counter()
             try:
                 response = self._http.request(request.method, request.url, **kwargs)
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:
                 failure, message = _failure(error)
             else:
                 body = attempts.answered(
@@ -253,7 +268,8 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         for start, request in write.batches():
             try:
                 write.results.extend(parse_write_results(request, self._send(request)))
-            except ScaleError as error:
+            except Exception as error:
+                # Whatever stopped it, say which records were written and which not.
                 raise write.failure(start, error) from error
         return write.results
 
@@ -296,7 +312,7 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             start = time.perf_counter()
             try:
                 response = await self._http.request(request.method, request.url, **kwargs)
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:
                 failure, message = _failure(error)
             else:
                 body = attempts.answered(
@@ -367,6 +383,7 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         for start, request in write.batches():
             try:
                 write.results.extend(parse_write_results(request, await self._send(request)))
-            except ScaleError as error:
+            except Exception as error:
+                # Whatever stopped it, say which records were written and which not.
                 raise write.failure(start, error) from error
         return write.results

@@ -1,11 +1,11 @@
-"""Filters to parameterised SQLite SQL, with the semantics of :mod:`scale_query._evaluate`.
+"""Filters to parameterised SQLite SQL for the emulator's store, with the semantics of evaluate().
 
 No value is ever written into the SQL text: every literal becomes a ``?``
 parameter. Field names never reach SQL either: the caller maps each field to
 the column expressions it stores (see :class:`Column`), and a field it does
 not know is an :class:`UnknownFieldError`.
 
->>> from scale_query._ast import Condition, Op
+>>> from scale_query.language._ast import Condition, Op
 >>> columns = {"Nom": Column("text", fold='"f0"', key='"f0"', raw='"r0"')}
 >>> compile_filter(Condition("Nom", Op.EQ, "Dupont"), columns)
 ('"f0" = ?', ['dupont'])
@@ -16,8 +16,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..language._ast import And, Condition, Expr, Op, Or, Span
-from ._reading import compile_regex, literal_key
+from ..language._ast import Expr
+from ._plan import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Const,
+    FilterValueError,
+    Like,
+    Member,
+    Regex,
+    Test,
+    UnknownFieldError,
+    plan,
+)
 from ._schema import FieldKind
 
 __all__ = [
@@ -33,25 +45,6 @@ __all__ = [
 
 #: The name of the SQL function ``(pattern, value) -> 0/1`` the connection must register.
 REGEX_FUNCTION = "sq_regex"
-
-_COMPARE = {Op.EQ: "=", Op.NEQ: "<>", Op.GT: ">", Op.GTE: ">=", Op.LT: "<", Op.LTE: "<="}
-
-
-class UnknownFieldError(ValueError):
-    """A filter or sort key names a field the object does not have."""
-
-    def __init__(self, field: str, span: Span | None = None) -> None:
-        self.field = field
-        self.span = span
-        super().__init__(f"unknown field {field!r}")
-
-
-class FilterValueError(ValueError):
-    """A literal that does not fit its field, or a refused ``$regex``; ``span`` locates it."""
-
-    def __init__(self, message: str, span: Span | None = None) -> None:
-        self.span = span
-        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,46 +89,26 @@ def glob_pattern(pattern: str) -> str:
     return "*".join(escaped)
 
 
-def _column(columns: Mapping[str, Column], node: Condition) -> Column:
-    column = columns.get(node.field)
-    if column is None:
-        raise UnknownFieldError(node.field, node.field_span)
-    return column
-
-
-def _condition(node: Condition, columns: Mapping[str, Column], params: list[object]) -> str:
-    column = _column(columns, node)
-    try:
-        return _test(node, column, params)
-    except ValueError as error:
-        raise FilterValueError(str(error), node.value_span) from None
-
-
-def _test(node: Condition, column: Column, params: list[object]) -> str:
-    op = node.op
-    if op.takes_pattern:
-        if not isinstance(node.value, str):
-            raise ValueError(f"{op.value} takes a string pattern")
-        if op is Op.REGEX:
-            compile_regex(node.value)  # refused here, not halfway through a query
-            params.append(node.value)
-            test = f"{REGEX_FUNCTION}(?, {column.raw})"
-        else:
-            params.append(glob_pattern(node.value))
-            test = f"{column.fold} GLOB ?" if op is Op.LIKE else f"{column.fold} NOT GLOB ?"
-        # An empty number or date matches no comparison, $notlike included.
-        return test if column.kind == "text" else f"({column.key} IS NOT NULL AND {test})"
-    if op.takes_list:
-        items = node.value if isinstance(node.value, tuple) else (node.value,)
-        keys = list(dict.fromkeys(literal_key(column.kind, item, node.field) for item in items))
-        params.extend(keys)
-        marks = ", ".join("?" * len(keys))
-        # NULL NOT IN (...) is NULL: an empty number or date is never "not in".
-        return f"{column.key} {'IN' if op is Op.IN else 'NOT IN'} ({marks})"
-    if isinstance(node.value, tuple):
-        raise ValueError(f"{op.value} takes a single value, not a list")
-    params.append(literal_key(column.kind, node.value, node.field))
-    return f"{column.key} {_COMPARE[op]} ?"
+def _leaf(test: Compare | Member | Like | Regex, column: Column, params: list[object]) -> str:
+    # The store keeps text fields NOT NULL (the empty text is ''), so a text
+    # test answers for the empty value by itself; a number or date with no
+    # value has a NULL key, which no comparison (NOT IN included) accepts.
+    if isinstance(test, Compare):
+        params.append(test.value)
+        return f"{column.key} {test.op} ?"
+    if isinstance(test, Member):
+        params.extend(test.values)
+        marks = ", ".join("?" * len(test.values))
+        return f"{column.key} {'NOT IN' if test.negated else 'IN'} ({marks})"
+    if isinstance(test, Like):
+        params.append(glob_pattern("*".join(test.parts)))
+        sql = f"{column.fold} {'NOT GLOB' if test.negated else 'GLOB'} ?"
+    else:
+        params.append(test.pattern)
+        sql = f"{REGEX_FUNCTION}(?, {column.raw})"
+    # Patterns read the written text, which is '' when a number or date is
+    # empty: the key says whether there is a value at all.
+    return sql if column.kind == "text" else f"({column.key} IS NOT NULL AND {sql})"
 
 
 def _join(parts: Sequence[str], word: str) -> str:
@@ -147,24 +120,31 @@ def _join(parts: Sequence[str], word: str) -> str:
     return f"({_join(parts[:middle], word)} {word} {_join(parts[middle:], word)})"
 
 
-def _compile(node: Expr, columns: Mapping[str, Column], params: list[object]) -> str:
-    if isinstance(node, Condition):
-        return _condition(node, columns, params)
-    if not isinstance(node, (And, Or)):
-        raise TypeError(f"expected a filter expression, not {type(node).__name__}")
-    parts = [_compile(operand, columns, params) for operand in node.operands]
-    return _join(parts, "AND" if isinstance(node, And) else "OR")
+def _render(test: Test, columns: Mapping[str, Column], params: list[object]) -> str:
+    if isinstance(test, Const):
+        return "1" if test.value else "0"
+    if isinstance(test, (AllOf, AnyOf)):
+        parts = [_render(part, columns, params) for part in test.tests]
+        return _join(parts, "AND" if isinstance(test, AllOf) else "OR")
+    return _leaf(test, columns[test.field], params)
 
 
 def compile_filter(expr: Expr, columns: Mapping[str, Column]) -> tuple[str, list[object]]:
     """The SQL condition for ``expr`` and its parameters, in order.
 
-    Raises :class:`UnknownFieldError` for a field missing from ``columns`` and
-    :class:`FilterValueError` for a literal that does not fit its field or a
-    refused ``$regex`` pattern.
+    The meaning of each condition comes from the semantic core shared with
+    :func:`~scale_query.to_sql` (:mod:`._plan`); this only writes it for the
+    emulator's store. Raises :class:`UnknownFieldError` for a field missing
+    from ``columns`` and :class:`FilterValueError` for a literal that does not
+    fit its field or a refused ``$regex`` pattern.
     """
+
+    def kind_of(name: str) -> FieldKind | None:
+        column = columns.get(name)
+        return None if column is None else column.kind
+
     params: list[object] = []
-    return _compile(expr, columns, params), params
+    return _render(plan(expr, kind_of), columns, params), params
 
 
 def order_by(
