@@ -81,10 +81,25 @@ def test_unknown_or_bad_faults_are_refused(scale_emulator: Emulator) -> None:
         scale_emulator.set_faults(maintenance=1)
 
 
-def test_admin_endpoint(scale_emulator: Emulator) -> None:
-    headers = {"Authorization": f"Bearer {scale_emulator.token}"}
+def test_admin_paths_need_the_admin_token(scale_emulator: Emulator) -> None:
     admin = scale_emulator.base_url.replace("/v1/datamart", "/_emulator")
-    assert httpx.post(f"{admin}/faults", json={"failures": 1}).status_code == 401
+    bare = httpx.post(f"{admin}/faults", json={"failures": 1})
+    assert bare.status_code == 401 and bare.headers["WWW-Authenticate"].startswith("Bearer")
+    for token in ("demo-token", "readonly-token"):  # API tokens, even full-rights ones
+        for action in ("faults", "clear", "reset"):
+            denied = httpx.post(
+                f"{admin}/{action}", json={}, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert denied.status_code == 403, (token, action)
+    wrong = httpx.get(f"{admin}/requests", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and "nope" not in wrong.text
+    assert scale_emulator.faults.current()["failures"] == 0
+    assert scale_emulator.admin_token not in repr(scale_emulator)
+
+
+def test_admin_endpoint(scale_emulator: Emulator) -> None:
+    headers = {"Authorization": f"Bearer {scale_emulator.admin_token}"}
+    admin = scale_emulator.base_url.replace("/v1/datamart", "/_emulator")
     state = httpx.post(f"{admin}/faults", json={"failures": 1}, headers=headers).json()
     assert state["failures"] == 1
     assert _list(scale_emulator).status_code == 500
@@ -94,13 +109,13 @@ def test_admin_endpoint(scale_emulator: Emulator) -> None:
     assert counts == [{"method": "GET", "endpoint": "get_object_list", "count": 1}]
     httpx.post(
         f"{scale_emulator.base_url}/demo/put_objects/products",
-        headers=headers,
+        headers={"Authorization": f"Bearer {scale_emulator.token}"},
         data={"objects": json.dumps([{"id": 0, "data": {"Nom": "Admin"}}])},
     )
     assert httpx.post(f"{admin}/reset", headers=headers).json() == {"reset": "Y"}
     found = httpx.get(
         f"{scale_emulator.base_url}/demo/get_objects/products",
         params={"filter": 'Nom $eq "Admin"'},
-        headers=headers,
+        headers={"Authorization": f"Bearer {scale_emulator.token}"},
     ).json()["objects"]
     assert found == []

@@ -60,11 +60,16 @@ def test_own_datamart_instance_and_page_cap() -> None:
         assert _get(base, "get_objects/client", "lecteur", fields="Score").status_code == 403
 
 
-def test_token_argument_adds_a_full_profile() -> None:
-    with serve(datamart=MART, token="autre") as emu:
+def test_token_argument_replaces_the_profiles_unless_kept() -> None:
+    with serve(datamart=MART, token=["autre", "encore"]) as emu:
         assert emu.token == "autre"
-        assert _get(f"{emu.base_url}/demo", "get_object_list", "autre").status_code == 200
+        base = f"{emu.base_url}/demo"
+        assert _get(base, "get_object_list", "autre").status_code == 200
+        assert _get(base, "get_object_list", "encore").status_code == 200
+        assert _get(base, "get_object_list", "s3cret").status_code == 401
+    with serve(datamart=MART, token="autre", keep_profiles=True) as emu:
         assert _get(f"{emu.base_url}/demo", "get_object_list", "s3cret").status_code == 200
+        assert [t for t, _ in emu.profiles] == ["s3cret", "lecteur", "autre"]
 
 
 def test_db_file_keeps_data_across_restarts(tmp_path: Path) -> None:
@@ -100,7 +105,8 @@ def test_db_file_keeps_data_across_restarts(tmp_path: Path) -> None:
             },
             "objects.a.records[0]: field 'N' is a integer field",
         ),
-        ({"objects": {}, "profiles": [{"token": ""}]}, "profiles[0]: 'token'"),
+        ({"objects": {}, "profiles": [{"token": ""}]}, "profiles[0]: the 'token' is empty"),
+        ({"objects": {}, "profiles": [{"token": "a b"}]}, "profiles[0]: the 'token' holds a"),
     ],
 )
 def test_bad_definitions_say_where(change: dict[str, Any], words: str) -> None:

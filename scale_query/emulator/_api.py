@@ -20,20 +20,33 @@ from ..language._suggest import closest
 from ..language._syntax_error import FilterSyntaxError, line_and_column
 from ..semantics._sql import FilterValueError, compile_filter, order_by
 from ._definition import Datamart, Profile, Rights
+from ._limits import (
+    MAX_INT64,
+    MAX_JSON_DEPTH,
+    MAX_RECORDS_PER_WRITE,
+    InputError,
+    json_depth_exceeds,
+    surrogate_path,
+    whole_number,
+)
 from ._store import SQL_MAX_DEPTH, Store, Table
 
-__all__ = ["MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
+__all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
 
-#: A ``put_objects`` body may hold at most this many records.
-MAX_RECORDS_PER_WRITE = 10_000
+#: ``WWW-Authenticate`` of a 401 (RFC 6750): no token, then a wrong one.
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="datamart"'}
+INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="datamart", error="invalid_token"'}
 
 
 class ApiError(Exception):
-    """An error response: HTTP status, message and extra JSON fields."""
+    """An error response: HTTP status, message, extra JSON fields and response headers."""
 
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
+    def __init__(
+        self, status: int, message: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         self.status = status
         self.message = message
+        self.headers = headers
         self.extra = extra
         super().__init__(message)
 
@@ -57,10 +70,10 @@ def _int_param(params: Mapping[str, str], name: str, minimum: int) -> int | None
     raw = params.get(name)
     if raw is None:
         return None
-    text = raw.strip()
-    if not text.isdigit() or int(text) < minimum:
-        raise ApiError(400, f"{name} must be a whole number, {minimum} or more, not {raw!r}")
-    return int(text)
+    try:
+        return whole_number(name, raw, minimum)
+    except InputError as error:
+        raise ApiError(400, str(error)) from None
 
 
 class Api:
@@ -78,14 +91,18 @@ class Api:
         scheme, _, token = (header or "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            raise ApiError(401, "missing bearer token: send 'Authorization: Bearer <API_TOKEN>'")
+            raise ApiError(
+                401,
+                "missing bearer token: send 'Authorization: Bearer <API_TOKEN>'",
+                headers=CHALLENGE,
+            )
         found = None
         # Compare with every token in constant time: no early exit to time.
         for profile in self.datamart.profiles:
             if hmac.compare_digest(profile.token.encode(), token.encode()):
                 found = profile
         if found is None:
-            raise ApiError(401, "invalid API token")
+            raise ApiError(401, "invalid API token", headers=INVALID_TOKEN)
         return found
 
     def _table(self, profile: Profile, name: str) -> tuple[Table, Rights]:
@@ -203,6 +220,9 @@ class Api:
             start, count = offset + ((page or 1) - 1) * size, size
         if limit is not None:
             count = min(count, max(0, offset + limit - start))
+        if start > MAX_INT64:
+            # Past any table SQLite can hold, and past what its OFFSET takes.
+            return 0, 0
         return start, min(count, self.max_page_size)
 
     def get_objects(self, profile: Profile, name: str, params: Mapping[str, str]) -> dict[str, Any]:
@@ -229,12 +249,26 @@ class Api:
         table, rights = self._table(profile, name)
         if body is None:
             raise ApiError(400, "missing form field 'objects' (a JSON array of records)")
+        if json_depth_exceeds(body):
+            raise ApiError(
+                400,
+                f"'objects' nests arrays and objects deeper than {MAX_JSON_DEPTH} levels "
+                "(a record needs 3: the array, the record, its data)",
+            )
         try:
             records = json.loads(body)
-        except json.JSONDecodeError as error:
+        except ValueError as error:  # JSONDecodeError, or an integer past 4,300 digits
             raise ApiError(400, f"'objects' is not valid JSON: {error}") from None
         if not isinstance(records, list):
             raise ApiError(400, "'objects' must be a JSON array of records")
+        where = surrogate_path(records, "objects")
+        if where is not None:
+            # Not Unicode text at all: refuse the whole body before writing anything.
+            raise ApiError(
+                400,
+                f"{where} holds a lone surrogate (a \\ud800-\\udfff escape not in a pair), "
+                "which is not Unicode text; nothing was written",
+            )
         if len(records) > MAX_RECORDS_PER_WRITE:
             raise ApiError(
                 400, f"{len(records)} records in one request; the limit is {MAX_RECORDS_PER_WRITE}"

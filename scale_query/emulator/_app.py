@@ -1,38 +1,60 @@
-"""The Starlette application: routes, content negotiation, faults, JSON errors."""
+"""The Starlette application: routes, limits, faults, JSON errors.
+
+The event loop only moves bytes: every request's work (reading the form,
+parsing the filter, matching regexes, SQLite) runs in a worker thread
+(``run_in_threadpool``), so a slow request never holds up a cheap one.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ._api import Api, ApiError
+from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
+from ._form import objects_field
+from ._limits import MAX_BODY_BYTES, MAX_URL_BYTES, InputError
+from ._openapi import OPENAPI_PATH, openapi_document
 
-__all__ = ["PREFIX", "build_app"]
+__all__ = ["ADMIN_PREFIX", "PREFIX", "build_app"]
 
 PREFIX = "/v1/datamart"
+ADMIN_PREFIX = "/_emulator"
 _JSON = "application/json"
+#: A body larger than this is refused on the admin paths (fault switches are tiny).
+_MAX_ADMIN_BODY = 64 * 1024
 
-Handler = Callable[[Request, Profile], Any]
+#: What one request does in its worker thread: (profile, body bytes) -> JSON body.
+Work = Callable[[Profile, bytes], Any]
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # ensure_ascii=False keeps names readable; the inputs were checked for lone
+    # surrogates, and the ASCII fallback keeps any that slipped through a 200.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:
+        data = json.dumps(body, separators=(",", ":")).encode()
     return Response(data, status, headers=headers, media_type=_JSON)
 
 
-def _error(status: int, message: str, **extra: Any) -> Response:
-    return _json({"message": message, **extra}, status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return _json({"message": message}, status, headers)
 
 
 def accepts_json(header: str | None) -> bool:
@@ -58,13 +80,52 @@ def accepts_json(header: str | None) -> bool:
     return False
 
 
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, or a 413 as soon as it grows past ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"the body holds {declared} bytes; the limit is {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _UrlLimit:
+    """414 for a request target (path and query string) longer than MAX_URL_BYTES."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope.get("raw_path") or scope["path"].encode()
+            query = scope.get("query_string", b"")
+            size = len(path) + (len(query) + 1 if query else 0)
+            if size > MAX_URL_BYTES:
+                message = (
+                    f"the URL holds {size} bytes; the limit is {MAX_URL_BYTES}: "
+                    "shorten the filter (an $in list can often be split into several requests)"
+                )
+                await _error(414, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class _Endpoints:
-    def __init__(self, api: Api, faults: FaultState, instance: str) -> None:
+    def __init__(self, api: Api, faults: FaultState, instance: str, admin_token: str) -> None:
         self.api = api
         self.faults = faults
         self.instance = instance
+        self._admin_token = admin_token.encode()
 
-    async def handle(self, request: Request, endpoint: str, handler: Handler) -> Response:
+    async def handle(
+        self, request: Request, endpoint: str, work: Work, *, body: bool = False
+    ) -> Response:
+        """Count, draw a fault, check the request, then run ``work`` in a worker thread."""
         self.faults.count(request.method, endpoint)
         fault = self.faults.next_fault()
         if fault.status is not None:
@@ -78,104 +139,180 @@ class _Endpoints:
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
                 raise ApiError(404, f"unknown instance {request.path_params['instance']!r}")
-            result = handler(request, profile)
-            if isinstance(result, Awaitable):
-                result = await result
-            response = _json(result)
+            raw = await read_body(request) if body else b""
+            response = _json(await run_in_threadpool(work, profile, raw))
         except ApiError as error:
-            response = _json(error.body(), error.status)
+            response = _json(error.body(), error.status, error.headers)
         # Latency comes after the work: a client that times out still had its write applied.
         if fault.latency:
             await asyncio.sleep(fault.latency)
         if fault.corrupt:
-            body = bytes(response.body)
-            response = Response(body[: len(body) // 2], response.status_code, media_type=_JSON)
+            data = bytes(response.body)
+            response = Response(data[: len(data) // 2], response.status_code, media_type=_JSON)
         return response
 
     async def object_list(self, request: Request) -> Response:
-        return await self.handle(request, "get_object_list", lambda r, p: self.api.object_list(p))
-
-    async def get_objects(self, request: Request) -> Response:
         return await self.handle(
-            request,
-            "get_objects",
-            lambda r, p: self.api.get_objects(p, r.path_params["object"], r.query_params),
+            request, "get_object_list", lambda profile, _: self.api.object_list(profile)
         )
 
+    async def get_objects(self, request: Request) -> Response:
+        name = request.path_params["object"]
+        query = request.scope.get("query_string", b"")
+
+        def work(profile: Profile, _: bytes) -> Any:
+            # Parsed here, in the worker thread, like the rest of the request.
+            return self.api.get_objects(profile, name, QueryParams(query))
+
+        return await self.handle(request, "get_objects", work)
+
     async def object_info(self, request: Request) -> Response:
+        name = request.path_params["object"]
         return await self.handle(
-            request,
-            "get_object_info",
-            lambda r, p: self.api.object_info(p, r.path_params["object"]),
+            request, "get_object_info", lambda profile, _: self.api.object_info(profile, name)
         )
 
     async def put_objects(self, request: Request) -> Response:
-        async def write(r: Request, profile: Profile) -> Any:
+        name = request.path_params["object"]
+        content_type = request.headers.get("content-type", "").encode("latin-1")
+
+        def work(profile: Profile, raw: bytes) -> Any:
             try:
-                form = await r.form()
-            except Exception as error:  # a malformed multipart body, whatever the parser says
-                raise ApiError(400, f"the body is not a readable form: {error}") from None
-            value = form.get("objects")
-            if value is not None and not isinstance(value, str):
-                raise ApiError(400, "the form field 'objects' must be text, not a file")
-            return self.api.put_objects(profile, r.path_params["object"], value)
+                text = objects_field(content_type, raw)
+            except InputError as error:
+                raise ApiError(400, str(error)) from None
+            return self.api.put_objects(profile, name, text)
 
-        return await self.handle(request, "put_objects", write)
+        return await self.handle(request, "put_objects", work, body=True)
 
-    async def admin(self, request: Request) -> Response:
+    # ---- the emulator's own admin paths (not part of the datamart API) ----
+
+    def _admin(self, request: Request) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        given = token.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not given:
+            raise ApiError(
+                401,
+                "the emulator's admin paths need 'Authorization: Bearer <admin token>' "
+                "(printed by scale-query serve; Emulator.admin_token in Python)",
+                headers=CHALLENGE,
+            )
+        if hmac.compare_digest(given, self._admin_token):
+            return
         try:
             self.api.authenticate(request.headers.get("authorization"))
+        except ApiError:
+            raise ApiError(401, "invalid admin token", headers=INVALID_TOKEN) from None
+        raise ApiError(403, "this is an API token; the emulator's admin paths need the admin token")
+
+    async def _run_admin(self, request: Request, action: Callable[[], Any]) -> Response:
+        try:
+            self._admin(request)
+            return _json(await run_in_threadpool(action))
         except ApiError as error:
-            return _json(error.body(), error.status)
-        action = request.path_params["action"]
-        if action == "faults" and request.method == "POST":
+            return _json(error.body(), error.status, error.headers)
+
+    async def faults_get(self, request: Request) -> Response:
+        return await self._run_admin(request, self.faults.current)
+
+    async def faults_post(self, request: Request) -> Response:
+        try:
+            self._admin(request)
+            raw = await read_body(request, _MAX_ADMIN_BODY)
+        except ApiError as error:
+            return _json(error.body(), error.status, error.headers)
+
+        def change() -> Any:
             try:
-                body = await request.json()
+                body = json.loads(raw)
                 if not isinstance(body, dict):
                     raise TypeError("the body must be a JSON object of fault switches")
                 self.faults.set(**body)
             except (ValueError, TypeError) as error:
-                return _error(400, str(error))
-            return _json(self.faults.current())
-        if action == "faults":
-            return _json(self.faults.current())
-        if action == "clear" and request.method == "POST":
+                raise ApiError(400, str(error)) from None
+            return self.faults.current()
+
+        return await self._run_admin(request, change)
+
+    async def clear(self, request: Request) -> Response:
+        def action() -> Any:
             self.faults.clear()
-            return _json(self.faults.current())
-        if action == "reset" and request.method == "POST":
+            return self.faults.current()
+
+        return await self._run_admin(request, action)
+
+    async def reset(self, request: Request) -> Response:
+        def action() -> Any:
             self.api.store.reset()
-            return _json({"reset": "Y"})
-        if action == "requests":
+            return {"reset": "Y"}
+
+        return await self._run_admin(request, action)
+
+    async def requests(self, request: Request) -> Response:
+        def action() -> Any:
             counts = self.faults.counts()
-            return _json([{"method": m, "endpoint": e, "count": n} for (m, e), n in counts.items()])
-        return _error(404, f"unknown emulator admin action {action!r}")
+            return [{"method": m, "endpoint": e, "count": n} for (m, e), n in counts.items()]
+
+        return await self._run_admin(request, action)
+
+    async def openapi(self, request: Request) -> Response:
+        return _json(openapi_document(str(request.base_url).rstrip("/") + PREFIX))
+
+
+def _routes(ep: _Endpoints) -> list[Route]:
+    base = PREFIX + "/{instance}"
+    return [
+        Route(f"{base}/get_object_list", ep.object_list, methods=["GET"]),
+        Route(f"{base}/get_objects/{{object}}", ep.get_objects, methods=["GET"]),
+        Route(f"{base}/get_object_info/{{object}}", ep.object_info, methods=["GET"]),
+        Route(f"{base}/put_objects/{{object}}", ep.put_objects, methods=["POST"]),
+        Route(OPENAPI_PATH, ep.openapi, methods=["GET"]),
+        Route(f"{ADMIN_PREFIX}/faults", ep.faults_get, methods=["GET"]),
+        Route(f"{ADMIN_PREFIX}/faults", ep.faults_post, methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/clear", ep.clear, methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/reset", ep.reset, methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/requests", ep.requests, methods=["GET"]),
+    ]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    path = request.url.path
     if status == 405:
-        return _error(405, f"method {request.method} not allowed on {request.url.path}")
+        allow = _allowed(request)
+        return _error(
+            405, f"method {request.method} not allowed on {path}; use {allow}", {"Allow": allow}
+        )
     if status == 404:
-        return _error(404, f"no such endpoint: {request.url.path}")
+        hint = ""
+        if path.endswith("/") and _allowed(request, path.rstrip("/")):
+            hint = " (the API's paths end without a '/')"
+        return _error(404, f"no such endpoint: {path}{hint}")
     return _error(status, str(getattr(exc, "detail", "error")))
+
+
+def _allowed(request: Request, path: str | None = None) -> str:
+    """The methods the app's routes take on ``path`` (default: the request's), ``Allow`` style."""
+    scope = {**request.scope, "path": path or request.url.path, "method": "GET"}
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(scope)
+        if match.name != "NONE" and isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(500, f"internal error in the emulator: {type(exc).__name__}")
 
 
-def build_app(api: Api, faults: FaultState, instance: str) -> Starlette:
-    """The ASGI app serving ``/v1/datamart/{instance}/...`` and ``/_emulator/...``."""
-    ep = _Endpoints(api, faults, instance)
-    base = PREFIX + "/{instance}"
-    routes = [
-        Route(f"{base}/get_object_list", ep.object_list, methods=["GET"]),
-        Route(f"{base}/get_objects/{{object}}", ep.get_objects, methods=["GET"]),
-        Route(f"{base}/get_object_info/{{object}}", ep.object_info, methods=["GET"]),
-        Route(f"{base}/put_objects/{{object}}", ep.put_objects, methods=["POST"]),
-        Route("/_emulator/{action}", ep.admin, methods=["GET", "POST"]),
-    ]
-    return Starlette(
-        routes=routes,
+def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> ASGIApp:
+    """The ASGI app serving ``/v1/datamart/{instance}/...``, the OpenAPI document and the
+    admin paths ``/_emulator/...`` (those need ``admin_token``)."""
+    app = Starlette(
+        routes=_routes(_Endpoints(api, faults, instance, admin_token)),
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
+    # A path with a trailing '/' is a 404 with a hint, not a 307 to follow.
+    app.router.redirect_slashes = False
+    return _UrlLimit(app)

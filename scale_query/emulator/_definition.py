@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..semantics._schema import FieldInfo, ObjectSchema
+from ._names import check_token
 
 __all__ = ["ALL", "Datamart", "ObjectDef", "Profile", "RecordDef", "Rights", "load_datamart"]
 
@@ -60,6 +61,17 @@ class Rights:
         return self.write is None or name in self.write
 
 
+def _fields_text(names: frozenset[str] | None, every: Sequence[str]) -> str:
+    if names is None:
+        return "every field"
+    if not names:
+        return "none"
+    missing = [name for name in every if name not in names]
+    if missing and len(missing) <= 3 and len(names) > len(missing):
+        return "every field but " + ", ".join(missing)
+    return ", ".join(sorted(names))
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """An API profile: a bearer token and the objects it may use (token kept out of repr)."""
@@ -74,6 +86,24 @@ class Profile:
             return Rights()
         return self.objects.get(object_name)
 
+    def summary(self, objects: Mapping[str, ObjectDef]) -> str:
+        """What this profile may do, in a few words (``serve`` prints it beside the token).
+
+        >>> Profile("reader", "t", {"contact": Rights(write=frozenset())}).summary({})
+        'contact: read every field, write none'
+        """
+        if self.objects is None:
+            return "every object: read and write every field"
+        parts = []
+        for name, rights in self.objects.items():
+            obj = objects.get(name)
+            every = [] if obj is None else [*reserved_fields(obj), *obj.schema]
+            parts.append(
+                f"{name}: read {_fields_text(rights.read, every)}, "
+                f"write {_fields_text(rights.write, every)}"
+            )
+        return "; ".join(parts) or "no object"
+
 
 @dataclass(frozen=True, slots=True)
 class Datamart:
@@ -83,10 +113,12 @@ class Datamart:
     profiles: tuple[Profile, ...]
     fingerprint: str
 
-    def with_tokens(self, tokens: Sequence[str]) -> Datamart:
-        """This datamart plus one full-rights profile per token."""
-        extra = tuple(Profile(f"token-{i + 1}", t) for i, t in enumerate(tokens))
-        return Datamart(self.objects, self.profiles + extra, self.fingerprint)
+    def with_tokens(self, tokens: Sequence[str], *, keep_profiles: bool = True) -> Datamart:
+        """One full-rights profile per token, after the definition's own profiles
+        (``keep_profiles=True``) or instead of them."""
+        extra = tuple(Profile(f"token-{i + 1}", check_token(t)) for i, t in enumerate(tokens))
+        kept = self.profiles if keep_profiles else ()
+        return Datamart(self.objects, kept + extra, self.fingerprint)
 
 
 def _where(path: str, message: str) -> ValueError:
@@ -121,8 +153,11 @@ def _rights(value: object, path: str) -> Rights:
 def _profile(value: object, path: str, objects: Mapping[str, ObjectDef]) -> Profile:
     entry = _mapping(value, path)
     token = entry.get("token")
-    if not isinstance(token, str) or not token.strip():
-        raise _where(path, "'token' must be a non-empty string")
+    try:
+        check_token(token, "'token'")
+    except (TypeError, ValueError) as error:
+        raise _where(path, str(error)) from None
+    assert isinstance(token, str)
     raw_objects = entry.get("objects", "*")
     rights: dict[str, Rights] | None = None
     if raw_objects != "*":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from ._app import PREFIX, build_app
 from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
 from ._faults import FaultState
+from ._limits import MAX_HEAD_BYTES
+from ._names import check_instance, check_token
 from ._store import Store
 
 __all__ = ["Emulator", "build", "listening_socket", "serve"]
@@ -26,15 +30,31 @@ def build(
     *,
     demo: bool = False,
     datamart: str | Path | Mapping[str, Any] | Datamart | None = None,
-    token: str | None = None,
+    token: str | Sequence[str] | None = None,
+    keep_profiles: bool = False,
     instance: str = "demo",
     db: str | Path | None = None,
+    reset: bool = False,
+    admin_token: str | None = None,
     max_page_size: int = 1000,
     **faults: Any,
 ) -> Emulator:
-    """An emulator, not yet serving: load the datamart, open the store, set faults."""
+    """An emulator, not yet serving: load the datamart, open the store, set faults.
+
+    ``token`` (one or several) replaces the datamart's API profiles with one
+    full-rights profile per token; ``keep_profiles=True`` keeps the datamart's
+    own next to them (for the demo: ``demo-token``, ``readonly-token``,
+    ``marketing-token``). ``admin_token`` guards the ``/_emulator`` paths (a
+    random one by default). ``db`` keeps the data in an SQLite file that the
+    emulator created (see docs/emulator.md); ``reset=True`` puts the
+    definition's data back in it. Every mistake is a ValueError.
+    """
     if demo == (datamart is not None):
         raise ValueError("pass exactly one of demo=True or datamart=<file, dict or Datamart>")
+    check_instance(instance)
+    tokens = [token] if isinstance(token, str) else list(token or ())
+    if token is not None and not tokens:
+        raise ValueError("token=[] gives no token at all: pass one, or None")
     if demo:
         mart = demo_datamart()
     elif isinstance(datamart, Datamart):
@@ -42,15 +62,19 @@ def build(
     else:
         assert datamart is not None
         mart = load_datamart(datamart)
-    if token is not None:
-        mart = mart.with_tokens([token])
+    if tokens:
+        mart = mart.with_tokens(tokens, keep_profiles=keep_profiles)
     if not mart.profiles:
         raise ValueError("the datamart has no API profile: pass token=... or add 'profiles'")
+    if admin_token is None:
+        admin_token = secrets.token_urlsafe(18)
+    check_token(admin_token, "admin token")
+    if any(hmac.compare_digest(admin_token, p.token) for p in mart.profiles):
+        raise ValueError("the admin token must differ from every API token")
     state = FaultState(**faults)
-    store = Store(mart, None if db is None else str(db))
-    api = Api(mart, store, max_page_size)
-    first = token if token is not None else (DEMO_TOKEN if demo else mart.profiles[0].token)
-    return Emulator(api, state, instance, first)
+    api = Api(mart, Store(mart, db, reset=reset), max_page_size)
+    first = tokens[0] if tokens else (DEMO_TOKEN if demo else mart.profiles[0].token)
+    return Emulator(api, state, instance, first, admin_token)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -77,14 +101,19 @@ class Emulator:
 
     ``base_url``, ``instance`` and ``token`` are what a client needs; the
     methods change faults and data while it runs. Get one from :func:`serve`.
+    Tokens stay out of its repr.
     """
 
-    def __init__(self, api: Api, faults: FaultState, instance: str, token: str) -> None:
+    def __init__(
+        self, api: Api, faults: FaultState, instance: str, token: str, admin_token: str
+    ) -> None:
         self.api = api
         self.faults = faults
         self.instance = instance
         self.token = token
-        self.app = build_app(api, faults, instance)
+        #: Guards the admin paths ``/_emulator/...`` (fault switches, reset, counts).
+        self.admin_token = admin_token
+        self.app = build_app(api, faults, instance, admin_token)
         self.host = "127.0.0.1"
         self.port = 0
         self._server: uvicorn.Server | None = None
@@ -138,9 +167,25 @@ class Emulator:
                 raise RuntimeError("the emulator did not start")
             time.sleep(0.005)
 
+    @property
+    def profiles(self) -> list[tuple[str, str]]:
+        """Each accepted API token with what its profile may do, in a few words."""
+        mart = self.api.datamart
+        return [(p.token, f"{p.name}: {p.summary(mart.objects)}") for p in mart.profiles]
+
     def server(self) -> uvicorn.Server:
         """A uvicorn server for this emulator's app (quiet: warnings only)."""
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            # h11 everywhere (not httptools where installed): the same limits for
+            # everyone, and a request head big enough for a URL past MAX_URL_BYTES
+            # to reach the app and get its 414.
+            http="h11",
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        )
         return uvicorn.Server(config)
 
     def stop(self) -> None:
@@ -157,9 +202,12 @@ def serve(
     *,
     demo: bool = False,
     datamart: str | Path | Mapping[str, Any] | Datamart | None = None,
-    token: str | None = None,
+    token: str | Sequence[str] | None = None,
+    keep_profiles: bool = False,
     instance: str = "demo",
     db: str | Path | None = None,
+    reset: bool = False,
+    admin_token: str | None = None,
     max_page_size: int = 1000,
     **faults: Any,
 ) -> Iterator[Emulator]:
@@ -173,8 +221,11 @@ def serve(
         demo=demo,
         datamart=datamart,
         token=token,
+        keep_profiles=keep_profiles,
         instance=instance,
         db=db,
+        reset=reset,
+        admin_token=admin_token,
         max_page_size=max_page_size,
         **faults,
     )

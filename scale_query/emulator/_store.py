@@ -11,13 +11,18 @@ into each new store with SQLite's backup API, which keeps start and reset fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import json
+import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..language._ast import Expr, walk
@@ -26,9 +31,12 @@ from ..semantics._evaluate import Predicate, compile_predicate
 from ..semantics._reading import compile_regex, stored_key
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
+from ._dbfile import APPLICATION_ID, StoreFileError, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
+from ._limits import MAX_INT64, InputError, excerpt, whole_number
+from ._pool import Connections
 
-__all__ = ["RecordError", "Store", "Table"]
+__all__ = ["RecordError", "Store", "StoreFileError", "Table"]
 
 _ID = quote_identifier("id")
 #: The SQL function ``(handle, value...) -> 0/1`` running a filter in Python.
@@ -123,44 +131,114 @@ def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -
     return text
 
 
-def _record_id(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RecordError("'id' must be 0 (to create) or the id of an existing record")
-    return value
+def _json_text(value: object) -> str:
+    """``value`` as the API spells it: strings as they are, anything else as JSON text."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _record_id(value: object, what: str = "'id'") -> int:
+    """A record id from a write: a whole number or its ASCII digits, within SQLite's range."""
+    if isinstance(value, str):
+        try:
+            return whole_number(what, value, 0)
+        except InputError as error:
+            raise RecordError(str(error)) from None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT64:
+        return value
+    raise RecordError(
+        f"{what} must be 0 (to create) or the id of an existing record, "
+        f"a whole number from 0 to {MAX_INT64}, not {excerpt(_json_text(value))}"
+    )
+
+
+def _failed(given_id: object, message: str, found: bool = False) -> dict[str, Any]:
+    return {
+        "status": "ERROR",
+        "id": _json_text(given_id),
+        "error": message,
+        "data": {},
+        "updated": "N",
+        "created": "N",
+        "found": "Y" if found else "N",
+    }
 
 
 class Store:
-    """The data of one running emulator, safe to use from several threads."""
+    """The data of one running emulator, safe to use from several threads at once.
 
-    def __init__(self, datamart: Datamart, db: str | None = None) -> None:
+    ``db`` is a file to keep the data in (see :mod:`._dbfile` for which files
+    it takes); without it, the data lives in a temporary file removed by
+    :meth:`close`. Either way the file is in WAL mode, so reads run side by
+    side and never wait for a write (:mod:`._pool`). ``reset=True`` puts the
+    definition's data back in a ``db`` file that already holds some.
+    """
+
+    def __init__(
+        self, datamart: Datamart, db: str | Path | None = None, *, reset: bool = False
+    ) -> None:
         self.datamart = datamart
         self.tables = {n: _table(i, o) for i, (n, o) in enumerate(datamart.objects.items())}
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(db or ":memory:", check_same_thread=False)
-        self._conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
         # Filters nested too deeply for SQLite's parser run in Python instead:
         # the same evaluator, called per row through this function.
         self._predicates: dict[int, tuple[Predicate, tuple[str, ...]]] = {}
         self._handles = itertools.count(1)
-        self._conn.create_function(PREDICATE_FUNCTION, -1, self._call_predicate)
         self.dirty = False
-        if db is None or not self._matches_definition():
-            self.reset()
-
-    def _matches_definition(self) -> bool:
+        if db is None:
+            handle, name = tempfile.mkstemp(prefix="scale-emulator-", suffix=".sqlite")
+            os.close(handle)
+            self._path, self._temporary, state = Path(name), True, "new"
+        else:
+            self._path, self._temporary = Path(db), False
+            state = inspect(self._path)
         try:
-            row = self._conn.execute("SELECT value FROM _meta WHERE key = 'fingerprint'").fetchone()
-        except sqlite3.DatabaseError:
-            return False
-        return row is not None and row[0] == self.datamart.fingerprint
+            self._db = Connections(str(self._path), self._setup, durable=not self._temporary)
+        except sqlite3.Error as error:
+            self._remove_temporary()
+            raise StoreFileError(f"{self._path}: cannot open ({error})") from None
+        try:
+            if state == "new" or reset:
+                self.reset()
+            else:
+                self._check_definition()
+            self._db.use_wal()
+        except BaseException:
+            self.close()
+            raise
+
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
+        conn.create_function(PREDICATE_FUNCTION, -1, self._call_predicate)
+
+    def _check_definition(self) -> None:
+        with self._db.write_lock:
+            try:
+                row = self._db.writer.execute(
+                    "SELECT value FROM _meta WHERE key = 'fingerprint'"
+                ).fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+        if row is None or row[0] != self.datamart.fingerprint:
+            raise StoreFileError(
+                f"{self._path} holds the data of another datamart definition (the definition "
+                "changed since the file was made); --reset starts it afresh from the "
+                "definition, dropping the data written to it"
+            )
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file holding the data (a temporary one unless ``db`` was given)."""
+        return self._path
 
     def reset(self) -> None:
         """Put the data back as the definition has it."""
         pristine = self._pristine()
-        with self._lock:
-            pristine.backup(self._conn)
+        with self._db.write_lock, _pristine_lock:
+            pristine.backup(self._db.writer)
             self.dirty = False
 
     def _pristine(self) -> sqlite3.Connection:
@@ -173,6 +251,8 @@ class Store:
             return conn
 
     def _build(self, conn: sqlite3.Connection) -> None:
+        # Copied with the data by each reset: the mark that makes a --db file ours.
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
         conn.execute("CREATE TABLE _times (name TEXT PRIMARY KEY, create_time, update_time)")
         conn.execute("INSERT INTO _meta VALUES ('fingerprint', ?)", (self.datamart.fingerprint,))
@@ -280,10 +360,7 @@ class Store:
             column = table.link_columns.get(name)
             if column is None:
                 raise RecordError(f"object {table.name!r} has no link to {name!r}")
-            try:
-                target = _record_id(raw)
-            except RecordError:
-                raise RecordError(f"link {name!r}: {raw!r} is not a record id") from None
+            target = _record_id(raw, f"link {name!r}")
             other = self.tables[name]
             found = conn.execute(f"SELECT 1 FROM {other.sql_name} WHERE {_ID} = ?", (target,))
             if found.fetchone() is None:
@@ -326,28 +403,22 @@ class Store:
             record_id = _record_id(given_id)
             if "data" not in record:
                 raise RecordError("'data' is mandatory")
-            with self._lock:
+            with self._db.write_lock:
                 result = self._write(
                     table, record_id, record["data"], record.get("link", {}), rights
                 )
         except RecordError as error:
-            return {
-                "status": "ERROR",
-                "id": str(given_id),
-                "error": str(error),
-                "data": {},
-                "updated": "N",
-                "created": "N",
-                "found": "Y" if error.found else "N",
-            }
+            return _failed(given_id, str(error), error.found)
+        except sqlite3.Error as error:  # a full disk, a locked --db file: this record only
+            return _failed(given_id, f"the record could not be stored: {error}")
         if isinstance(record.get("link"), Mapping) and record["link"]:
-            result["link"] = {k: str(v) for k, v in record["link"].items()}
+            result["link"] = {k: _json_text(v) for k, v in record["link"].items()}
         return result
 
     def _write(
         self, table: Table, record_id: int, data: Any, link: Any, rights: Rights
     ) -> dict[str, Any]:
-        conn = self._conn
+        conn = self._db.writer
         try:
             if record_id == 0:
                 new_id = self._insert(conn, table, 0, data, link, rights)
@@ -387,9 +458,9 @@ class Store:
 
     def times(self) -> dict[str, tuple[str, str]]:
         """Creation and last update time of each object."""
-        with self._lock:
-            rows = self._conn.execute("SELECT name, create_time, update_time FROM _times")
-            return {name: (created, updated) for name, created, updated in rows}
+        with self._db.reader() as conn:
+            rows = conn.execute("SELECT name, create_time, update_time FROM _times").fetchall()
+        return {name: (created, updated) for name, created, updated in rows}
 
     def select(
         self,
@@ -411,8 +482,8 @@ class Store:
             f"SELECT {_ID}{link_sql}, {shown} FROM {table.sql_name} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        with self._lock:
-            rows = self._conn.execute(sql, [*params, count, start]).fetchall()
+        with self._db.reader() as conn:
+            rows = conn.execute(sql, [*params, count, start]).fetchall()
         return [self._shape(row, fields, links) for row in rows]
 
     @staticmethod
@@ -449,5 +520,14 @@ class Store:
         return 1 if predicate(record) else 0
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        """Close the connections; a temporary file is removed."""
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+        self._remove_temporary()
+
+    def _remove_temporary(self) -> None:
+        if self._temporary:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{self._path}{suffix}")
