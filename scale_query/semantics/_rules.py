@@ -48,14 +48,19 @@ DOCS_URL = "https://github.com/scale-query/scale-query/blob/main/docs/rules.md"
 class Rule(NamedTuple):
     """One check: a stable code, a name, a default severity and a summary.
 
-    >>> RULES["SQ101"].help_uri.endswith("#sq101")
-    True
+    ``default`` is False for an opt-in rule, which ``scale-query check`` runs
+    only when selected (``--select``, ``--extend-select``, ``ALL``);
+    ``validate()`` runs every rule.
+
+    >>> RULES["SQ101"].help_uri.endswith("#sq101"), RULES["SQ107"].default
+    (True, False)
     """
 
     code: str
     name: str
     severity: Severity
     summary: str
+    default: bool = True
 
     @property
     def help_uri(self) -> str:
@@ -81,7 +86,7 @@ RULES = _rules(
     ),
     Rule("SQ105", "invalid-number", "error", "A number field compared with no number."),
     Rule("SQ106", "value-too-long", "error", "A value longer than the field can hold."),
-    Rule("SQ107", "personal-data", "warning", "A filter on a personal-data field."),
+    Rule("SQ107", "personal-data", "warning", "A filter on a personal-data field.", default=False),
     Rule("SQ201", "wildcard-in-eq", "warning", "A `*` in an `$eq`/`$neq` value."),
     Rule("SQ202", "like-without-wildcard", "warning", "A `$like` pattern with no `*`."),
     Rule("SQ203", "invalid-regex", "error", "A `$regex` pattern that does not compile."),
