@@ -38,7 +38,13 @@ _COMMANDS = {
     "fmt": ("_fmt", "rewrite filter files in canonical form"),
     "serve": ("_serve", "run the embedded datamart emulator over HTTP"),
     "demo": ("_demo", "a tour of scale-query against the embedded demo datamart"),
+    "objects": ("_objects", "list the objects the API token can read"),
+    "schema": ("_schema_cmd", "show an object's fields, or write its metadata as JSON"),
+    "export": ("_export", "export an object's records to csv, jsonl, json, parquet or a table"),
+    "import": ("_import", "create and update records from csv, jsonl, json or parquet"),
 }
+# alias -> name
+_ALIASES = {"get": "export", "put": "import"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,9 +57,10 @@ def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Names
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     # Only the chosen subcommand's module is imported, to keep start-up short.
-    chosen = next((a for a in argv if a in _COMMANDS), None)
+    chosen = next((_ALIASES.get(a, a) for a in argv if a in _COMMANDS or a in _ALIASES), None)
     for name, (module, help_text) in _COMMANDS.items():
-        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        aliases = [alias for alias, target in _ALIASES.items() if target == name]
+        sub_parser = sub.add_parser(name, aliases=aliases, help=help_text, description=help_text)
         if name == chosen:
             import_module(f".{module}", __name__).configure(sub_parser)
     return parser, parser.parse_args(argv)
@@ -73,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        module = import_module(f".{_COMMANDS[args.command][0]}", __name__)
+        command = _ALIASES.get(args.command, args.command)
+        module = import_module(f".{_COMMANDS[command][0]}", __name__)
         code: int = module.run(args)
         return code
     except UsageError as error:

@@ -34,8 +34,10 @@ from ._exceptions import (
     Unauthorized,
 )
 from ._models import ObjectSummary, Record, WriteResult
+from ._paging import Page, TruncatedResultWarning
 from ._query import Query
 from ._retry import RetryPolicy
+from ._typed import TypedRecord
 
 if TYPE_CHECKING:
     from ._client import AsyncClient as AsyncClient
@@ -50,6 +52,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "ObjectSummary",
+    "Page",
     "PartialWriteError",
     "Query",
     "RateLimited",
@@ -57,6 +60,8 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailable",
+    "TruncatedResultWarning",
+    "TypedRecord",
     "Unauthorized",
     "WriteResult",
 ]

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, overload
 
 import httpx
 
+from ..language._ast import Condition, Op
 from ..semantics._schema import ObjectSchema
 from ._batches import BatchWrite
 from ._models import ObjectSummary, Record, WriteResult
-from ._paging import Pager
+from ._paging import MAX_PAGE_SIZE, Page, Pager, TruncatedResultWarning, hit_cap
 from ._protocol import (
     DEFAULT_PAGE_SIZE,
     Request,
@@ -40,12 +42,16 @@ from ._protocol import (
 )
 from ._query import Query
 from ._retry import Attempts, Failure, RetryPolicy
+from ._typed import TypedRecord, Typer
+
+if TYPE_CHECKING:
+    from ._arrow import ArrowTable, RecordBatch, RecordBatchReader
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client"]
 
 #: 5 s to connect, 60 s for everything else (a big page can take a while).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
-#: Pages ``iter`` keeps in flight ahead of the one being read.
+#: The most requests ``iter`` keeps in flight once pages come back full.
 DEFAULT_PREFETCH = 4
 
 TimeoutArg: TypeAlias = "float | httpx.Timeout | None"
@@ -81,6 +87,28 @@ def _as_query(query: Query | str) -> Query:
     return query
 
 
+def _page(query: Query, records: list[Record], cap: int) -> Page:
+    truncated = hit_cap(query, len(records), cap)
+    if truncated:
+        warnings.warn(
+            f"get() stopped at the server's cap of {cap} records: more may match; "
+            "read them all with iter(), or page with Query.page() (page.truncated says so)",
+            TruncatedResultWarning,
+            stacklevel=3,
+        )
+    return Page(records, truncated=truncated)
+
+
+def _by_id_query(object_name: str, record_id: int | str) -> Query:
+    if isinstance(record_id, bool) or not isinstance(record_id, (int, str)):
+        raise TypeError(f"a record id is an int or a str of digits, not {type(record_id).__name__}")
+    text = str(record_id).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ValueError(f"a record id is a whole number from 1, not {record_id!r}")
+    field = f"id_{object_name}"
+    return Query(object_name).where(Condition(field, Op.EQ, text)).limit(1)
+
+
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
@@ -101,17 +129,27 @@ class _Base(Generic[HttpT, TransportT]):
         allow_insecure: bool = False,
         page_size: int = DEFAULT_PAGE_SIZE,
         prefetch: int = DEFAULT_PREFETCH,
+        max_page_size: int = MAX_PAGE_SIZE,
     ) -> None:
         self._settings = Settings.resolve(token, instance, base_url, allow_insecure=allow_insecure)
         _check_sendable(self._settings.base_url)
         self._policy = retries if isinstance(retries, RetryPolicy) else RetryPolicy(retries)
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client= or transport=, not both")
-        for what, value in (("page_size", page_size), ("prefetch", prefetch)):
+        for what, value in (
+            ("page_size", page_size),
+            ("prefetch", prefetch),
+            ("max_page_size", max_page_size),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
+        if page_size > max_page_size:
+            raise ValueError(
+                f"page_size {page_size} is over the server's cap (max_page_size={max_page_size})"
+            )
         self._page_size = page_size
         self._prefetch = prefetch
+        self._max_page_size = max_page_size
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
         self._owns_http = http_client is None
         self._http: HttpT = (
@@ -217,44 +255,111 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         request = object_info_request(self._settings, name)
         return parse_object_info(request, self._send(request), name)
 
-    def get(self, query: Query | str) -> list[Record]:
-        """One request's records: the query's page (or everything up to the server's cap)."""
-        request = get_objects_request(self._settings, _as_query(query))
-        return parse_records(request, self._send(request))
+    def get(self, query: Query | str) -> Page:
+        """One request's records: the query's page (or everything up to the server's cap).
+
+        The :class:`Page` is a list of records; ``page.truncated`` is True (and a
+        :class:`TruncatedResultWarning` is issued) when the server's cap of
+        ``max_page_size`` records cut it short: read everything with :meth:`iter`.
+        """
+        query = _as_query(query)
+        request = get_objects_request(self._settings, query)
+        return _page(query, parse_records(request, self._send(request)), self._max_page_size)
+
+    def get_by_id(self, object_name: str, record_id: int | str) -> Record | None:
+        """The record of ``object_name`` whose id is ``record_id``, or None when there is none.
+
+        Filters on the object's ``id_<object>`` field (``id_contact`` for
+        ``contact``) in one request.
+
+        >>> client.get_by_id("contact", 42).data["Nom"]  # doctest: +SKIP
+        'Dupont'
+        """
+        records = self.get(_by_id_query(object_name, record_id))
+        return records[0] if records else None
 
     def _page(self, request: Request) -> list[Record]:
         return parse_records(request, self._send(request))
 
-    def iter(self, query: Query | str) -> Iterator[Record]:
-        """Every matching record, page after page, with pages fetched ahead in threads.
-
-        At most ``prefetch`` requests are in flight and at most that many pages
-        held, so memory stays flat whatever the count.
-        """
-        pager = Pager(_as_query(query), self._page_size)
+    def iter_pages(self, query: Query | str) -> Iterator[list[Record]]:
+        """Every page of matching records, in order, as lists (see :meth:`iter`)."""
+        pager = Pager(_as_query(query), self._page_size, self._prefetch)
         pool = ThreadPoolExecutor(self._prefetch, thread_name_prefix="scale-query")
         pending: deque[Future[list[Record]]] = deque()
-
-        def fill() -> None:
-            while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
-                pending.append(pool.submit(self._page, pager.request(self._settings, page)))
-
         try:
             while True:
-                fill()
+                # One request in flight at first, more while pages come back full.
+                while len(pending) < pager.window and (page := pager.next_page()) is not None:
+                    pending.append(pool.submit(self._page, pager.request(self._settings, page)))
                 if not pending:
                     return
-                current = pending.popleft()
-                # Refill before waiting, so ``prefetch`` requests stay in flight.
-                fill()
-                records = pager.accept(current.result())
+                records = pager.accept(pending.popleft().result())
                 if pager.done:
                     for future in pending:
                         future.cancel()
                     pending.clear()
-                yield from records
+                if records:
+                    yield records
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    @overload
+    def iter(
+        self, query: Query | str, *, typed: Literal[False] = False, schema: None = None
+    ) -> Iterator[Record]: ...
+    @overload
+    def iter(
+        self, query: Query | str, *, typed: Literal[True], schema: ObjectSchema | None = None
+    ) -> Iterator[TypedRecord]: ...
+    def iter(
+        self, query: Query | str, *, typed: bool = False, schema: ObjectSchema | None = None
+    ) -> Iterator[Record] | Iterator[TypedRecord]:
+        """Every matching record, page after page, with pages fetched ahead in threads.
+
+        Prefetch is adaptive: one request in flight at first, more (up to
+        ``prefetch``) while pages come back full, so a one-page result costs
+        one request and a long read keeps several in flight. At most that many
+        pages are held, so memory stays flat whatever the count.
+
+        ``typed=True`` yields :class:`TypedRecord` values (``int``, ``Decimal``,
+        ``date``, ``datetime``, None for empty) read with the object's
+        ``schema`` (fetched with :meth:`object_info` when not given).
+        """
+        query = _as_query(query)
+        if not typed:
+            return (record for page in self.iter_pages(query) for record in page)
+        typer = Typer(schema if schema is not None else self.object_info(query.object_name))
+        return (typer(record) for page in self.iter_pages(query) for record in page)
+
+    def to_arrow(
+        self, query: Query | str, *, schema: ObjectSchema | None = None
+    ) -> RecordBatchReader:
+        """The matching records as a stream of Arrow record batches, one per page.
+
+        Columns: ``id`` then the query's fields (every readable field by
+        default), typed from the object's ``schema`` (fetched when not given);
+        see docs/client.md for the type of each field type. Pages are read as
+        the batches are: ``.read_all()`` gives a ``pyarrow.Table``. Needs the
+        ``arrow`` extra.
+        """
+        from . import _arrow
+
+        _arrow.require_pyarrow()
+        query = _as_query(query)
+        schema = schema if schema is not None else self.object_info(query.object_name)
+        return _arrow.reader(self.iter_pages(query), schema, query.selected)
+
+    def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
+        """The matching records as a pandas ``DataFrame`` (through :meth:`to_arrow`)."""
+        from . import _arrow
+
+        return _arrow.to_pandas(self.to_arrow(query, schema=schema))
+
+    def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
+        """The matching records as a polars ``DataFrame`` (through :meth:`to_arrow`)."""
+        from . import _arrow
+
+        return _arrow.to_polars(self.to_arrow(query, schema=schema))
 
     def put(
         self, object_name: str, records: Iterable[RecordArg], batch_size: int = 500
@@ -337,43 +442,108 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         request = object_info_request(self._settings, name)
         return parse_object_info(request, await self._send(request), name)
 
-    async def get(self, query: Query | str) -> list[Record]:
-        """One request's records."""
-        request = get_objects_request(self._settings, _as_query(query))
-        return parse_records(request, await self._send(request))
+    async def get(self, query: Query | str) -> Page:
+        """One request's records; see :meth:`Client.get` (``truncated`` included)."""
+        query = _as_query(query)
+        request = get_objects_request(self._settings, query)
+        records = parse_records(request, await self._send(request))
+        return _page(query, records, self._max_page_size)
+
+    async def get_by_id(self, object_name: str, record_id: int | str) -> Record | None:
+        """The record whose ``id_<object>`` is ``record_id``, or None (see ``Client.get_by_id``)."""
+        records = await self.get(_by_id_query(object_name, record_id))
+        return records[0] if records else None
 
     async def _page(self, request: Request) -> list[Record]:
         return parse_records(request, await self._send(request))
 
-    async def iter(self, query: Query | str) -> AsyncIterator[Record]:
-        """Every matching record, page after page, with pages fetched ahead as tasks."""
-        pager = Pager(_as_query(query), self._page_size)
+    async def iter_pages(self, query: Query | str) -> AsyncIterator[list[Record]]:
+        """Every page of matching records, in order, with adaptive prefetch as tasks."""
+        pager = Pager(_as_query(query), self._page_size, self._prefetch)
         pending: deque[asyncio.Task[list[Record]]] = deque()
-
-        def fill() -> None:
-            while len(pending) < self._prefetch and (page := pager.next_page()) is not None:
-                request = pager.request(self._settings, page)
-                pending.append(asyncio.ensure_future(self._page(request)))
-
         try:
             while True:
-                fill()
+                while len(pending) < pager.window and (page := pager.next_page()) is not None:
+                    request = pager.request(self._settings, page)
+                    pending.append(asyncio.ensure_future(self._page(request)))
                 if not pending:
                     return
-                current = pending.popleft()
-                fill()
-                records = pager.accept(await current)
+                records = pager.accept(await pending.popleft())
                 if pager.done:
                     for task in pending:
                         task.cancel()
                     pending.clear()
-                for record in records:
-                    yield record
+                if records:
+                    yield records
         finally:
             for task in pending:
                 task.cancel()
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
+
+    @overload
+    def iter(
+        self, query: Query | str, *, typed: Literal[False] = False, schema: None = None
+    ) -> AsyncIterator[Record]: ...
+    @overload
+    def iter(
+        self, query: Query | str, *, typed: Literal[True], schema: ObjectSchema | None = None
+    ) -> AsyncIterator[TypedRecord]: ...
+    def iter(
+        self, query: Query | str, *, typed: bool = False, schema: ObjectSchema | None = None
+    ) -> AsyncIterator[Record] | AsyncIterator[TypedRecord]:
+        """Every matching record, page after page; see :meth:`Client.iter`."""
+        query = _as_query(query)
+        if typed:
+            return self._typed_records(query, schema)
+        return self._records(query)
+
+    async def _records(self, query: Query) -> AsyncIterator[Record]:
+        async for page in self.iter_pages(query):
+            for record in page:
+                yield record
+
+    async def _typed_records(
+        self, query: Query, schema: ObjectSchema | None
+    ) -> AsyncIterator[TypedRecord]:
+        typer = Typer(schema if schema is not None else await self.object_info(query.object_name))
+        async for page in self.iter_pages(query):
+            for record in page:
+                yield typer(record)
+
+    async def to_arrow(
+        self, query: Query | str, *, schema: ObjectSchema | None = None
+    ) -> ArrowTable:
+        """The matching records as one ``pyarrow.Table`` (read page by page).
+
+        Same columns and types as :meth:`Client.to_arrow`; asyncio cannot drive
+        a ``RecordBatchReader``, so the batches are gathered into a table.
+        """
+        from . import _arrow
+
+        pa = _arrow.require_pyarrow()
+        query = _as_query(query)
+        schema = schema if schema is not None else await self.object_info(query.object_name)
+        arrow = _arrow.arrow_schema(schema, query.selected)
+        batches: list[RecordBatch] = []
+        async for page in self.iter_pages(query):
+            batches.extend(_arrow.record_batches([page], schema, arrow))
+        table: ArrowTable = pa.Table.from_batches(batches, schema=arrow)
+        return table
+
+    async def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
+        """The matching records as a pandas ``DataFrame``."""
+        from . import _arrow
+
+        table = await self.to_arrow(query, schema=schema)
+        return _arrow.to_pandas(table.to_reader())
+
+    async def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
+        """The matching records as a polars ``DataFrame``."""
+        from . import _arrow
+
+        table = await self.to_arrow(query, schema=schema)
+        return _arrow.to_polars(table.to_reader())
 
     async def put(
         self, object_name: str, records: Iterable[RecordArg], batch_size: int = 500

@@ -1,0 +1,310 @@
+"""``scale-query import OBJECT FILE`` (alias ``put``): create and update records from a file.
+
+Two passes over the file: the first checks every row against the object's
+metadata and sends nothing (``--dry-run`` stops there); the second sends the
+rows in batches of ``--batch-size``. Each record's fate goes to the report
+(``--report FILE``, CSV or JSON Lines by its suffix):
+
+- ``ok``: written (``created`` or ``updated`` says which);
+- ``failed``: the server refused this record (``error`` says why);
+- ``unknown``: its batch reached the server but the answer was lost (a 500,
+  a timeout): it may or may not have been written;
+- ``not-sent``: never applied (its batch was refused whole, or the import
+  stopped before it).
+
+A failed batch stops the import. Nothing is ever sent twice: the client
+retries a write only when the server cannot have applied it, and a batch of
+unknown fate is not sent again. Exit 0 when every record is ``ok``, 1
+otherwise, 130 on Ctrl-C (the report is written in every case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import _connection
+from ._errors import UsageError
+from ._readers import INPUT_FORMATS, Row, input_format, read_rows
+
+if TYPE_CHECKING:
+    from ._output import Output
+    from ._rowcheck import RowChecker
+
+__all__ = ["Outcome", "configure", "run"]
+
+_NAME = "scale-query import"
+#: Problems shown before "... and N more".
+_SHOWN = 50
+_REPORT_COLUMNS = ("line", "id", "status", "created", "updated", "error")
+# An input row, the record made of it (None when it is not valid) and its problems.
+_Item = tuple[Row, "dict[str, Any] | None", list[str]]
+
+
+def _batch_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000, not {value}")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``import`` arguments."""
+    parser.add_argument("object", metavar="OBJECT", help="the object to write, e.g. contact")
+    parser.add_argument("file", metavar="FILE", help="csv, jsonl, json or parquet; - for stdin")
+    parser.add_argument(
+        "--format", choices=INPUT_FORMATS, help="input format (default: from the suffix, else csv)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=500,
+        metavar="N",
+        help="records per request (default 500)",
+    )
+    parser.add_argument(
+        "--report", metavar="FILE", help="each record's fate, as CSV or JSON Lines (.jsonl)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check every record, then stop: nothing is sent"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
+    _connection.add_arguments(parser)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input record."""
+
+    line: int
+    id: str
+    status: str  # ok, failed, unknown, not-sent
+    created: bool = False
+    updated: bool = False
+    error: str = ""
+
+
+class _Report:
+    """The per-record report, streamed to a file written beside its target."""
+
+    def __init__(self, output: Output | None) -> None:
+        self.output = output
+        self.counts: Counter[str] = Counter()
+        self.problems: list[Outcome] = []
+        self.jsonl = output is not None and input_format(output.name) == "jsonl"
+        if output is not None and not self.jsonl:
+            import csv
+
+            self.csv: Any = csv.writer(output.text, lineterminator="\n")
+            self.csv.writerow(_REPORT_COLUMNS)
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        import json
+
+        for o in outcomes:
+            key = "created" if o.created else "updated" if o.updated else o.status
+            self.counts[key if o.status == "ok" else o.status] += 1
+            if o.status != "ok" and len(self.problems) < _SHOWN:
+                self.problems.append(o)
+            if self.output is None:
+                continue
+            if self.jsonl:
+                row = {
+                    "line": o.line,
+                    "id": o.id,
+                    "status": o.status,
+                    "created": o.created,
+                    "updated": o.updated,
+                    "error": o.error or None,
+                }
+                self.output.text.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                flags = ("Y" if o.created else "N", "Y" if o.updated else "N")
+                self.csv.writerow([o.line, o.id, o.status, *flags, o.error])
+        if self.output is not None:
+            self.output.flush()
+
+    @property
+    def failed(self) -> int:
+        return sum(self.counts[s] for s in ("failed", "unknown", "not-sent"))
+
+
+def _checked(rows: Iterable[Row], check: RowChecker) -> Iterator[_Item]:
+    for row in rows:
+        record, problems = check(row)
+        yield row, record, problems
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check, then write the records; the exit code says whether all went through."""
+    from ..client._exceptions import ScaleError
+    from ._rowcheck import RowChecker
+
+    fmt = args.format or input_format(args.file)
+    connection = None
+    try:
+        with _connection.connect(args, "import") as connection:
+            schema = connection.client.object_info(args.object)
+            check = RowChecker(schema, args.object)
+            # stdin cannot be read twice: its rows are kept for the second pass.
+            kept = list(read_rows("-", fmt)) if args.file == "-" else None
+            bad, kinds = _validate_rows(args, kept or read_rows(args.file, fmt), check)
+            if bad:
+                return 1
+            total = sum(kinds.values())
+            if args.dry_run:
+                if not args.quiet:
+                    sys.stderr.write(
+                        f"{_NAME}: all {total:,} records are valid ({kinds['create']:,} to "
+                        f"create, {kinds['update']:,} to update); nothing sent (--dry-run)\n"
+                    )
+                return 0
+            second = kept if kept is not None else read_rows(args.file, fmt)
+            return _write(args, connection, _checked(second, check), total)
+    except ScaleError as error:
+        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+    except ValueError as error:  # a bad object name, refused before any request
+        raise UsageError(f"{_NAME}: {error}") from None
+
+
+def _validate_rows(
+    args: argparse.Namespace, rows: Iterable[Row], check: RowChecker
+) -> tuple[int, Counter[str]]:
+    shown, bad = 0, 0
+    kinds: Counter[str] = Counter()
+    source = "stdin" if args.file == "-" else args.file
+    for row, record, problems in _checked(rows, check):
+        if record is not None:
+            kinds["update" if record["id"] else "create"] += 1
+            continue
+        bad += 1
+        for problem in problems:
+            if shown < _SHOWN:
+                sys.stderr.write(f"{source}:{row.line}: {problem}\n")
+            shown += 1
+    total = bad + sum(kinds.values())
+    if bad:
+        more = f" (and {shown - _SHOWN} more problems)" if shown > _SHOWN else ""
+        sys.stderr.write(
+            f"{_NAME}: {bad:,} of {total:,} records are not valid{more}; nothing was sent\n"
+        )
+    return bad, kinds
+
+
+def _batches(checked: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    batch: list[_Item] = []
+    for item in checked:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _id(record: dict[str, Any] | None) -> str:
+    """The id sent for a record: empty for a create."""
+    return str(record["id"] or "") if record else ""
+
+
+def _not_sent(batch: Iterable[_Item], why: str) -> list[Outcome]:
+    return [Outcome(row.line, _id(record), "not-sent", error=why) for row, record, _ in batch]
+
+
+def _write(
+    args: argparse.Namespace,
+    connection: _connection.Connection,
+    checked: Iterable[_Item],
+    total: int,
+) -> int:
+    from ..client._exceptions import PartialWriteError, ScaleError
+    from ._output import Output
+    from ._progress import Progress, rate
+
+    client = connection.client
+    stopped: str | None = None
+    interrupted = False
+    with Output(args.report) if args.report else _NoOutput() as output:
+        report = _Report(output if args.report else None)
+        with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
+            batches = _batches(checked, args.batch_size)
+            for batch in batches:
+                if stopped is not None:
+                    report.add(_not_sent(batch, stopped))
+                    continue
+                lines = [row for row, record, _ in batch if record is None]
+                if lines:  # the file changed since it was checked
+                    stopped = f"line {lines[0].line} changed after it was checked"
+                    report.add(_not_sent(batch, stopped))
+                    continue
+                payloads = [record for _, record, _ in batch if record is not None]
+                try:
+                    results = client.put(args.object, payloads, batch_size=len(payloads))
+                except PartialWriteError as error:
+                    why = _connection.explain(error.cause, connection)
+                    unknown = set(error.unknown)
+                    report.add(
+                        Outcome(
+                            row.line,
+                            _id(record),
+                            "unknown" if i in unknown else "not-sent",
+                            error=why,
+                        )
+                        for i, (row, record, _) in enumerate(batch)
+                    )
+                    stopped = f"not sent: the import stopped at line {batch[0][0].line} ({why})"
+                except KeyboardInterrupt:
+                    interrupted = True
+                    stopped = "not sent: interrupted"
+                    report.add(
+                        Outcome(row.line, _id(record), "unknown", error="interrupted in flight")
+                        for row, record, _ in batch
+                    )
+                except ScaleError as error:
+                    stopped = _connection.explain(error, connection)
+                    report.add(_not_sent(batch, stopped))
+                else:
+                    report.add(
+                        Outcome(
+                            row.line,
+                            result.id,
+                            "ok" if result.ok else "failed",
+                            result.created,
+                            result.updated,
+                            "" if result.ok else (result.error or result.status),
+                        )
+                        for (row, _, _), result in zip(batch, results, strict=True)
+                    )
+                progress.advance(len(batch))
+        if args.report:
+            output.commit()
+    counts = report.counts
+    parts = [f"{counts['created']:,} created", f"{counts['updated']:,} updated"]
+    parts += [f"{counts[s]:,} {s}" for s in ("failed", "unknown", "not-sent") if counts[s]]
+    progress.summary(f"imported {rate(progress.count, progress.elapsed)}: {', '.join(parts)}")
+    source = "stdin" if args.file == "-" else args.file
+    if report.failed and not args.quiet:
+        for o in report.problems:
+            sys.stderr.write(f"{source}:{o.line}: {o.status}: {o.error}\n")
+        if report.failed > len(report.problems):
+            sys.stderr.write(f"... and {report.failed - len(report.problems):,} more\n")
+    if interrupted:
+        return 130
+    return 1 if report.failed else 0
+
+
+class _NoOutput:
+    """Stands for the report's :class:`Output` when there is no ``--report``."""
+
+    def __enter__(self) -> Any:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -1,0 +1,149 @@
+"""Where a streamed result goes: stdout, or a file written beside its target and renamed.
+
+An export or a report can run for minutes. It is written to a temporary file
+in the target's folder (so the rename never crosses file systems) and moved
+into place with :func:`os.replace` by :meth:`Output.commit`: readers of the
+target never see a half-written file, and an existing file keeps its
+permission bits. :meth:`Output.discard` removes the temporary file instead.
+
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "out.csv")
+>>> with Output(path) as out:
+...     _ = out.text.write("id\\n1\\n")
+...     out.commit()
+>>> open(path).read()
+'id\\n1\\n'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import stat
+import sys
+import tempfile
+from types import TracebackType
+from typing import BinaryIO, TextIO
+
+from ._errors import UsageError
+
+__all__ = ["Output"]
+
+
+class Output:
+    """A text or binary stream to ``path`` (None: stdout), made visible by :meth:`commit`.
+
+    Leaving the ``with`` block without ``commit`` discards the temporary
+    file, so a failure before anything useful was written leaves the
+    target as it was.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._temporary: str | None = None
+        self._binary: BinaryIO | None = None
+        self._text: io.TextIOWrapper | None = None
+        self._mode: int | None = None
+        self.committed = False
+
+    @property
+    def name(self) -> str:
+        """The target as a person reads it."""
+        return self.path if self.path is not None else "stdout"
+
+    def __enter__(self) -> Output:
+        if self.path is None:
+            return self
+        target = os.path.realpath(self.path)
+        folder = os.path.dirname(target) or "."
+        try:
+            old = os.stat(target)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            self._mode = 0o666 & ~umask
+        except OSError as error:
+            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
+        else:
+            if stat.S_ISDIR(old.st_mode):
+                raise UsageError(f"{self.path}: is a folder; name a file")
+            self._mode = stat.S_IMODE(old.st_mode)
+        try:
+            handle, self._temporary = tempfile.mkstemp(
+                dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+            )
+        except OSError as error:
+            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
+        self._binary = os.fdopen(handle, "wb")
+        return self
+
+    @property
+    def binary(self) -> BinaryIO:
+        """The byte stream (stdout's buffer without a path)."""
+        if self.path is None:
+            return sys.stdout.buffer
+        assert self._binary is not None, "use Output in a with block"
+        return self._binary
+
+    @property
+    def text(self) -> TextIO:
+        """A UTF-8 text stream over :attr:`binary` (stdout itself without a path)."""
+        if self.path is None:
+            return sys.stdout
+        if self._text is None:
+            # newline="" : the csv module writes its own line endings.
+            self._text = io.TextIOWrapper(self.binary, encoding="utf-8", newline="")
+        return self._text
+
+    def flush(self) -> None:
+        """Push what was written to the file (or stdout)."""
+        if self._text is not None:
+            self._text.flush()
+        if self.path is None:
+            sys.stdout.flush()
+        else:
+            self.binary.flush()
+
+    def commit(self) -> None:
+        """Make the file visible at its path (atomically); nothing to do for stdout."""
+        self.flush()
+        if self.path is None or self._temporary is None:
+            self.committed = True
+            return
+        try:
+            os.fsync(self.binary.fileno())
+            self._close()
+            if self._mode is not None:
+                os.chmod(self._temporary, self._mode)
+            os.replace(self._temporary, os.path.realpath(self.path))
+        except OSError as error:
+            self.discard()
+            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
+        self._temporary = None
+        self.committed = True
+
+    def _close(self) -> None:
+        if self._text is not None:
+            self._text.detach()
+            self._text = None
+        if self._binary is not None:
+            self._binary.close()
+
+    def discard(self) -> None:
+        """Drop the temporary file; the target stays as it was."""
+        if self._temporary is None:
+            return
+        with contextlib.suppress(OSError):
+            self._close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temporary)
+        self._temporary = None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.discard()

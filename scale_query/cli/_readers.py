@@ -1,0 +1,198 @@
+"""The input files of ``import``: CSV, JSON Lines, a JSON array or Parquet, as numbered rows.
+
+Every row carries the line it starts on (for a Parquet file, its row
+number), so each message about it can name the line. A row is a flat mapping
+of column to value: ``id``, field names, and ``link.<object>`` for links.
+Rows in the API's own shape (``{"id": .., "data": {..}, "link": {..}}``) are
+flattened to that.
+
+- CSV: UTF-8 (a byte-order mark is skipped), a header line, comma-separated,
+  quoted as the csv module (and every spreadsheet) writes it; every value is text.
+- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line.
+- JSON (``.json``): one array of objects (read whole: prefer JSON Lines for
+  big files).
+- Parquet (``.parquet``): typed columns, read batch by batch (needs pyarrow).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import UsageError
+
+__all__ = ["INPUT_FORMATS", "Row", "input_format", "read_rows"]
+
+INPUT_FORMATS = ("csv", "jsonl", "json", "parquet")
+_SUFFIXES = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input record: where it starts, its values, or why it could not be read."""
+
+    line: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def input_format(path: str) -> str:
+    """The format a file name implies (``csv`` for stdin and unknown suffixes).
+
+    >>> input_format("updates.jsonl"), input_format("-")
+    ('jsonl', 'csv')
+    """
+    lower = path.lower()
+    return next((fmt for suffix, fmt in _SUFFIXES.items() if lower.endswith(suffix)), "csv")
+
+
+def _flatten(item: Mapping[str, Any]) -> dict[str, Any]:
+    data = item.get("data")
+    if set(item) <= {"id", "data", "link"} and isinstance(data, Mapping):
+        flat: dict[str, Any] = {"id": item.get("id")}
+        flat.update(data)
+        link = item.get("link")
+        if isinstance(link, Mapping):
+            flat.update({f"link.{name}": value for name, value in link.items()})
+        return flat
+    return dict(item)
+
+
+def _object_row(line: int, item: object) -> Row:
+    if not isinstance(item, Mapping):
+        return Row(line, problem=f"expected a JSON object, not {type(item).__name__}")
+    return Row(line, _flatten(item))
+
+
+def _csv_rows(stream: io.TextIOBase) -> Iterator[Row]:
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    names = [name.strip() for name in header]
+    if not any(names):
+        raise UsageError("the CSV file's first line must name the columns")
+    for name in names:
+        if not name:
+            raise UsageError("the CSV header has an empty column name")
+        if names.count(name) > 1:
+            raise UsageError(f"the CSV header names {name!r} twice")
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not cells:
+            continue
+        if len(cells) != len(names):
+            yield Row(start, problem=f"{len(cells)} cells, but the header names {len(names)}")
+            continue
+        yield Row(start, dict(zip(names, cells, strict=True)))
+
+
+def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
+    for number, text in enumerate(stream, 1):
+        if not text.strip():
+            continue
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield Row(number, problem=f"not valid JSON ({error.msg}, column {error.colno})")
+            continue
+        yield _object_row(number, item)
+
+
+def _json_rows(stream: io.TextIOBase) -> Iterator[Row]:
+    text = stream.read()
+    decoder = json.JSONDecoder()
+    position, line, counted = 0, 1, 0
+
+    def skip(at: int) -> int:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        return at
+
+    def line_of(at: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, at)
+        counted = at
+        return line
+
+    position = skip(position)
+    if position == len(text):
+        return
+    if text[position] != "[":
+        raise UsageError("a .json input is an array of objects: [{...}, {...}]")
+    position = skip(position + 1)
+    if position < len(text) and text[position] == "]":
+        return
+    while True:
+        try:
+            item, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"line {error.lineno}: not valid JSON ({error.msg})") from None
+        yield _object_row(line_of(position), item)
+        position = skip(end)
+        if position < len(text) and text[position] == ",":
+            position = skip(position + 1)
+            continue
+        if position < len(text) and text[position] == "]":
+            return
+        raise UsageError(f"line {line_of(position)}: expected ',' or ']' in the JSON array")
+
+
+def _parquet_rows(path: str) -> Iterator[Row]:
+    from ..client._arrow import require_pyarrow
+
+    require_pyarrow()
+    import pyarrow.parquet as pq
+
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches():
+        for item in batch.to_pylist():
+            number += 1
+            yield _object_row(number, item)
+
+
+def read_rows(path: str, fmt: str) -> Iterator[Row]:
+    """The rows of the file at ``path`` (``-``: stdin) in format ``fmt``, lazily.
+
+    A file that cannot be opened or is not in the format at all is a
+    :class:`UsageError`; a row that cannot be read is a :class:`Row` with a
+    ``problem``.
+    """
+    if fmt == "parquet":
+        if path == "-":
+            raise UsageError("parquet cannot be read from stdin: name the file")
+        try:
+            yield from _parquet_rows(path)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot read ({error})") from None
+        except ImportError as error:
+            raise UsageError(str(error)) from None
+        return
+    read = {"csv": _csv_rows, "jsonl": _jsonl_rows, "json": _json_rows}[fmt]
+    try:
+        if path == "-":
+            stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            yield from read(stream)
+            return
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            yield from read(handle)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except csv.Error as error:
+        raise UsageError(f"{path}: not readable as CSV ({error})") from None

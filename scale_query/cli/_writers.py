@@ -1,0 +1,234 @@
+"""The export formats: one writer per format, fed a page of records at a time.
+
+Each writer writes whole records only and flushes after every page, so a
+file cut short (Ctrl-C, a lost connection) holds whole records; ``close``
+ends the file properly (the JSON array's ``]``, Parquet's footer).
+
+- ``csv``: a header (``id`` then the fields), values as the API sends them
+  (text); ``typed=True`` writes them in canonical form (numbers in plain US
+  notation, dates ``yyyy-mm-dd``, datetimes ``yyyy-mm-dd hh:mm:ss``) and
+  refuses a value its field cannot hold.
+- ``jsonl``: one flat JSON object per line, values typed: numbers as JSON
+  numbers (exact: ``12.50`` stays ``12.50``), dates and datetimes as strings,
+  empty values as ``null``.
+- ``json``: the same objects in one JSON array.
+- ``parquet``: typed columns (see :mod:`scale_query.client._arrow`), one row
+  group per page (needs pyarrow).
+- ``table``: aligned text columns for a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..client._models import Record
+from ..semantics._reading import Value, read_value
+from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
+from ._output import Output
+from ._tables import TableWriter
+
+__all__ = ["FORMATS", "Writer", "format_for", "make_writer"]
+
+FORMATS = ("csv", "jsonl", "json", "parquet", "table")
+_SUFFIXES = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+def format_for(path: str | None) -> str:
+    """The format a file name implies (``csv`` when it implies none, or for stdout).
+
+    >>> format_for("out.jsonl"), format_for("x.PARQUET"), format_for(None)
+    ('jsonl', 'parquet', 'csv')
+    """
+    if path is None:
+        return "csv"
+    lower = path.lower()
+    return next((fmt for suffix, fmt in _SUFFIXES.items() if lower.endswith(suffix)), "csv")
+
+
+def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
+    return [(schema.lookup(name) or FieldInfo(name)).kind for name in columns]
+
+
+def _read(kind: FieldKind, record: Record, name: str) -> Value:
+    try:
+        return read_value(kind, record.data.get(name, ""))
+    except ValueError as error:
+        raise ValueError(f"record {record.id}: field {name!r}: {error}") from None
+
+
+def canonical_text(value: Value) -> str:
+    """A typed value back as API text (empty for None).
+
+    >>> canonical_text(Decimal("12.50")), canonical_text(dt.date(1990, 6, 12)), canonical_text(None)
+    ('12.50', '1990-06-12', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value: Value) -> str:
+    """One typed value as JSON text; a Decimal keeps its exact digits.
+
+    >>> json_value(Decimal("12.50")), json_value("Zoé"), json_value(None)
+    ('12.50', '"Zoé"', 'null')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, Decimal)):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return json.dumps(canonical_text(value))
+
+
+class Writer:
+    """The base of the writers: ``write(page)`` for each page, then ``close()``."""
+
+    def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
+        self.output = output
+        self.schema = schema
+        self.columns = list(columns)
+        self.kinds = _kinds(schema, self.columns)
+
+    def write(self, page: Sequence[Record]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """End the file (whatever was written stays readable)."""
+        self.output.flush()
+
+
+class _Csv(Writer):
+    def __init__(
+        self, output: Output, schema: ObjectSchema, columns: Sequence[str], typed: bool
+    ) -> None:
+        super().__init__(output, schema, columns)
+        self.typed = typed
+        self.csv = csv.writer(output.text, lineterminator="\n")
+        self.csv.writerow(["id", *self.columns])
+
+    def write(self, page: Sequence[Record]) -> None:
+        if self.typed:
+            plan = list(zip(self.columns, self.kinds, strict=True))
+            rows = [
+                [record.id, *(canonical_text(_read(k, record, n)) for n, k in plan)]
+                for record in page
+            ]
+        else:
+            rows = [[record.id, *(record.data.get(n, "") for n in self.columns)] for record in page]
+        self.csv.writerows(rows)
+        self.output.flush()
+
+
+class _JsonLines(Writer):
+    separator = "\n"
+
+    def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
+        super().__init__(output, schema, columns)
+        self.keys = [json.dumps(name, ensure_ascii=False) + ":" for name in self.columns]
+        self.plan = list(zip(self.columns, self.kinds, self.keys, strict=True))
+        self.first = True
+
+    def line(self, record: Record) -> str:
+        values = ",".join(key + json_value(_read(k, record, n)) for n, k, key in self.plan)
+        record_id = (
+            record.id if record.id.isascii() and record.id.isdigit() else json.dumps(record.id)
+        )
+        return '{"id":' + record_id + ("," + values if values else "") + "}"
+
+    def write(self, page: Sequence[Record]) -> None:
+        text = "".join(self.line(record) + "\n" for record in page)
+        self.output.text.write(text)
+        self.output.flush()
+
+
+class _JsonArray(_JsonLines):
+    def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
+        super().__init__(output, schema, columns)
+        self.output.text.write("[")
+
+    def write(self, page: Sequence[Record]) -> None:
+        if not page:
+            return
+        lead = "\n" if self.first else ",\n"
+        self.first = False
+        self.output.text.write(lead + ",\n".join(self.line(record) for record in page))
+        self.output.flush()
+
+    def close(self) -> None:
+        self.output.text.write("]\n" if self.first else "\n]\n")
+        super().close()
+
+
+class _Parquet(Writer):
+    def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
+        super().__init__(output, schema, columns)
+        from ..client import _arrow
+
+        _arrow.require_pyarrow()
+        import pyarrow.parquet as pq
+
+        self.arrow = _arrow.arrow_schema(schema, columns)
+        self._batches = _arrow.record_batches
+        self.parquet: Any = pq.ParquetWriter(output.binary, self.arrow)
+
+    def write(self, page: Sequence[Record]) -> None:
+        for batch in self._batches([page], self.schema, self.arrow):
+            self.parquet.write_batch(batch)
+        self.output.flush()
+
+    def close(self) -> None:
+        self.parquet.close()
+        super().close()
+
+
+class _Table(Writer):
+    def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
+        super().__init__(output, schema, columns)
+        self.table = TableWriter(["id", *self.columns], output.text)
+
+    def write(self, page: Sequence[Record]) -> None:
+        self.table.write_rows(
+            [record.id, *(record.data.get(n, "") for n in self.columns)] for record in page
+        )
+        self.output.flush()
+
+    def close(self) -> None:
+        self.table.close()
+        super().close()
+
+
+def make_writer(
+    fmt: str, output: Output, schema: ObjectSchema, columns: Sequence[str], *, typed: bool = False
+) -> Writer:
+    """The writer of format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "csv":
+        return _Csv(output, schema, columns, typed)
+    if fmt == "jsonl":
+        return _JsonLines(output, schema, columns)
+    if fmt == "json":
+        return _JsonArray(output, schema, columns)
+    if fmt == "parquet":
+        return _Parquet(output, schema, columns)
+    if fmt == "table":
+        return _Table(output, schema, columns)
+    raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
