@@ -29,6 +29,7 @@ from ._faults import FaultState
 from ._form import objects_field
 from ._limits import MAX_BODY_BYTES, MAX_URL_BYTES, InputError
 from ._openapi import OPENAPI_PATH, openapi_document
+from ._playground import playground_routes
 
 __all__ = ["ADMIN_PREFIX", "PREFIX", "build_app"]
 
@@ -310,7 +311,10 @@ def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> 
     """The ASGI app serving ``/v1/datamart/{instance}/...``, the OpenAPI document and the
     admin paths ``/_emulator/...`` (those need ``admin_token``)."""
     app = Starlette(
-        routes=_routes(_Endpoints(api, faults, instance, admin_token)),
+        routes=[
+            *_routes(_Endpoints(api, faults, instance, admin_token)),
+            *playground_routes(api, instance, PREFIX),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     # A path with a trailing '/' is a 404 with a hint, not a 307 to follow.

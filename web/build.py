@@ -1,0 +1,258 @@
+"""Build the browser assets of scale-query into ``web/dist/``.
+
+    python web/build.py              # build, or say that web/dist/ is up to date
+    python web/build.py --force      # build even when up to date
+    python web/build.py --check      # exit 1 when web/dist/ is missing or stale
+    python web/build.py --no-snapshot
+
+It needs Node.js with npm (for the Pyodide package and the snapshot) and the
+Python running it with pip and hatchling (``pip install -e '.[dev]'`` has
+them). What it makes, served beside ``web/scale-query.js`` (docs/web.md):
+
+- ``dist/pyodide/``: the Pyodide runtime from its npm package, at the version
+  ``web/package-lock.json`` pins (``npm ci``);
+- ``dist/wheels/``: scale-query's wheel built from this checkout, and
+  sqlglot's, at the version installed here, for the SQL panel (skipped when
+  sqlglot is not installed);
+- ``dist/scale_query_web.py``: the bridge module the page calls;
+- ``dist/scale-query.snapshot``: Pyodide's memory with all of the above
+  imported, which the page starts from (``node web/snapshot.mjs``);
+- ``dist/manifest.json``: file names, sizes and SHA-256 sums, and a stamp of
+  the sources, which tells when the folder is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+WEB = Path(__file__).resolve().parent
+ROOT = WEB.parent
+DIST = WEB / "dist"
+#: The files of the npm package the page needs (no typings, maps or consoles).
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+# What the build reads: a change to any of them makes web/dist/ stale.
+_SOURCES = (
+    "scale_query",
+    "grammar",
+    "pyproject.toml",
+    "web/scale_query_web.py",
+    "web/snapshot.mjs",
+    "web/build.py",
+    "web/package-lock.json",
+)
+
+
+class BuildError(Exception):
+    """A step that failed, with what to do about it."""
+
+
+def _run(*command: str, cwd: Path = ROOT) -> None:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        output = (done.stderr or done.stdout).strip().splitlines()[-15:]
+        raise BuildError(f"{' '.join(command[:3])} failed:\n  " + "\n  ".join(output))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sqlglot_version() -> str | None:
+    try:
+        return importlib.metadata.version("sqlglot")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def source_stamp(*, snapshot: bool = True) -> str:
+    """A digest of everything the build reads, to tell a stale ``dist/``."""
+    digest = hashlib.sha256(f"snapshot={snapshot} sqlglot={_sqlglot_version()}".encode())
+    for name in _SOURCES:
+        top = ROOT / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read_manifest(dist: Path = DIST) -> dict[str, Any] | None:
+    """The manifest of a built folder, or None when there is none."""
+    try:
+        manifest: dict[str, Any] = json.loads((dist / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest
+
+
+def is_fresh(*, snapshot: bool = True, dist: Path = DIST) -> bool:
+    """Whether ``dist`` was built from the sources as they are now."""
+    manifest = read_manifest(dist)
+    return manifest is not None and manifest.get("source") == source_stamp(snapshot=snapshot)
+
+
+def _npm_package() -> Path:
+    package = WEB / "node_modules" / "pyodide"
+    lock = json.loads((WEB / "package-lock.json").read_text("utf-8"))
+    wanted = lock["packages"]["node_modules/pyodide"]["version"]
+    try:
+        have = json.loads((package / "package.json").read_text("utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        have = None
+    if have != wanted:
+        if shutil.which("npm") is None:
+            raise BuildError("npm is not installed: the Pyodide runtime comes from npm")
+        _run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", cwd=WEB)
+    return package
+
+
+def _wheel(into: Path) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = (sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp)
+        try:
+            _run(*base, "--no-build-isolation", str(ROOT))
+        except BuildError:
+            _run(*base, str(ROOT))  # no hatchling here: let pip fetch it
+        (built,) = Path(tmp).glob("scale_query-*.whl")
+        return Path(shutil.copy2(built, into / built.name))
+
+
+def _sqlglot_wheel(into: Path) -> Path | None:
+    version = _sqlglot_version()
+    if version is None:
+        return None
+    cache = WEB / ".cache"
+    found = sorted(cache.glob(f"sqlglot-{version}-py3-none-any.whl"))
+    if not found:
+        _run(
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(cache),
+            f"sqlglot=={version}",
+        )
+        found = sorted(cache.glob(f"sqlglot-{version}-py3-none-any.whl"))
+        if not found:
+            raise BuildError(f"no pure-Python wheel of sqlglot {version} to run in the page")
+    return Path(shutil.copy2(found[0], into / found[0].name))
+
+
+def _entry(path: Path, dist: Path) -> dict[str, Any]:
+    return {
+        "file": path.relative_to(dist).as_posix(),
+        "size": path.stat().st_size,
+        "sha256": _sha256(path),
+    }
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    # Two test runs building at once would trample each other's folder.
+    with (WEB / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build(*, snapshot: bool = True, force: bool = False, quiet: bool = False) -> Path:
+    """Build ``web/dist/`` unless it is up to date; returns its path."""
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(message, flush=True)
+
+    with _locked():
+        if not force and is_fresh(snapshot=snapshot):
+            say(f"{DIST.relative_to(ROOT)}/ is up to date")
+            return DIST
+        stamp = source_stamp(snapshot=snapshot)
+        new = WEB / "dist.new"
+        shutil.rmtree(new, ignore_errors=True)
+        (new / "pyodide").mkdir(parents=True)
+        (new / "wheels").mkdir()
+        say("npm: the Pyodide runtime")
+        package = _npm_package()
+        for name in PYODIDE_FILES:
+            shutil.copy2(package / name, new / "pyodide" / name)
+        version = json.loads((package / "package.json").read_text("utf-8"))["version"]
+        say("pip: scale-query's wheel, sqlglot's")
+        wheel = _wheel(new / "wheels")
+        sqlglot = _sqlglot_wheel(new / "wheels")
+        bridge = Path(shutil.copy2(WEB / "scale_query_web.py", new / "scale_query_web.py"))
+        manifest: dict[str, Any] = {
+            "pyodide": version,
+            "source": stamp,
+            "scale_query": _entry(wheel, new),
+            "sqlglot": None if sqlglot is None else _entry(sqlglot, new),
+            "bridge": _entry(bridge, new),
+            "runtime": [_entry(new / "pyodide" / name, new) for name in PYODIDE_FILES],
+            "snapshot": None,
+        }
+        (new / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+        if snapshot:
+            say("node: the memory snapshot")
+            if shutil.which("node") is None:
+                raise BuildError("node is not installed: it makes the snapshot (or --no-snapshot)")
+            _run("node", str(WEB / "snapshot.mjs"), str(new))
+            manifest["snapshot"] = _entry(new / "scale-query.snapshot", new)
+            (new / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+        old = WEB / "dist.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if DIST.exists():
+            DIST.rename(old)
+        new.rename(DIST)
+        shutil.rmtree(old, ignore_errors=True)
+        total = sum(p.stat().st_size for p in DIST.rglob("*") if p.is_file())
+        say(f"{DIST.relative_to(ROOT)}/: {total / 1e6:.1f} MB")
+        return DIST
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python web/build.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--force", action="store_true", help="build even when up to date")
+    parser.add_argument("--check", action="store_true", help="exit 1 when web/dist/ is stale")
+    parser.add_argument("--no-snapshot", action="store_true", help="skip the memory snapshot")
+    args = parser.parse_args(argv)
+    if args.check:
+        fresh = is_fresh(snapshot=not args.no_snapshot)
+        print("web/dist/ is up to date" if fresh else "web/dist/ is missing or stale")
+        return 0 if fresh else 1
+    try:
+        build(snapshot=not args.no_snapshot, force=args.force)
+    except BuildError as error:
+        print(f"web/build.py: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    os.umask(0o022)
+    sys.exit(main())
