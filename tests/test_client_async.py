@@ -1,10 +1,19 @@
-"""The async client over real HTTP against the embedded emulator."""
+"""The async client over real HTTP against the embedded emulator, and its parity with ``Client``.
+
+Each test runs its own event loop (``asyncio.run``), so each gets its own
+async transport; they all share one TLS context, the costly part of making
+one. Timeouts are never raced against the clock: a transport that drops the
+answer after the server has handled the request stands for a read timeout.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
+import re
 import socket
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,6 +23,7 @@ import pytest
 from scale_query import (
     APIConnectionError,
     AsyncClient,
+    Client,
     NotFound,
     PartialWriteError,
     Query,
@@ -27,17 +37,61 @@ from scale_query.emulator import Emulator
 FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 T = TypeVar("T")
 
+# Made once: each transport would otherwise load the CA bundle (about 35 ms).
+TLS = httpx.create_ssl_context()
+
+
+class AsyncThrough(httpx.AsyncBaseTransport):
+    """An async transport to the emulator with test hooks (see ``Through`` in test_client).
+
+    ``before(request)`` runs before each request is sent; ``lose(request)``
+    says whether to drop the answer once the server has handled the request,
+    as a read timeout would; ``fail(request)`` may raise instead of sending.
+    """
+
+    def __init__(
+        self,
+        *,
+        before: Callable[[httpx.Request], None] | None = None,
+        lose: Callable[[httpx.Request], bool] | None = None,
+        fail: Callable[[httpx.Request], None] | None = None,
+    ) -> None:
+        self.pool = httpx.AsyncHTTPTransport(verify=TLS)
+        self.before = before
+        self.lose = lose
+        self.fail = fail
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.before is not None:
+            self.before(request)
+        if self.fail is not None:
+            self.fail(request)
+        response = await self.pool.handle_async_request(request)
+        if self.lose is not None and self.lose(request):
+            await response.aread()
+            await response.aclose()
+            raise httpx.ReadTimeout("timed out (the test dropped the answer)", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
 
 @pytest.fixture
 def emu(scale_emulator: Emulator) -> Emulator:
     return scale_emulator
 
 
-def _run(emu: Emulator, body: Callable[[AsyncClient], Awaitable[T]], **kwargs: Any) -> T:
+def _async_client(emu: Emulator, **kwargs: Any) -> AsyncClient:
     kwargs.setdefault("retries", FAST)
+    if "http_client" not in kwargs:
+        kwargs.setdefault("transport", AsyncThrough())
+    return AsyncClient(emu.token, emu.instance, base_url=emu.base_url, **kwargs)
 
+
+def _run(emu: Emulator, body: Callable[[AsyncClient], Awaitable[T]], **kwargs: Any) -> T:
     async def main() -> T:
-        async with AsyncClient(emu.token, emu.instance, emu.base_url, **kwargs) as client:
+        async with _async_client(emu, **kwargs) as client:
             return await body(client)
 
     return asyncio.run(main())
@@ -74,7 +128,7 @@ def test_iter_reads_everything_and_respects_limit(emu: Emulator) -> None:
 
 
 def test_breaking_out_of_iter_cancels_prefetch(emu: Emulator) -> None:
-    async def body(client: AsyncClient) -> int:
+    async def body(client: AsyncClient) -> tuple[int, int]:
         n = 0
         stream = client.iter(Query("contact").page(1, size=10))
         async for _ in stream:
@@ -82,16 +136,18 @@ def test_breaking_out_of_iter_cancels_prefetch(emu: Emulator) -> None:
             if n == 15:
                 break
         await stream.aclose()  # type: ignore[attr-defined]
-        return n
+        # Nothing is left running that could ask for more.
+        return n, len(asyncio.all_tasks()) - 1
 
-    assert _run(emu, body) == 15
+    assert _run(emu, body) == (15, 0)
+    # Over a thousand pages match: at most the 2 read and those asked for ahead.
     assert emu.request_count("GET", "get_objects") <= 2 + 4
 
 
 def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
     posts = {"n": 0}
 
-    async def hook(request: httpx.Request) -> None:
+    def arm(request: httpx.Request) -> None:
         if request.method == "POST":
             posts["n"] += 1
             if posts["n"] == 4:  # the second batch of the second put
@@ -108,11 +164,8 @@ def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
         return done, caught.value, late
 
     async def main() -> tuple[Any, ...]:
-        async with httpx.AsyncClient(event_hooks={"request": [hook]}) as http:
-            client = AsyncClient(
-                emu.token, emu.instance, emu.base_url, retries=FAST, http_client=http
-            )
-            async with client:
+        async with httpx.AsyncClient(transport=AsyncThrough(before=arm)) as http:
+            async with _async_client(emu, http_client=http) as client:
                 result = await body(client)
             assert not http.is_closed
             return result
@@ -126,17 +179,46 @@ def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
     assert late == ["Late0", "Late1"]
 
 
-def test_a_write_that_times_out_is_sent_once(emu: Emulator) -> None:
-    emu.set_faults(latency=1.0)
-
+def test_a_write_whose_answer_is_lost_is_sent_once(emu: Emulator) -> None:
     async def body(client: AsyncClient) -> PartialWriteError:
         with pytest.raises(PartialWriteError) as caught:
             await client.put("contact", _contacts(1, "Slow"))
         return caught.value
 
-    error = _run(emu, body, timeout=0.3)
-    assert error.unknown == [0]
+    lost = AsyncThrough(lose=lambda request: request.method == "POST")
+    error = _run(emu, body, transport=lost)
+    assert (error.unknown, error.not_written) == ([0], [])
+    assert "no answer in time" in str(error.cause)
     assert emu.request_count("POST", "put_objects") == 1
+
+
+def test_any_failure_after_the_first_batch_is_a_partial_write_error(emu: Emulator) -> None:
+    posts = {"n": 0}
+
+    def fail(request: httpx.Request) -> None:
+        if request.method == "POST":
+            posts["n"] += 1
+            if posts["n"] == 2:
+                raise RuntimeError("something inside the HTTP stack broke")
+
+    async def body(client: AsyncClient) -> PartialWriteError:
+        with pytest.raises(PartialWriteError) as caught:
+            await client.put("contact", _contacts(5, "Odd"), batch_size=2)
+        return caught.value
+
+    error = _run(emu, body, transport=AsyncThrough(fail=fail))
+    assert [r.data["Nom"] for r in error.results] == ["Odd0", "Odd1"]
+    assert (error.unknown, error.not_written) == ([2, 3], [4])
+    assert isinstance(error.cause, RuntimeError)
+
+
+def test_a_value_that_cannot_be_sent_fails_before_the_first_batch(emu: Emulator) -> None:
+    async def body(client: AsyncClient) -> None:
+        with pytest.raises(ValueError, match=r"record 1: data\['Nom'\] holds a lone surrogate"):
+            await client.put("contact", [{"data": {"Nom": "ok"}}, {"data": {"Nom": "\udc80"}}], 1)
+
+    _run(emu, body)
+    assert emu.request_count() == 0
 
 
 def test_faults_on_reads(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
@@ -144,13 +226,15 @@ def test_faults_on_reads(emu: Emulator, caplog: pytest.LogCaptureFixture) -> Non
     emu.set_faults(unavailable=1, failures=1, rate_limit=1, retry_after=0)
 
     async def body(client: AsyncClient) -> int:
-        return len(await client.get(Query("contact").limit(4)))
+        return len(await client.get(Query("contact").where('EMail $eq "jo@x.net"').limit(4)))
 
-    assert _run(emu, body) == 4
+    assert _run(emu, body) == 0
     assert emu.request_count() == 4
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "attempt 4" in logged
+    assert "get_objects/contact?filter=…&limit=…" in logged
     assert emu.token not in logged
+    assert "jo@x.net" not in logged and "jo%40x.net" not in logged
 
 
 def test_corrupt_body_and_not_found(emu: Emulator) -> None:
@@ -172,9 +256,147 @@ def test_connection_refused(emu: Emulator) -> None:
 
     async def main() -> None:
         url = f"http://127.0.0.1:{port}/v1/datamart"
-        async with AsyncClient(emu.token, "demo", url, retries=FAST) as client:
+        async with AsyncClient(
+            emu.token, "demo", base_url=url, retries=FAST, transport=AsyncThrough()
+        ) as client:
             assert emu.token not in repr(client)
             with pytest.raises(APIConnectionError, match="could not connect"):
                 await client.list_objects()
 
     asyncio.run(main())
+
+
+def test_construction_checks_are_the_sync_ones() -> None:
+    with pytest.raises(ValueError, match="non-ASCII") as caught:
+        AsyncClient("s3cr3t-vàlue", "demo")
+    assert "s3cr3t" not in str(caught.value)
+    with pytest.raises(ValueError, match=re.escape("base_url 'https://h:1:2/v1' is not a valid")):
+        AsyncClient("t0k", "demo", base_url="https://h:1:2/v1")
+    with pytest.raises(TypeError, match="positional"):
+        AsyncClient("t0k", "demo", "https://api.example.test/v1")  # type: ignore[misc]
+
+
+# Parity: the same methods, the same signatures, the same results -----------
+
+# What differs by design: closing, and the context manager protocol.
+_OWN = {
+    Client: {"close", "__enter__", "__exit__"},
+    AsyncClient: {"aclose", "__aenter__", "__aexit__"},
+}
+# Return types that differ by design, each with why.
+_RETURNS_DIFFER = {
+    # An Arrow RecordBatchReader pulls its batches synchronously: the async
+    # client reads the pages (awaited) into a Table instead.
+    "to_arrow": ("RecordBatchReader", "ArrowTable"),
+}
+
+
+def _public(cls: type) -> dict[str, Any]:
+    return {
+        name: member
+        for name, member in inspect.getmembers(cls, callable)
+        if not name.startswith("_") and name not in _OWN[cls]
+    }
+
+
+def _unasync(annotation: object) -> str:
+    # The return types differ only by async-ness: AsyncIterator vs Iterator, the class itself.
+    text = str(annotation)
+    for old, new in (("AsyncIterator", "Iterator"), ("AsyncClient", "Client")):
+        text = text.replace(old, new)
+    return text
+
+
+def _shape(function: Callable[..., Any]) -> list[tuple[str, str, str, str]]:
+    signature = inspect.signature(function)
+    returns = _unasync(signature.return_annotation)
+    sync_type, async_type = _RETURNS_DIFFER.get(function.__name__, ("", ""))
+    if sync_type:
+        returns = returns.replace(async_type, sync_type)
+    return [
+        (p.name, str(p.kind), repr(p.default), _unasync(p.annotation))
+        for p in signature.parameters.values()
+    ] + [("->", "", "", returns)]
+
+
+def test_both_clients_have_the_same_methods_and_signatures() -> None:
+    sync, asyn = _public(Client), _public(AsyncClient)
+    assert set(sync) == set(asyn)
+    assert {"list_objects", "object_info", "get", "iter", "put"} <= set(sync)
+    for cls, own in _OWN.items():
+        assert all(callable(getattr(cls, name)) for name in own)
+    for name in sync:
+        assert _shape(sync[name]) == _shape(asyn[name]), name
+        # Overloads too: the same typed variants on both sides.
+        sync_overloads = [_shape(f) for f in typing.get_overloads(sync[name])]
+        async_overloads = [_shape(f) for f in typing.get_overloads(asyn[name])]
+        assert sync_overloads == async_overloads, name
+        # Everything that talks to the server is awaited on AsyncClient (iter is an
+        # async iterator, returned by a plain call).
+        returns_async_iterator = "AsyncIterator" in str(inspect.signature(asyn[name]))
+        assert inspect.iscoroutinefunction(asyn[name]) or returns_async_iterator, name
+        assert not inspect.iscoroutinefunction(sync[name]), name
+    assert _shape(Client.__init__) == _shape(AsyncClient.__init__)
+
+
+@pytest.fixture(scope="module")
+def parity_results(scale_emulator_session: Emulator) -> tuple[Any, Any]:
+    emu = scale_emulator_session
+    emu.reset()
+    query = Query("contact").where('Pays $eq "BE"').fields("Nom", "Pays").sort_by("-Nom")
+
+    def calls_sync() -> Any:
+        with (
+            httpx.Client(verify=TLS) as http,
+            Client(emu.token, emu.instance, base_url=emu.base_url, http_client=http) as client,
+        ):
+            return (
+                client.list_objects(),
+                client.object_info("orders"),
+                client.get(query.limit(7)),
+                list(client.iter(query.limit(1500))),
+            )
+
+    async def calls_async() -> Any:
+        async with _async_client(emu) as client:
+            return (
+                await client.list_objects(),
+                await client.object_info("orders"),
+                await client.get(query.limit(7)),
+                [r async for r in client.iter(query.limit(1500))],
+            )
+
+    return calls_sync(), asyncio.run(calls_async())
+
+
+def test_both_clients_give_the_same_results(parity_results: tuple[Any, Any]) -> None:
+    sync, asyn = parity_results
+    assert sync == asyn
+    assert len(sync[2]) == 7 and 7 < len(sync[3]) <= 1500
+
+
+def test_both_clients_write_the_same(emu: Emulator) -> None:
+    records = [
+        {"id": 0, "data": {"Nom": "Same", "Ville": "Liège"}},
+        {"id": 42, "data": {"Ville": "Namur"}},
+        {"id": 99999999, "data": {}},
+    ]
+    with (
+        httpx.Client(verify=TLS) as http,
+        Client(emu.token, emu.instance, base_url=emu.base_url, http_client=http) as client,
+    ):
+        sync = client.put("contact", records)
+
+    async def body(client: AsyncClient) -> Any:
+        return await client.put("contact", records)
+
+    asyn = _run(emu, body)
+
+    def outcome(results: Any) -> list[tuple[Any, ...]]:
+        # Everything but the id the server gave each new record.
+        return [(r.status, r.created, r.updated, r.found, r.error, dict(r.data)) for r in results]
+
+    assert outcome(sync) == outcome(asyn)
+    assert [r.ok for r in sync] == [True, True, False]
+    assert sync[1:] == asyn[1:]
+    assert sync[0].id != asyn[0].id

@@ -226,21 +226,26 @@ class Query:
         return _read_params(cls(unquote(segments[-1])), params)
 
 
+def _excerpt(text: str, limit: int = 40) -> str:
+    # A hostile value may be huge: show its start and its length.
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 def _int_param(params: dict[str, str], name: str, minimum: int) -> int | None:
-    # The emulator's reading and words (scale_query/emulator/_api.py), ASCII digits only.
+    # The emulator's reading and words (emulator/_limits.whole_number): spaces
+    # around, ASCII digits only (not "²"), at most 19 of them, in the 64-bit range.
     raw = params.get(name)
     if raw is None:
         return None
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{name} must be a whole number, {minimum} or more, not {raw!r}")
-    # Leading zeros dropped first: int() of a 5,000-digit text is itself an error.
-    digits = text.lstrip("0") or "0"
-    if len(digits) > len(str(MAX_API_INTEGER)) or int(digits) > MAX_API_INTEGER:
-        raise ValueError(f"{name} is over the maximum of {MAX_API_INTEGER}")
-    if int(digits) < minimum:
-        raise ValueError(f"{name} must be a whole number, {minimum} or more, not {raw!r}")
-    return int(digits)
+    text = raw.strip(" ")
+    if text.isascii() and text.isdigit() and len(text) <= 19:
+        value = int(text)
+        if minimum <= value <= MAX_API_INTEGER:
+            return value
+    raise ValueError(
+        f"{name} must be a whole number from {minimum} to {MAX_API_INTEGER} (ASCII digits), "
+        f"not {_excerpt(raw)}"
+    )
 
 
 def _sort_param(raw: str) -> list[tuple[str, Any]]:

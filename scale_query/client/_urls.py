@@ -32,10 +32,10 @@ DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
 #: Hosts that plain ``http://`` may reach: the token never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 #: The longest URL the client sends, in bytes (it is ASCII once percent-encoded).
-#: Common servers and proxies refuse request lines past 8 to 16 KiB; a query
-#: longer than this is refused before it is sent, with a clear error, rather
-#: than answered by a 414 or a dropped connection.
-MAX_URL_LENGTH = 16_384
+#: Common web servers refuse a request line past about 8 KiB (nginx's and
+#: Apache's defaults), and so does the emulator (414): a longer query is
+#: refused before it is sent, with a clear error.
+MAX_URL_LENGTH = 8192
 
 # Letters, digits, "_", "." and "-", never starting with "." or "-": no name can
 # be "..", hold a "/" or start a query string, even before percent-encoding.
@@ -119,9 +119,7 @@ def check_base_url(base_url: object, *, setting: str = "base_url", secure: bool 
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: port 0 cannot be reached")
     if not parts.hostname.isascii():
         # IDNA has two standards and several libraries: the ASCII form is unambiguous.
-        raise ValueError(
-            f"{setting} {base_url!r}: write the host name in its ASCII (xn--) form"
-        )
+        raise ValueError(f"{setting} {base_url!r}: write the host name in its ASCII (xn--) form")
     if not _valid_host(parts.hostname):
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: bad host name")
     if secure and parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
