@@ -127,7 +127,7 @@ def main() -> None:
     server.start()
     base_url, instance, token = parent.recv()
     try:
-        with Client(token, instance, base_url, page_size=args.page_size) as client:
+        with Client(token, instance, base_url=base_url, page_size=args.page_size) as client:
             with_iter(client, 1000)  # warm up connections and the server's caches
             plain_n, plain_s = _timed(
                 plain_loop, base_url, instance, token, args.read, args.page_size
