@@ -4,7 +4,7 @@ This module is the reference for what a filter means (docs/emulator.md): the
 SQL compiler (:mod:`scale_query._sql`) and the emulator's store use the same
 key functions, so SQLite and :func:`evaluate` always agree.
 
->>> from scale_query._ast import Condition, Op
+>>> from scale_query import Condition, Op
 >>> evaluate(Condition("Nom", Op.LIKE, "d*"), {"Nom": "DUPONT"})
 True
 """
@@ -94,7 +94,7 @@ def _condition(node: Condition, schema: ObjectSchema | None) -> Predicate:
 def compile_predicate(expr: Expr, schema: ObjectSchema | None = None) -> Predicate:
     """Compile ``expr`` once into a function of a record (closures, no ``eval``).
 
-    >>> from scale_query._ast import Condition, Op
+    >>> from scale_query import Condition, Op
     >>> match = compile_predicate(Condition("Pays", Op.IN, ("FR", "BE")))
     >>> match({"Pays": "be"}), match({"Pays": "LU"})
     (True, False)
