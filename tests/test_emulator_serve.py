@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,12 @@ import httpx
 import pytest
 
 from scale_query.cli import main
+from scale_query.cli._serve import _is_loopback
+from scale_query.client._protocol import Settings
+from scale_query.client._query import check_name
 from scale_query.emulator import build, load_datamart, serve
+from scale_query.emulator._faults import FAULT_SWITCHES, FaultState
+from scale_query.emulator._names import check_instance, check_token
 
 MART: dict[str, Any] = {
     "objects": {
@@ -121,53 +125,145 @@ def test_load_errors_name_the_file(tmp_path: Path) -> None:
         load_datamart(broken)
 
 
-def test_serve_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--datamart", str(tmp_path / "missing.json")]) == 2
-    assert "cannot read" in capsys.readouterr().err
-    assert main(["serve"]) == 2
-    assert "--demo or --datamart" in capsys.readouterr().err
-    assert main(["serve", "--demo", "--port", "99999"]) == 2
-    assert "not between 0 and 65535" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--datamart", "missing.json"], "cannot read"),
+        ([], "--demo or --datamart"),
+        (["--demo", "--port", "99999"], "not between 0 and 65535"),
+        (["--demo", "--instance", "../etc"], "bad instance id '../etc'"),
+        (["--demo", "--instance", ""], "bad instance id ''"),
+        (["--demo", "--token", ""], "token is empty"),
+        (["--demo", "--token", "sécret"], "non-ASCII"),
+        (["--demo", "--token", "a b"], "a space"),
+        (["--demo", "--admin-token", "demo-token"], "differ from every API token"),
+        (["--demo", "--keep-profiles"], "--keep-profiles goes with --token"),
+        (["--demo", "--reset"], "--reset goes with --db"),
+        (["--demo", "--failure-rate", "2"], "probability"),
+        (["--demo", "--unavailable", "x"], "invalid int value"),
+    ],
+)
+def test_serve_command_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    argv = [str(tmp_path / a) if a.endswith(".json") else a for a in argv]
+    assert main(["serve", *argv]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert "sécret" not in err  # a token is never echoed
 
 
-@pytest.mark.slow
-def test_serve_command_runs_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    mart = tmp_path / "mart.json"
-    mart.write_text(json.dumps(MART), encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def test_every_fault_switch_is_a_serve_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = capsys.readouterr().out
+    assert all(switch.flag in shown for switch in FAULT_SWITCHES)
+    assert {s.name for s in FAULT_SWITCHES} == set(FaultState().current())
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_loopback_hosts(host: str) -> None:
+    assert _is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.org"])
+def test_hosts_beyond_this_machine(host: str) -> None:
+    assert not _is_loopback(host)
+
+
+def _start(*argv: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """``scale-query serve ARGV --port 0``, and its banner up to ``Ctrl-C stops.``."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scale_query.cli",
-            "serve",
-            "--datamart",
-            str(mart),
-            "--port",
-            str(port),
-            "--token",
-            "tok",
-        ],
+        [sys.executable, "-m", "scale_query.cli", "serve", *argv, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not lines or lines[-1] != "Ctrl-C stops.":
+        line = process.stdout.readline()
+        assert line, f"serve ended early: {process.stderr.read() if process.stderr else ''}"
+        lines.append(line.rstrip("\n"))
+    return process, lines
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    assert process.stderr is not None
+    return process.stderr.read()
+
+
+@pytest.mark.slow
+def test_serve_demo_banner_tokens_and_admin(tmp_path: Path) -> None:
+    # 0.0.0.0 to see the warning; the test itself only talks to 127.0.0.1.
+    process, lines = _start("--demo", "--host", "0.0.0.0")
     try:
-        assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(3)]
-        assert lines[0].strip() == f"base URL: http://127.0.0.1:{port}/v1/datamart"
-        assert "instance: demo" in lines[1] and "tok" in lines[2]
-        for _ in range(100):
-            try:
-                response = _get(
-                    f"http://127.0.0.1:{port}/v1/datamart/demo", "get_object_list", "tok"
-                )
-                break
-            except httpx.ConnectError:
-                time.sleep(0.05)
-        assert response.status_code == 200
+        text = "\n".join(lines)
+        (export,) = [line.strip() for line in lines if line.strip().startswith("export ")]
+        env = dict(item.split("=", 1) for item in shlex.split(export)[1:])
+        base = env["SCALE_BASE_URL"]
+        assert base.startswith("http://127.0.0.1:") and base.endswith("/v1/datamart")
+        assert (env["SCALE_TOKEN"], env["SCALE_INSTANCE"]) == ("demo-token", "demo")
+        for token in ("demo-token", "readonly-token", "marketing-token"):
+            assert re.search(rf"^  {token} +\w+: ", text, re.MULTILINE), token
+        assert "marketing: contact: read every field but Telephone, write Optin" in text
+        admin = lines[lines.index(next(x for x in lines if x.startswith("Admin token"))) + 1]
+        admin = admin.strip()
+        url = f"{base}/demo"
+        assert _get(url, "get_object_list", "marketing-token").json().keys() == {"contact"}
+        reset = base.replace("/v1/datamart", "/_emulator/reset")
+        assert (
+            httpx.post(reset, headers={"Authorization": "Bearer readonly-token"}).status_code == 403
+        )
+        assert httpx.post(reset, headers={"Authorization": f"Bearer {admin}"}).status_code == 200
+        spec = httpx.get(base.replace("/v1/datamart", "/openapi.json")).json()
+        assert spec["servers"][0]["url"].endswith("/v1/datamart")
     finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        err = _stop(process)
+    assert "warning: listening on 0.0.0.0" in err
+
+
+@pytest.mark.slow
+def test_serve_with_tokens_accepts_only_those(tmp_path: Path) -> None:
+    mart = tmp_path / "mart.json"
+    mart.write_text(json.dumps(MART), encoding="utf-8")
+    process, lines = _start("--datamart", str(mart), "--token", "tok", "--token", "tok2")
+    try:
+        base = next(line.split()[-1] for line in lines if line.startswith("  base URL"))
+        for token, status in (("tok", 200), ("tok2", 200), ("s3cret", 401), ("demo-token", 401)):
+            assert _get(f"{base}/demo", "get_object_list", token).status_code == status, token
+        assert [line.split()[0] for line in lines if line.startswith("  tok")] == ["tok", "tok2"]
+    finally:
+        err = _stop(process)
+    assert "warning" not in err
+
+
+def _accepts(check: Any, value: str) -> bool:
+    try:
+        check(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "instance",
+    ["demo", "acme-2", "a.b", "_x", "é7", "../x", ".x", "-x", "a..b", "a/b", "", "a b", "a?b"],
+)
+def test_serve_takes_the_instance_ids_the_client_takes(instance: str) -> None:
+    assert _accepts(check_instance, instance) == _accepts(
+        lambda v: check_name("instance id", v), instance
+    )
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["demo-token", "a~!/+=", "", " a", "a ", "a\nb", "sécret", "a\tb", "x" * 4096, "\x7f", "a\x00"],
+)
+def test_serve_takes_the_tokens_the_client_takes(token: str) -> None:
+    def client(value: str) -> None:
+        Settings.resolve(value, "demo", "http://127.0.0.1:9/v1/datamart", environ={})
+
+    assert _accepts(check_token, token) == _accepts(client, token)

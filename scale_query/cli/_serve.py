@@ -1,13 +1,24 @@
-"""``scale-query serve``: run the embedded datamart emulator over HTTP."""
+"""``scale-query serve``: run the embedded datamart emulator over HTTP.
+
+The banner says everything a person needs to use it and nothing is hidden:
+the URL, the instance, every accepted token with what its profile may do,
+the admin token that guards the fault switches and reset, and the
+``export SCALE_...`` line to paste. Listening beyond this machine prints a
+warning on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import shlex
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ._errors import UsageError
 
 if TYPE_CHECKING:
+    from ..emulator._faults import FaultSwitch
     from ..emulator._server import Emulator
 
 __all__ = ["configure", "run"]
@@ -24,65 +35,134 @@ def _port(text: str) -> int:
     return port
 
 
+def _fault_switches() -> tuple[FaultSwitch, ...]:
+    # The switches' table lives with the emulator; this module must not import
+    # starlette at load time (serve --help works without the extra), and
+    # _faults imports nothing heavy.
+    from ..emulator._faults import FAULT_SWITCHES
+
+    return FAULT_SWITCHES
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the ``serve`` arguments."""
+    """Add the ``serve`` arguments; one flag per fault switch of the emulator."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true", help="serve the built-in demo datamart")
     source.add_argument("--datamart", metavar="FILE", help="a datamart definition (JSON)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
     parser.add_argument("--port", type=_port, default=8765, help="port (0: any free port)")
     parser.add_argument(
         "--token",
         action="append",
         default=[],
         metavar="TOKEN",
-        help="accept this bearer token with every right (repeatable)",
+        help="accept this bearer token with every right (repeatable); only the tokens given "
+        "then work, unless --keep-profiles",
+    )
+    parser.add_argument(
+        "--keep-profiles",
+        action="store_true",
+        help="with --token, keep the datamart's own API profiles too (for --demo: demo-token, "
+        "readonly-token, marketing-token)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the token of the fault switches and reset under /_emulator (default: random, "
+        "printed in the banner)",
     )
     parser.add_argument("--instance", default="demo", help="the instance id in the URL")
-    parser.add_argument("--db", metavar="FILE", help="keep the data in this SQLite file")
+    parser.add_argument(
+        "--db", metavar="FILE", help="keep the data in this SQLite file (created if new)"
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="with --db, put the definition's data back, dropping what was written",
+    )
     parser.add_argument("--max-page-size", type=int, default=1000, metavar="N")
-    faults = parser.add_argument_group("fault switches")
-    faults.add_argument(
-        "--rate-limit", type=int, default=0, metavar="N", help="the first N requests get 429"
-    )
-    faults.add_argument(
-        "--retry-after",
-        type=float,
-        default=1.0,
-        metavar="S",
-        help="Retry-After seconds sent with a 429",
-    )
-    faults.add_argument("--maintenance", action="store_true", help="answer 503 to everything")
-    faults.add_argument(
-        "--latency", type=float, default=0.0, metavar="S", help="seconds added to every response"
-    )
-    faults.add_argument(
-        "--failure-rate",
-        type=float,
-        default=0.0,
-        metavar="P",
-        help="probability of a 500 per request",
-    )
-    faults.add_argument("--seed", type=int, default=0, help="seed of the failure-rate draws")
+    faults = parser.add_argument_group("fault switches (docs/emulator.md)")
+    for switch in _fault_switches():
+        if isinstance(switch.default, bool):
+            faults.add_argument(switch.flag, action="store_true", help=switch.help)
+        else:
+            faults.add_argument(
+                switch.flag,
+                type=type(switch.default),
+                default=switch.default,
+                metavar=switch.metavar,
+                help=switch.help,
+            )
 
 
 def _faults(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "rate_limit": args.rate_limit,
-        "retry_after": args.retry_after,
-        "maintenance": args.maintenance,
-        "latency": args.latency,
-        "failure_rate": args.failure_rate,
-        "seed": args.seed,
-    }
+    return {switch.name: getattr(args, switch.name) for switch in _fault_switches()}
 
 
-def _announce(emulator: Emulator, tokens: list[str]) -> None:
-    shown = ", ".join(tokens) if tokens else emulator.token
-    print(f"base URL: {emulator.base_url}", flush=True)
-    print(f"instance: {emulator.instance}", flush=True)
-    print(f"token:    {shown}", flush=True)
-    print("Ctrl-C stops.", flush=True)
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def _local_url(emulator: Emulator, host: str) -> str:
+    """The base URL to use from this machine (a wildcard address is not one to connect to)."""
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host in ("::", "[::]"):
+        host = "::1"
+    shown = f"[{host}]" if ":" in host else host
+    path = emulator.base_url.split(f":{emulator.port}", 1)[1]
+    return f"http://{shown}:{emulator.port}{path}"
+
+
+def _data_line(args: argparse.Namespace) -> str:
+    if args.db is None:
+        return "a temporary file, gone when serve stops (--db FILE keeps it)"
+    return f"{args.db} (kept across runs; --reset puts the definition's data back)"
+
+
+def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
+    url = _local_url(emulator, args.host)
+    profiles = emulator.profiles
+    width = max(len(token) for token, _ in profiles)
+    what = "the demo datamart" if args.demo else args.datamart
+    objects = ", ".join(emulator.api.datamart.objects)
+    lines = [
+        f"scale-query emulator: {what} ({objects})",
+        f"  base URL  {url}",
+        f"  instance  {emulator.instance}",
+        f"  data      {_data_line(args)}",
+        f"  OpenAPI   {url.rsplit('/v1/datamart', 1)[0]}/openapi.json",
+        "API tokens (Authorization: Bearer TOKEN), each with its profile:",
+        *(f"  {token.ljust(width)}  {summary}" for token, summary in profiles),
+        "Admin token (fault switches and reset under /_emulator; keep it to yourself):",
+        f"  {emulator.admin_token}",
+        "To use it from scale-query or the Python client, paste:",
+        f"  export SCALE_TOKEN={shlex.quote(emulator.token)} "
+        f"SCALE_INSTANCE={shlex.quote(emulator.instance)} SCALE_BASE_URL={shlex.quote(url)}",
+        "Ctrl-C stops.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _warn_if_exposed(args: argparse.Namespace) -> None:
+    if _is_loopback(args.host):
+        return
+    print(
+        f"warning: listening on {args.host}, not only this machine: whoever reaches it can "
+        "read and change the data with the tokens below, over plain HTTP (no TLS). "
+        "Use --host 127.0.0.1 unless you mean it, and --token with a secret of your own.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,30 +175,36 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     if not args.demo and not args.datamart:
         raise UsageError("scale-query serve: pass --demo or --datamart FILE")
-    tokens: list[str] = args.token
+    if args.keep_profiles and not args.token:
+        raise UsageError("scale-query serve: --keep-profiles goes with --token")
+    if args.reset and not args.db:
+        raise UsageError("scale-query serve: --reset goes with --db FILE")
     try:
         emulator = build(
             demo=args.demo,
             datamart=args.datamart,
-            token=tokens[0] if tokens else None,
+            token=args.token or None,
+            keep_profiles=args.keep_profiles,
             instance=args.instance,
             db=args.db,
+            reset=args.reset,
+            admin_token=args.admin_token,
             max_page_size=args.max_page_size,
             **_faults(args),
         )
     except (ValueError, TypeError) as error:
         raise UsageError(f"scale-query serve: {error}") from None
-    if len(tokens) > 1:
-        emulator.api.datamart = emulator.api.datamart.with_tokens(tokens[1:])
     try:
         sock = listening_socket(args.host, args.port)
     except OSError as error:
         emulator.api.store.close()
         raise UsageError(
-            f"scale-query serve: cannot listen on {args.host}:{args.port}: {error.strerror}"
+            f"scale-query serve: cannot listen on {args.host}:{args.port}: "
+            f"{error.strerror or error}"
         ) from None
     emulator.host, emulator.port = args.host, sock.getsockname()[1]
-    _announce(emulator, tokens)
+    _warn_if_exposed(args)
+    _announce(emulator, args)
     server = emulator.server()
     try:
         server.run(sockets=[sock])

@@ -257,8 +257,10 @@ class Api:
             )
         try:
             records = json.loads(body)
-        except ValueError as error:  # JSONDecodeError, or an integer past 4,300 digits
+        except json.JSONDecodeError as error:
             raise ApiError(400, f"'objects' is not valid JSON: {error}") from None
+        except ValueError:  # Python refuses to read an integer past 4,300 digits
+            raise ApiError(400, "'objects' holds a number too long to read") from None
         if not isinstance(records, list):
             raise ApiError(400, "'objects' must be a JSON array of records")
         where = surrogate_path(records, "objects")

@@ -94,14 +94,17 @@ class Profile:
         """
         if self.objects is None:
             return "every object: read and write every field"
-        parts = []
+        groups: dict[str, list[str]] = {}
         for name, rights in self.objects.items():
             obj = objects.get(name)
             every = [] if obj is None else [*reserved_fields(obj), *obj.schema]
-            parts.append(
-                f"{name}: read {_fields_text(rights.read, every)}, "
-                f"write {_fields_text(rights.write, every)}"
-            )
+            read, write = _fields_text(rights.read, every), _fields_text(rights.write, every)
+            text = f"read {read}, write {write}"
+            groups.setdefault(text, []).append(name)
+        parts = []
+        for text, names in groups.items():
+            whole = len(names) > 1 and set(names) == set(objects)
+            parts.append(f"{'every object' if whole else ', '.join(names)}: {text}")
         return "; ".join(parts) or "no object"
 
 

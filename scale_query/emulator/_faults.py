@@ -5,26 +5,52 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-__all__ = ["FAULT_NAMES", "Fault", "FaultState"]
+__all__ = ["FAULT_NAMES", "FAULT_SWITCHES", "Fault", "FaultState", "FaultSwitch"]
+
+
+def _switch(default: bool | int | float, metavar: str, help: str) -> Any:
+    return field(default=default, metadata={"metavar": metavar, "help": help})
 
 
 @dataclass
 class _Settings:
-    rate_limit: int = 0  # the next N requests get a 429
-    retry_after: float = 1.0  # seconds, sent in Retry-After with a 429
-    maintenance: bool = False  # every request gets a 503 while on
-    unavailable: int = 0  # the next N requests get a 503
-    latency: float = 0.0  # seconds added after processing, before responding
-    failure_rate: float = 0.0  # probability of a 500 (seeded)
-    failures: int = 0  # the next N requests get a 500
-    corrupt: int = 0  # the next N responses have their body cut in half
-    seed: int = 0  # seed of the failure_rate draws
+    """The fault switches: one table for the Python API, the admin path and ``serve``'s flags."""
+
+    rate_limit: int = _switch(0, "N", "the next N requests get 429 with Retry-After")
+    retry_after: float = _switch(1.0, "S", "seconds sent in Retry-After with a 429")
+    maintenance: bool = _switch(False, "", "every request gets 503 until turned off")
+    unavailable: int = _switch(0, "N", "the next N requests get 503")
+    latency: float = _switch(0.0, "S", "seconds added after processing, before responding")
+    failure_rate: float = _switch(0.0, "P", "probability of a 500 for each request (seeded)")
+    failures: int = _switch(0, "N", "the next N requests get 500")
+    corrupt: int = _switch(0, "N", "the next N responses have their body cut in half")
+    seed: int = _switch(0, "K", "seed of the failure_rate draws")
 
 
-FAULT_NAMES = tuple(f.name for f in fields(_Settings))
+@dataclass(frozen=True)
+class FaultSwitch:
+    """One fault switch: its name, default, and how ``serve`` shows it as a flag."""
+
+    name: str
+    default: bool | int | float
+    metavar: str
+    help: str
+
+    @property
+    def flag(self) -> str:
+        """``--rate-limit`` for ``rate_limit``."""
+        return "--" + self.name.replace("_", "-")
+
+
+#: Every fault switch, in the order of :class:`_Settings`.
+FAULT_SWITCHES = tuple(
+    FaultSwitch(f.name, f.default, f.metadata["metavar"], f.metadata["help"])  # type: ignore[arg-type]
+    for f in fields(_Settings)
+)
+FAULT_NAMES = tuple(switch.name for switch in FAULT_SWITCHES)
 
 
 @dataclass(frozen=True)

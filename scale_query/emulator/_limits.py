@@ -7,10 +7,11 @@ Each check costs time linear in its input and answers a clear message
 
 >>> whole_number("limit", "50", 0)
 50
->>> whole_number("page", "²", 1, 99)  # doctest: +ELLIPSIS
-Traceback (most recent call last):
-...
-InputError: page must be a whole number from 1 to 99 (ASCII digits), not '²'
+>>> try:
+...     whole_number("page", "²", 1, 99)
+... except InputError as error:
+...     print(error)
+page must be a whole number from 1 to 99 (ASCII digits), not '²'
 """
 
 from __future__ import annotations

@@ -90,6 +90,9 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
+        # Listening at once: connections wait in the backlog until uvicorn
+        # accepts them, so whoever reads the banner can connect right away.
+        sock.listen(socket.SOMAXCONN)
     except OSError:
         sock.close()
         raise
@@ -125,7 +128,8 @@ class Emulator:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/v1/datamart``: the client's ``base_url``."""
-        return f"http://{self.host}:{self.port}{PREFIX}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{PREFIX}"
 
     @property
     def instance_url(self) -> str:

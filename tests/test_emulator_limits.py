@@ -1,0 +1,241 @@
+"""The emulator under hostile input, over real HTTP: 4xx with clear words, never a 500.
+
+Each input of issue 9 that once gave a 500, a half-reported write or a
+redirect is here, sent as curl or requests would send it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from scale_query.emulator import Emulator
+from scale_query.emulator._limits import (
+    MAX_BODY_BYTES,
+    MAX_INT64,
+    MAX_JSON_DEPTH,
+    MAX_URL_BYTES,
+)
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=30) as client:
+        yield client
+
+
+def _get(
+    http: httpx.Client, emu: Emulator, path: str, params: str | dict[str, str] = ""
+) -> httpx.Response:
+    return http.get(
+        f"{emu.instance_url}/{path}",
+        params=params,
+        headers={"Authorization": f"Bearer {emu.token}"},
+    )
+
+
+def _put_raw(
+    http: httpx.Client, emu: Emulator, body: str, name: str = "products"
+) -> httpx.Response:
+    return http.post(
+        f"{emu.instance_url}/put_objects/{name}",
+        headers={"Authorization": f"Bearer {emu.token}"},
+        files={"objects": (None, body)},  # multipart, as curl --form sends it
+    )
+
+
+def _count(http: httpx.Client, emu: Emulator, filter_: str) -> int:
+    response = _get(http, emu, "get_objects/products", {"filter": filter_, "pagesize": "1000"})
+    assert response.status_code == 200, response.text
+    return len(response.json()["objects"])
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("offset=9223372036854775808", "offset"),
+        ("page=99999999999999999999&pagesize=5", "page"),
+        ("pagesize=99999999999999999999", "pagesize"),
+        ("limit=%C2%B2", "limit"),  # "²": str.isdigit() says yes
+        ("limit=%D9%A3", "limit"),  # Arabic-Indic three
+        ("limit=" + "9" * 5000, "limit"),
+        ("limit=-1", "limit"),
+        ("page=0&pagesize=5", "page"),
+        ("offset=1e3", "offset"),
+    ],
+)
+def test_paging_values_are_ascii_digits_within_64_bits(
+    http: httpx.Client, scale_emulator: Emulator, query: str, name: str
+) -> None:
+    response = _get(http, scale_emulator, "get_objects/contact", query)
+    assert response.status_code == 400, response.text
+    message = response.json()["message"]
+    assert message.startswith(f"{name} must be a whole number") and str(MAX_INT64) in message
+    assert len(message) < 300  # a 5,000-digit value is not echoed whole
+
+
+@pytest.mark.parametrize(
+    "query", [f"offset={MAX_INT64}&limit=5", f"page={MAX_INT64}&pagesize=1000"]
+)
+def test_paging_at_the_top_of_the_range_is_an_empty_page(
+    http: httpx.Client, scale_emulator: Emulator, query: str
+) -> None:
+    response = _get(http, scale_emulator, "get_objects/contact", query)
+    assert response.status_code == 200 and response.json() == {"objects": []}
+
+
+def test_a_lone_surrogate_in_a_filter_is_a_400_with_its_place(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    response = _get(http, scale_emulator, "get_objects/contact", {"filter": 'Nom $eq "\\ud800"'})
+    assert response.status_code == 400
+    body = response.json()
+    assert "surrogate" in body["message"] and (body["line"], body["column"]) == (1, 9)
+
+
+def test_a_malformed_record_gets_its_error_and_the_others_their_result(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    batch = [
+        {"id": 0, "data": {"Nom": "ok1"}},
+        {"id": "²", "data": {}},
+        {"id": 99999999999999999999999, "data": {}},
+        {"id": None, "data": {}},
+        {"id": True, "data": {}},
+        {"id": 0, "data": {"Nom": {"nested": 1}}},
+        {"id": 0, "link": {"contact": "1"}, "data": {}},
+        {"id": 0, "data": {"Nom": "ok2"}},
+    ]
+    response = _put_raw(http, scale_emulator, json.dumps(batch))
+    assert response.status_code == 200, response.text
+    results = response.json()["objects"]
+    assert [r["status"] for r in results] == ["OK", *["ERROR"] * 6, "OK"]
+    # Ids spelled as JSON spells them, never Python's "None"/"True".
+    assert [r["id"] for r in results[1:5]] == ["²", "99999999999999999999999", "null", "true"]
+    assert all(r["error"] and r["created"] == "N" for r in results[1:7])
+    assert "ASCII digits" in results[1]["error"] and str(MAX_INT64) in results[2]["error"]
+    # Both good records are written exactly once, and reported with their ids.
+    for result, name in ((results[0], "ok1"), (results[-1], "ok2")):
+        assert result["id"].isdigit() and result["data"] == {"Nom": name}
+        assert _count(http, scale_emulator, f'Nom $eq "{name}"') == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            '[{"id":0,"data":{"Nom":"first"}},{"id":0,"data":{"Nom":"\\udc80"}}]',
+            "objects[1].data.Nom",
+        ),
+        ('[{"id":0,"data":{"Nom":"first"}},{"id":0,"data":{"\\ud800":"x"}}]', "objects[1].data"),
+        ('[{"id":0,"data":{"Nom":"first"}},{"id":' + "9" * 5000 + "}]", "too long"),
+        ('[{"id":0,"data":{"Nom":"first"}},' + "[" * 100_000, "deeper than"),
+        ("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "deeper than"),
+        ('{"id":0,"data":{"Nom":"first"}}', "JSON array"),
+        ('[{"id":0,"data":{"Nom":"first"}}', "not valid JSON"),
+    ],
+)
+def test_a_body_that_is_not_records_is_a_400_and_writes_nothing(
+    http: httpx.Client, scale_emulator: Emulator, body: str, words: str
+) -> None:
+    response = _put_raw(http, scale_emulator, body)
+    assert response.status_code == 400, response.text
+    assert words in response.json()["message"]
+    assert _count(http, scale_emulator, 'Nom $eq "first"') == 0
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "words"),
+    [
+        ("application/x-www-form-urlencoded", b"objects=%ff%fe", "not UTF-8"),
+        (
+            "multipart/form-data; boundary=B",
+            b'--B\r\nContent-Disposition: form-data; name="objects"\r\n\r\n\xff\r\n--B--\r\n',
+            "not UTF-8",
+        ),
+        (
+            "multipart/form-data; boundary=B",
+            b'--B\r\nContent-Disposition: form-data; name="objects"; filename="o.json"\r\n'
+            b"Content-Type: application/json\r\n\r\n[]\r\n--B--\r\n",
+            "not a file",
+        ),
+        ("multipart/form-data", b"objects=[]", "boundary"),
+        ("application/json", b'{"objects": []}', "missing form field 'objects'"),
+    ],
+)
+def test_unreadable_forms_are_400s(
+    http: httpx.Client, scale_emulator: Emulator, content_type: str, body: bytes, words: str
+) -> None:
+    response = http.post(
+        f"{scale_emulator.instance_url}/put_objects/products",
+        headers={"Authorization": f"Bearer {scale_emulator.token}", "Content-Type": content_type},
+        content=body,
+    )
+    assert response.status_code == 400 and words in response.json()["message"]
+
+
+def test_a_url_past_the_bound_is_a_414_in_json(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    items = ",".join(f'"name{n}"' for n in range(1000))
+    response = _get(http, scale_emulator, "get_objects/contact", {"filter": f"Nom $in [{items}]"})
+    assert response.status_code == 414
+    assert str(MAX_URL_BYTES) in response.json()["message"]
+    fits = ",".join(f'"name{n}"' for n in range(200))
+    assert _get(
+        http, scale_emulator, "get_objects/contact", {"filter": f"Nom $in [{fits}]"}
+    ).is_success
+
+
+def test_a_body_past_the_bound_is_a_413(http: httpx.Client, scale_emulator: Emulator) -> None:
+    response = http.post(
+        f"{scale_emulator.instance_url}/put_objects/products",
+        headers={"Authorization": f"Bearer {scale_emulator.token}"},
+        data={"objects": "x" * (MAX_BODY_BYTES + 1)},
+    )
+    assert response.status_code == 413 and str(MAX_BODY_BYTES) in response.json()["message"]
+
+
+def test_a_trailing_slash_is_a_json_404_not_a_redirect(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    response = _get(http, scale_emulator, "get_object_list/")
+    assert response.status_code == 404 and "location" not in response.headers
+    assert "without a '/'" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("POST", "get_objects/contact", "GET, HEAD"),
+        ("DELETE", "get_object_list", "GET, HEAD"),
+        ("GET", "put_objects/contact", "POST"),
+    ],
+)
+def test_a_wrong_method_is_a_405_with_allow(
+    http: httpx.Client, scale_emulator: Emulator, method: str, path: str, allow: str
+) -> None:
+    response = http.request(method, f"{scale_emulator.instance_url}/{path}")
+    assert response.status_code == 405 and response.headers["Allow"] == allow
+    assert allow in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("header", "challenge"),
+    [
+        (None, 'Bearer realm="datamart"'),
+        ("Bearer not-a-token", 'Bearer realm="datamart", error="invalid_token"'),
+        ("Basic ZGVtbzpkZW1v", 'Bearer realm="datamart"'),
+    ],
+)
+def test_a_401_says_how_to_authenticate(
+    http: httpx.Client, scale_emulator: Emulator, header: str | None, challenge: str
+) -> None:
+    headers: dict[str, Any] = {} if header is None else {"Authorization": header}
+    response = http.get(f"{scale_emulator.instance_url}/get_object_list", headers=headers)
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"] == challenge
+    assert "not-a-token" not in response.text
