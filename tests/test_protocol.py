@@ -333,6 +333,7 @@ def test_parse_records_keeps_strings(conf: Settings) -> None:
         (b"\xff\xfe", "not valid JSON"),
         (b"[1, 2]", '"objects" list'),
         (b'{"objects": [{"data": {}}]}', 'with an "id"'),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
 def test_parse_records_refuses_bodies_that_are_not_records(

@@ -313,6 +313,13 @@ def decode_json(request: Request, body: bytes) -> Any:
             method=request.method,
             url=request.url,
         ) from None
+    except RecursionError:
+        # json.loads recurses once per nesting level: a hostile body can exhaust the stack.
+        raise APIConnectionError(
+            f"the response is not the JSON expected: nested too deeply ({len(body)} bytes)",
+            method=request.method,
+            url=request.url,
+        ) from None
 
 
 def _shape_error(request: Request, expected: str) -> APIConnectionError:
