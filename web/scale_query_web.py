@@ -266,6 +266,20 @@ def _matches(word: str, label: str) -> int | None:
     return None if at < 0 else (0 if at == 0 else 1)
 
 
+def _in_string(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside a string literal (strings never span lines)."""
+    at = text.rfind("\n", 0, offset) + 1
+    inside = False
+    while at < offset:
+        char = text[at]
+        if inside and char == "\\":
+            at += 1
+        elif char == '"':
+            inside = not inside
+        at += 1
+    return inside
+
+
 def complete(text: str, offset: int, schema_json: str | None = None) -> str:
     """Completions at ``offset``: ``{"from", "to", "items"}`` (offsets in code points).
 
@@ -273,6 +287,8 @@ def complete(text: str, offset: int, schema_json: str | None = None) -> str:
     after a condition; ``from``..``to`` is the text an item's ``insert`` replaces.
     """
     offset = max(0, min(int(offset), len(text)))
+    if _in_string(text, offset):
+        return _dumps({"from": offset, "to": offset, "items": []})
     start = _partial(text, offset)
     word = text[start:offset]
     expected = _expected(text[:start])

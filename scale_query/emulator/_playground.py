@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -79,6 +80,18 @@ def _built(folder: Path | None) -> bool:
     return folder is not None and (folder / "dist" / "manifest.json").is_file()
 
 
+class _Assets(StaticFiles):
+    """The built assets; a 404 (not a 500) while they are not built yet."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory=directory, check_dir=False)
+
+    async def check_config(self) -> None:
+        if self.directory is None or not os.path.isdir(self.directory):
+            raise HTTPException(404)
+        await super().check_config()
+
+
 def playground_routes(api: Api, instance: str, prefix: str) -> list[BaseRoute]:
     """The routes of ``/playground``: the page, its files, its settings, its assets."""
     folder = web_folder()
@@ -111,7 +124,6 @@ def playground_routes(api: Api, instance: str, prefix: str) -> list[BaseRoute]:
         Route(PLAYGROUND + "/config.json", config, methods=["GET", "HEAD"]),
     ]
     if folder is not None:
-        dist = StaticFiles(directory=folder / "dist", check_dir=False)
-        routes.append(Mount(PLAYGROUND + "/dist", app=dist))
+        routes.append(Mount(PLAYGROUND + "/dist", app=_Assets(directory=folder / "dist")))
     routes.append(Route(PLAYGROUND + "/{name}", page_file, methods=["GET", "HEAD"]))
     return routes
