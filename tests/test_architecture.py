@@ -2,20 +2,25 @@
 
 The contracts say which wing may import which; these tests add: no cycle
 between any two modules (a package's ``__init__`` and its own children
-included, which ``acyclic_siblings`` does not look at), the lower wings use
-the standard library only, and ``scale-query check``/``fmt`` really leave the
-HTTP, server and heavy optional libraries unloaded when they run.
+included, which ``acyclic_siblings`` does not look at); the lower wings use
+the standard library only (semantics also its SQL extra); and ``scale-query
+check``/``fmt`` really leave the HTTP, server and heavy optional libraries
+unloaded when they run.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Libraries a `check`/`fmt` run must never load (SPEC section 8), and lark,
 # which only regenerates the parse tables.
@@ -78,10 +83,11 @@ def test_language_uses_the_standard_library_only(graph: grimp.ImportGraph) -> No
     assert bad == {"scale_query.language._tablegen -> lark"}
 
 
-def test_semantics_uses_the_language_and_the_standard_library_only(
+def test_semantics_uses_the_language_the_standard_library_and_its_sql_extra_only(
     graph: grimp.ImportGraph,
 ) -> None:
-    allowed = ("scale_query.language", "scale_query.semantics")
+    # sqlglot and duckdb: the warehouse SQL compilers, behind the `sql` extra.
+    allowed = ("scale_query.language", "scale_query.semantics", "sqlglot", "duckdb")
     assert _outside_imports(graph, "scale_query.semantics", allowed) == set()
 
 
@@ -128,3 +134,12 @@ def test_check_and_fmt_leave_heavy_libraries_unloaded(project: Path, argv: list[
     # Each call did its job (findings or changes), so the modules it needs were loaded.
     assert status == (0 if argv == ["fmt", "messy.filter"] else 1), out.stderr
     assert heavy == []
+
+
+def test_architecture_doc_quotes_the_contracts_in_force() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    quoted = re.search(r"```toml\n(\[tool\.importlinter\]\n.*?)```", doc, re.S)
+    assert quoted is not None, "docs/architecture.md quotes [tool.importlinter]"
+    in_doc = tomllib.loads(quoted.group(1))["tool"]["importlinter"]
+    assert in_doc == config["tool"]["importlinter"]
