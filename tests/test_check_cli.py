@@ -39,7 +39,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_text_format_errors_exit_1(project: Path) -> None:
-    out = run("check", "bad.filter", "--schema", "schema.json", cwd=project)
+    out = run(
+        "check", "bad.filter", "--schema", "schema.json", "--extend-select", "SQ107", cwd=project
+    )
     assert out.returncode == 1, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "bad.filter:2:1: SQ107 field 'Nom' holds personal data; " + (
@@ -67,7 +69,7 @@ def test_exit_zero(project: Path) -> None:
 
 def test_clean_exit_0(project: Path) -> None:
     out = run("check", "good.filter", cwd=project)
-    assert (out.returncode, out.stdout) == (0, "All checks passed.\n")
+    assert (out.returncode, out.stdout) == (0, "All checks passed (1 filter in 1 file).\n")
 
 
 def test_json_format(project: Path) -> None:
@@ -79,6 +81,8 @@ def test_json_format(project: Path) -> None:
         "schema.json",
         "--format",
         "json",
+        "--select",
+        "ALL",
         cwd=project,
     )
     rows = json.loads(out.stdout)
@@ -135,12 +139,13 @@ def test_sarif_format(project: Path) -> None:
     by_id = {r["id"]: r for r in rules}
     assert by_id["SQ101"]["name"] == "unknown-field"
     assert by_id["SQ101"]["helpUri"].endswith("docs/rules.md#sq101")
-    assert by_id["SQ107"]["defaultConfiguration"]["level"] == "warning"
+    assert by_id["SQ107"]["defaultConfiguration"] == {"level": "warning", "enabled": False}
+    assert by_id["SQ101"]["defaultConfiguration"] == {"level": "error", "enabled": True}
     assert by_id["SQ101"]["shortDescription"]["text"]
     results = run_["results"]
-    assert [r["ruleId"] for r in results] == ["SQ107", "SQ101"]
-    assert rules[results[1]["ruleIndex"]]["id"] == "SQ101"
-    location = results[1]["locations"][0]["physicalLocation"]
+    assert [r["ruleId"] for r in results] == ["SQ101"]
+    assert rules[results[0]["ruleIndex"]]["id"] == "SQ101"
+    location = results[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "bad.filter"
     assert location["region"] == {"startLine": 3, "startColumn": 9, "endLine": 3, "endColumn": 21}
 
@@ -160,17 +165,7 @@ def test_python_source_positions(project: Path) -> None:
         '    "$and DateNaissance $lt \\"1990-02-30\\""\n'
         ")\n"
     )
-    out = run(
-        "check",
-        "app.py",
-        "--schema",
-        "schema.json",
-        "--format",
-        "json",
-        "--ignore",
-        "SQ107",
-        cwd=project,
-    )
+    out = run("check", "app.py", "--schema", "contact=schema.json", "--format", "json", cwd=project)
     rows = json.loads(out.stdout)
     assert [(r["code"], r["line"], r["column"], r["end_line"], r["end_column"]) for r in rows] == [
         ("SQ201", 3, 10, 3, 13),
@@ -205,14 +200,15 @@ def test_binary_file_in_a_folder_is_skipped_but_named_one_is_an_error(project: P
 
 def test_config_discovery_and_flags_win(project: Path) -> None:
     (project / "pyproject.toml").write_text(
-        '[tool.scale-query]\nschema = "schema.json"\nignore = ["SQ107"]\ninclude = ["bad.filter"]\n'
+        '[tool.scale-query]\nschema = "schema.json"\nextend-select = ["SQ107"]\n'
+        'ignore = ["SQ101"]\ninclude = ["bad.filter"]\n'
     )
     sub = project / "sub"
     sub.mkdir()
     out = run("check", "--format", "json", cwd=sub)
-    assert [r["code"] for r in json.loads(out.stdout)] == ["SQ101"]
-    out = run("check", "--format", "json", "--ignore", "SQ101", cwd=sub)
     assert [r["code"] for r in json.loads(out.stdout)] == ["SQ107"]
+    out = run("check", "--format", "json", "--ignore", "SQ107", "--extend-select", "", cwd=sub)
+    assert [r["code"] for r in json.loads(out.stdout)] == ["SQ101"]
 
 
 def test_noqa(project: Path) -> None:
@@ -244,20 +240,6 @@ def test_usage_errors_exit_2_with_one_line(project: Path, args: list[str], messa
     assert "Traceback" not in out.stderr
 
 
-def test_check_never_imports_httpx(project: Path) -> None:
-    code = (
-        "import sys\nfrom scale_query.cli import main\n"
-        "main(['check', 'bad.filter', '--schema', 'schema.json', '--format', 'sarif'])\n"
-        "main(['fmt', '--check', 'bad.filter'])\n"
-        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('httpx', 'lark'))))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=60
-    )
-    assert out.stderr.splitlines()[-1] == "[]"
-
-
 def test_pre_commit_hooks_name_real_commands() -> None:
     from scale_query.cli import _COMMANDS
 
@@ -268,3 +250,214 @@ def test_pre_commit_hooks_name_real_commands() -> None:
         program, command = entry.split()
         assert program == "scale-query"
         assert command in _COMMANDS
+
+
+# ---- Python detection, schemas per object, --fix (issue 12's "done when") -------
+
+
+@pytest.fixture
+def demo_schemas(tmp_path: Path) -> Path:
+    """A folder holding the demo datamart's contact and orders schemas."""
+    from scale_query.emulator import demo_datamart
+
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    mart = demo_datamart(1)
+    for name in ("contact", "orders"):
+        text = json.dumps(mart.objects[name].schema.to_api())
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_ordinary_python_is_not_checked(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import pandas as pd\n"
+        "from sqlalchemy import select\n"
+        "from scale_query import Client, Query\n"
+        'select(User).where("id = 1")\n'
+        "df = pd.DataFrame()\n"
+        'df.where(df > 1).where("a > 1")\n'
+        'client = Client("demo-token", "demo")\n'
+        'Query("contact").where(\'Nom $eq "x"\')\n'
+    )
+    out = run("check", "app.py", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "All checks passed (1 filter in 1 file).\n")
+
+
+def test_broken_filter_in_python_points_at_its_column(tmp_path: Path) -> None:
+    source = "from scale_query import Query\n\nrows = Query(\"contact\").where('Nom $eq')\n"
+    (tmp_path / "app.py").write_text(source)
+    out = run("check", "app.py", "--format", "json", cwd=tmp_path)
+    (row,) = json.loads(out.stdout)
+    # The filter ends after '$eq': the value is missing just before the closing quote.
+    assert (row["code"], row["line"], row["column"]) == (
+        "SQ001",
+        3,
+        source.splitlines()[2].index("')") + 1,
+    )
+    assert out.returncode == 1
+
+
+def test_schema_folder_and_fix(demo_schemas: Path) -> None:
+    app = demo_schemas / "app.py"
+    app.write_text(
+        "from scale_query import Query\n"
+        "Query(\"orders\").where('Montant $gt 12.5')\n"
+        "Query(\"orders\").where('Montnt $gt 12.5')\n"
+    )
+    out = run("check", "app.py", "--schema", "schemas", cwd=demo_schemas)
+    assert out.returncode == 1
+    assert "app.py:3:24: SQ101 unknown field 'Montnt' in object 'orders'" in out.stdout
+    assert "hint: did you mean 'Montant'?" in out.stdout
+    diff = run("check", "app.py", "--schema", "schemas", "--diff", cwd=demo_schemas)
+    assert diff.returncode == 1
+    assert "+Query(\"orders\").where('Montant $gt 12.5')" in diff.stdout
+    assert "Montnt" in app.read_text()
+    fixed = run("check", "app.py", "--schema", "schemas", "--fix", cwd=demo_schemas)
+    assert fixed.returncode == 0, fixed.stdout
+    assert fixed.stdout.startswith("Fixed 1 problem.\n")
+    assert app.read_text().count("'Montant $gt 12.5'") == 2
+    again = run("check", "app.py", "--schema", "schemas", cwd=demo_schemas)
+    assert (again.returncode, again.stdout) == (0, "All checks passed (2 filters in 1 file).\n")
+
+
+def test_object_without_schema_gets_a_note_not_another_objects_fields(demo_schemas: Path) -> None:
+    (demo_schemas / "products.filter").write_text("# object: products\nStock $gt 3\n")
+    (demo_schemas / "one.json").write_text((demo_schemas / "schemas" / "contact.json").read_text())
+    out = run("check", "products.filter", "--schema", "one.json", cwd=demo_schemas)
+    assert (out.returncode, out.stdout) == (0, "All checks passed (1 filter in 1 file).\n")
+    assert "note: no schema for object 'products'" in out.stderr
+
+
+def test_fix_keeps_quotes_and_skips_unsafe_fixes_unless_asked(demo_schemas: Path) -> None:
+    app = demo_schemas / "app.py"
+    app.write_text(
+        "from scale_query import Query\n"
+        'Query("contact").where(r\'Nmo $eq "a*"\')\n'
+        'Query("contact").where(\'Nom $like "Smith" $and Ville $regx "^P"\')\n'
+        'Query("contact").where("DateNaissance $ge \\"1990-06-12\\"")\n'
+    )
+    out = run("check", "app.py", "--schema", "schemas", "--fix", cwd=demo_schemas)
+    assert app.read_text().splitlines()[1:] == [
+        'Query("contact").where(r\'Nom $eq "a*"\')',
+        'Query("contact").where(\'Nom $eq "Smith" $and Ville $regex "^P"\')',
+        # $ge is as close to $gt as to $gte: no safe fix.
+        'Query("contact").where("DateNaissance $ge \\"1990-06-12\\"")',
+    ]
+    assert out.stdout.startswith("Fixed 3 problems.\n")
+    assert "SQ201" in out.stdout  # $eq with a '*' -> $like changes the meaning: not applied
+    assert "SQ001 unknown operator '$ge'" in out.stdout
+    run("check", "app.py", "--schema", "schemas", "--fix", "--unsafe-fixes", cwd=demo_schemas)
+    assert app.read_text().splitlines()[1:] == [
+        'Query("contact").where(r\'Nom $like "a*"\')',
+        'Query("contact").where(\'Nom $eq "Smith" $and Ville $regex "^P"\')',
+        'Query("contact").where("DateNaissance $gte \\"1990-06-12\\"")',
+    ]
+
+
+def test_fix_in_filter_files_and_stdin(demo_schemas: Path) -> None:
+    path = demo_schemas / "orders.filter"
+    path.write_text(
+        '\ufeff# object: orders\nMontnt $gt 12  # noqa: SQ2\n    $or Statut $eq "payée"\n'
+        "Statut $eq payée\n"
+    )
+    out = run("check", "orders.filter", "--schema", "schemas", "--fix", cwd=demo_schemas)
+    assert path.read_text() == (
+        '\ufeff# object: orders\nMontant $gt 12  # noqa: SQ2\n    $or Statut $eq "payée"\n'
+        "Statut $eq payée\n"
+    )
+    assert "SQ001" in out.stdout  # payée needs quotes: no fix for that
+    out = run(
+        "check",
+        "-",
+        "--stdin-filename",
+        "x.filter",
+        "--schema",
+        "orders=schemas/orders.json",
+        "--fix",
+        cwd=demo_schemas,
+        stdin="Montnt $gt 12\n",
+    )
+    assert out.stdout == "Montant $gt 12\n"
+    assert "All checks passed" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "message"),
+    [
+        ({"b.filters": "", "a.FILTER": ""}, ["."], "no file to check in .: searched for *.filter"),
+        ({"contact.json": "{}"}, ["contact.json"], "not a filter file or Python source"),
+        ({"a.filter": "Nom $eq 1\n"}, ["a.filter", "--select", "SQ103"], "nothing to check"),
+        ({"a.filter": ""}, ["-", "--stdin-filename", "a.txt"], "not a filter file"),
+        ({"a.filter": ""}, ["a.filter", "--select", "SQ1", "--ignore", "SQ"], "no rule selected"),
+    ],
+)
+def test_no_silent_passes(
+    tmp_path: Path, files: dict[str, str], args: list[str], message: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    out = run("check", *args, cwd=tmp_path, stdin="")
+    assert out.returncode == 2, out.stdout
+    assert len(out.stderr.splitlines()) == 1
+    assert message in out.stderr
+
+
+def test_near_misses_are_named(tmp_path: Path) -> None:
+    (tmp_path / "b.filters").write_text("")
+    out = run("check", ".", cwd=tmp_path)
+    assert "found b.filters, which do not count" in out.stderr
+
+
+def test_filter_files_glob_and_objects_mapping(demo_schemas: Path) -> None:
+    (demo_schemas / "pyproject.toml").write_text(
+        '[tool.scale-query]\nschema = "schemas"\nfilter-files = ["queries/*.txt"]\n'
+        '[tool.scale-query.objects]\n"queries/*" = "orders"\n'
+    )
+    (demo_schemas / "queries").mkdir()
+    (demo_schemas / "queries" / "big.txt").write_text("Montant $gt 1000\nMontnt $gt 1\n")
+    out = run("check", "--format", "json", cwd=demo_schemas)
+    assert [(r["path"], r["code"], r["line"]) for r in json.loads(out.stdout)] == [
+        ("queries/big.txt", "SQ101", 2)
+    ]
+
+
+def test_personal_data_rule_is_opt_in(demo_schemas: Path) -> None:
+    (demo_schemas / "c.filter").write_text('# object: contact\nEMail $eq "jane@example.com"\n')
+    quiet = run("check", "c.filter", "--schema", "schemas", cwd=demo_schemas)
+    assert quiet.returncode == 0
+    loud = run(
+        "check",
+        "c.filter",
+        "--schema",
+        "schemas",
+        "--select",
+        "ALL",
+        "--format",
+        "json",
+        cwd=demo_schemas,
+    )
+    assert [r["code"] for r in json.loads(loud.stdout)] == ["SQ107"]
+
+
+def test_check_and_fmt_load_no_data_command_module(demo_schemas: Path) -> None:
+    # Run as the console script would, then list what got imported.
+    (demo_schemas / "app.py").write_text(
+        "from scale_query import Query\nQuery(\"orders\").where('Montnt $gt 1')\n"
+    )
+    (demo_schemas / "a.filter").write_text("Nom  $eq 1\n")
+    code = (
+        "import sys\nfrom scale_query.cli import main\n"
+        "main(['check', 'app.py', 'a.filter', '--schema', 'schemas', '--format', 'sarif'])\n"
+        "main(['check', 'app.py', '--schema', 'schemas', '--fix'])\n"
+        "main(['fmt', 'a.filter'])\n"
+        "heavy = ('httpx', 'starlette', 'uvicorn', 'pygls', 'lsprotocol', 'rich', 'pyarrow',\n"
+        "         'sqlglot', 'duckdb', 'scale_query.client._client', 'scale_query.emulator')\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=demo_schemas, capture_output=True, text=True, timeout=60
+    )
+    assert out.stderr.splitlines()[-1] == "[]"
+    assert "Montant" in (demo_schemas / "app.py").read_text()
+    assert (demo_schemas / "a.filter").read_text() == "Nom $eq 1\n"

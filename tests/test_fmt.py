@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from strategies import exprs
 
 from scale_query import Condition, Op, parse, render
+from scale_query.cli._filterfile import filter_entries
 from scale_query.cli._fmt import format_text
-from scale_query.cli._sources import filter_entries
 from scale_query.language._ast import Expr, walk
 from scale_query.language._canonical import quote_field
 from scale_query.language._format import format_filter
@@ -155,3 +155,57 @@ def test_fmt_line_length_from_config_and_syntax_error(tmp_path: Path) -> None:
     assert "bad.filter:1:6: SQ001" in out.stderr
     assert (tmp_path / "f.filter").read_text() == "a $eq 1\n    $or b $eq 2\n"
     assert (tmp_path / "bad.filter").read_text() == "a $eq\n"
+
+
+def test_fmt_keeps_a_byte_order_mark() -> None:
+    assert format_text("\ufeffa  $eq 1\n", 88) == ("\ufeffa $eq 1\n", [])
+
+
+def test_fmt_keeps_permissions_and_follows_links(tmp_path: Path) -> None:
+    path = tmp_path / "f.filter"
+    path.write_text("a  $eq 1\n")
+    path.chmod(0o640)
+    link = tmp_path / "link.filter"
+    link.symlink_to(path)
+    assert run("link.filter", cwd=tmp_path).returncode == 0
+    assert path.read_text() == "a $eq 1\n"
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.filter", "link.filter"]
+
+
+def test_fmt_read_only_file_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "f.filter"
+    path.write_text("a  $eq 1\n")
+    path.chmod(0o444)
+    out = run("f.filter", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == ["f.filter: cannot write (the file is read-only)"]
+    assert path.read_text() == "a  $eq 1\n"
+
+
+def _limit_file_size() -> None:
+    import resource
+    import signal
+
+    # As `ulimit -f 1` does, with the signal ignored so that write() fails instead.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+
+def test_fmt_interrupted_by_a_full_disk_leaves_the_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "big.filter"
+    old = "".join(f"# comment {i}\na  $eq {i}\n" for i in range(400))
+    path.write_text(old)
+    out = subprocess.run(
+        [sys.executable, "-m", "scale_query.cli", "fmt", "big.filter"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limit_file_size,
+    )
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == ["big.filter: cannot write (File too large)"]
+    assert path.read_text() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["big.filter"]

@@ -1,7 +1,9 @@
 """``scale-query check``: lint filters in files, folders, Python sources or stdin.
 
-Exit 0 when no error is found (warnings alone do not fail), 1 when one is,
-2 for a usage error. See docs/rules.md for the codes and docs/ci.md for CI.
+Exit 0 when no error is found (warnings alone do not fail), 1 when one is
+(or, with ``--diff``, when a fix is available), 2 for a usage error, which
+includes finding no file to check. See docs/rules.md for the codes and
+docs/ci.md for CI, schemas and ``--fix``.
 """
 
 from __future__ import annotations
@@ -10,16 +12,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from ._discover import FILE_KINDS, Kind
 from ._errors import UsageError
-
-if TYPE_CHECKING:
-    from ..semantics._schema import ObjectSchema
-    from ..semantics._validate import Diagnostic
-    from ._report import Result
-    from ._sources import Filter, Noqa
 
 __all__ = ["configure", "run"]
 
@@ -28,6 +23,10 @@ _FORMATS = ("text", "json", "github", "sarif")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add ``check``'s arguments."""
+    parser.description = (
+        f"Lint filters. Folders are searched for {FILE_KINDS}; "
+        "more filter files with filter-files in [tool.scale-query]."
+    )
     parser.add_argument(
         "paths",
         nargs="*",
@@ -35,95 +34,109 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="*.filter or .py files, folders, or - for stdin "
         "(default: include from [tool.scale-query], else .)",
     )
-    parser.add_argument("--schema", metavar="FILE", help="a saved get_object_info response")
+    parser.add_argument(
+        "--schema",
+        action="append",
+        metavar="[OBJECT=]PATH",
+        help="a saved get_object_info response, or a folder of them named OBJECT.json (repeatable)",
+    )
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
-    parser.add_argument("--select", metavar="CODES", help="only these code prefixes (SQ1,SQ201)")
+    parser.add_argument(
+        "--select", metavar="CODES", help="only these code prefixes (SQ1,SQ201; ALL)"
+    )
+    parser.add_argument(
+        "--extend-select", metavar="CODES", help="these too, on top of the selection (SQ107)"
+    )
     parser.add_argument("--ignore", metavar="CODES", help="skip these code prefixes")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix/--diff, the unsafe fixes too"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff, change nothing"
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name of what - reads: its kind (.filter/.py), object and config globs",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
     parser.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
 
 
-def load_schema(path: str | None) -> ObjectSchema | None:
-    """The schema saved at ``path``; a usage error when it cannot be read."""
-    if path is None:
+def _codes(args: argparse.Namespace, config: object) -> tuple[frozenset[str], bool]:
+    """The selected codes, and whether a schema rule was asked for by name."""
+    from ._config import Config, split_codes
+    from ._lint import check_codes, needs_schema, select_codes
+
+    assert isinstance(config, Config)
+    select = split_codes(args.select, "--select") if args.select is not None else config.select
+    extend = (
+        split_codes(args.extend_select, "--extend-select")
+        if args.extend_select is not None
+        else config.extend_select
+    )
+    ignore = split_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
+    check_codes(select or (), "select")
+    check_codes(extend, "extend-select")
+    check_codes(ignore, "ignore")
+    codes = select_codes(select, extend, ignore)
+    if not codes:
+        raise UsageError("no rule selected: --select and --ignore leave nothing to check")
+    asked = select_codes(select or (), extend, ignore)
+    return codes, any(needs_schema(c) for c in asked)
+
+
+def _schema_notes(codes: frozenset[str], asked: bool, missing: set[str | None]) -> str | None:
+    """One line about selected schema rules that could not run, when the user asked for them."""
+    from ._lint import needs_schema
+
+    wanted = sorted(c for c in codes if needs_schema(c))
+    if not (asked and wanted and missing):
         return None
-    from ..semantics._schema import ObjectSchema
-
-    try:
-        return ObjectSchema.from_file(path)
-    except OSError as error:
-        raise UsageError(f"cannot read schema {path}: {error.strerror or error}") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read schema {path}: {error}") from None
+    where = ", ".join(
+        sorted(f"object {m!r}" if m is not None else "filters naming no object" for m in missing)
+    )
+    return f"{', '.join(wanted)} need a schema and did not run for {where} (give --schema)"
 
 
-def _known_codes(codes: Sequence[str], option: str) -> None:
-    from ..semantics._rules import RULES
+def run(args: argparse.Namespace) -> int:
+    """Check the filters and report; returns the exit code."""
+    from ._config import load_config
+    from ._discover import discover, file_kind, read_text
+    from ._lint import SourceFile, lint, needs_schema, read_source
+    from ._report import Result, write_report
+    from ._schemas import load_schemas
 
-    for code in codes:
-        if not any(known.startswith(code) for known in RULES):
-            raise UsageError(f"{option}: no rule code starts with {code!r} (see docs/rules.md)")
-
-
-def read_text(path: str) -> str:
-    """A file's text, or stdin's for ``-``; a usage error when unreadable."""
-    try:
-        if path == "-":
-            return sys.stdin.read()
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: cannot read (not UTF-8 text)") from None
-
-
-def _suppressed(noqa: dict[int, Noqa], code: str, lines: tuple[int, ...]) -> bool:
-    for line in lines:
-        if line in noqa:
-            codes = noqa[line]
-            if codes is None or any(code.startswith(c) for c in codes):
-                return True
-    return False
-
-
-def _locate(d: Diagnostic, where: Filter) -> Diagnostic:
-    if d.offset is None or d.end_offset is None:
-        line, column = where.first_line, 1
-        return replace(d, line=line, column=column, end_line=line, end_column=column)
-    line, column = where.position(d.offset)
-    end_line, end_column = where.position(d.end_offset, end=True)
-    return replace(d, line=line, column=column, end_line=end_line, end_column=end_column)
-
-
-def _selected(code: str, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> bool:
-    if select is not None and not any(code.startswith(s) for s in select):
-        return False
-    return not any(code.startswith(i) for i in ignore)
-
-
-def check_paths(
-    paths: Sequence[str],
-    schema: ObjectSchema | None,
-    *,
-    select: tuple[str, ...] | None = None,
-    ignore: tuple[str, ...] = (),
-    exclude: Sequence[str] = (),
-    root: str | None = None,
-) -> list[Result]:
-    """Every finding in ``paths``, after --select/--ignore and ``# noqa``."""
-    from ..semantics._validate import validate
-    from ._report import Result
-    from ._sources import discover, read_source
-
-    try:
-        files = list(discover(paths, exclude=exclude, root=root))
-    except FileNotFoundError as error:
-        raise UsageError(f"{error.args[0]}: no such file or folder") from None
+    config = load_config(os.getcwd())
+    codes, asked = _codes(args, config)
+    schemas = load_schemas(args.schema if args.schema is not None else config.schema)
+    paths = args.paths or list(config.include) or ["."]
+    if args.stdin_filename is not None and "-" not in paths:
+        raise UsageError("--stdin-filename names what - reads: pass - as a path too")
+    stdin_name = args.stdin_filename or "<stdin>"
+    stdin_kind: Kind = "filter"
+    if args.stdin_filename is not None:
+        kind = file_kind(args.stdin_filename, filter_globs=config.filter_files, root=config.root)
+        if kind is None:
+            raise UsageError(f"--stdin-filename {args.stdin_filename}: {_NEITHER}")
+        stdin_kind = kind
+    found = discover(
+        paths,
+        filter_globs=config.filter_files,
+        exclude=config.exclude,
+        root=config.root,
+        stdin_kind=stdin_kind,
+    )
+    if not found.files:
+        raise UsageError(_nothing_found(paths, found.near_misses))
+    fixing = args.fix or args.diff
     results: list[Result] = []
     named = set(paths)
-    for path in files:
-        shown = "<stdin>" if path == "-" else path
+    checked = filters = fixed = 0
+    diff_shown = False
+    for path, kind in found.files:
+        shown = stdin_name if path == "-" else path
         try:
             text = read_text(path)
         except UsageError as error:
@@ -132,39 +145,68 @@ def check_paths(
             # A file met while searching a folder (a binary, say) is skipped.
             sys.stderr.write(f"warning: {error}; skipped\n")
             continue
-        source = read_source(shown, text)
+        object_for = config.object_for(shown) if kind == "filter" else None
+
+        def reread(
+            text: str, shown: str = shown, kind: Kind = kind, obj: str | None = object_for
+        ) -> SourceFile:
+            return read_source(shown, kind, text, default_object=obj, calls=config.filter_calls)
+
+        source = reread(text)
         if source.problem:
             sys.stderr.write(f"{shown}: {source.problem}\n")
-        for one in source.filters:
-            for d in validate(one.text, schema):
-                if not _selected(d.code, select, ignore):
-                    continue
-                d = _locate(d, one)
-                assert d.line is not None
-                if _suppressed(source.noqa, d.code, (d.line, one.last_line)):
-                    continue
-                row = source.lines[d.line - 1] if d.line <= len(source.lines) else ""
-                results.append(Result(shown, d, row))
-    return results
+        if fixing and source.filters:
+            from ._fix import fix_source
 
+            outcome = fix_source(
+                source, text, schemas, codes, unsafe=args.unsafe_fixes, reread=reread
+            )
+            if outcome.fixes:
+                fixed += outcome.fixes
+                if args.diff:
+                    sys.stdout.write(outcome.diff(shown))
+                    diff_shown = True
+                elif path == "-":
+                    sys.stdout.write(outcome.text)
+                else:
+                    from ._atomic import write_atomic
 
-def run(args: argparse.Namespace) -> int:
-    """Check the filters and report; returns the exit code."""
-    from ._config import load_config, split_codes
-    from ._report import write_report
-
-    config = load_config(os.getcwd())
-    schema = load_schema(args.schema if args.schema is not None else config.schema)
-    select = split_codes(args.select, "--select") if args.select is not None else config.select
-    ignore = split_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
-    _known_codes(select or (), "select")
-    _known_codes(ignore, "ignore")
-    paths = args.paths or list(config.include) or ["."]
-    results = check_paths(
-        paths, schema, select=select, ignore=ignore, exclude=config.exclude, root=config.root
-    )
-    write_report(results, args.format, sys.stdout)
+                    write_atomic(path, outcome.text)
+                if not args.diff:
+                    source = reread(outcome.text)
+        elif args.fix and path == "-":
+            sys.stdout.write(text)
+        checked += 1
+        filters += len(source.filters)
+        results += lint(source, schemas, codes)
+    for note in schemas.notes:
+        sys.stderr.write(f"note: {note}\n")
+    unused = _schema_notes(codes, asked, schemas.missing)
+    if unused is not None:
+        if all(needs_schema(c) for c in codes) and not schemas.by_object:
+            raise UsageError(f"nothing to check: {unused}")
+        sys.stderr.write(f"note: {unused}\n")
+    if args.diff:
+        sys.stderr.write(f"{fixed} fix{'es' if fixed != 1 else ''} available.\n")
+        return 1 if diff_shown and not args.exit_zero else 0
+    out = sys.stderr if args.fix and "-" in paths else sys.stdout
+    if args.fix and fixed:
+        out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
+    write_report(results, args.format, out, checked=checked, filters=filters)
     if args.exit_zero:
         return 0
     failing = {"error", "warning"} if args.warnings_as_errors else {"error"}
     return 1 if any(r.diagnostic.severity in failing for r in results) else 0
+
+
+_NEITHER = f"not a filter file or Python source (checked: {FILE_KINDS})"
+
+
+def _nothing_found(paths: Sequence[str], near: Sequence[str]) -> str:
+    message = (
+        f"no file to check in {', '.join(paths)}: searched for {FILE_KINDS}; "
+        "name other filter files with filter-files in [tool.scale-query]"
+    )
+    if near:
+        message += f" (found {', '.join(near)}, which do not count)"
+    return message

@@ -6,6 +6,9 @@ A filter with a comment or blank line between its own lines is left as it is.
 A file holding a filter that does not parse is left unchanged and reported
 (exit 1). ``--check`` exits 1 when a file would change; ``--diff`` prints a
 unified diff; neither writes anything. ``-`` reads stdin and writes stdout.
+Files are written atomically (``_atomic``): interrupted, a file is either
+whole and old or whole and new; a read-only file is a one-line error. A
+UTF-8 byte-order mark stays where it was.
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
     from ..language._format import format_filter
     from ..language._parser import parse
     from ..language._syntax_error import FilterSyntaxError
-    from ._sources import filter_entries
+    from ._filterfile import BOM, filter_entries
 
+    bom = BOM if text.startswith(BOM) else ""
+    text = text.removeprefix(bom)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines, entries, _ = filter_entries(text)
     lines = [line.removesuffix("\r") for line in lines]
@@ -70,7 +75,7 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
             new[-1] += f"  {entry.noqa}"
         replaced[entry.first] = (entry.last, new)
     if problems:
-        return text, problems
+        return bom + text, problems
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -82,7 +87,7 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
         line = lines[index]
         out.append(line.rstrip() if not line.strip() or line.lstrip().startswith("#") else line)
         index += 1
-    return (newline.join(out) + newline if out else ""), problems
+    return bom + (newline.join(out) + newline if out else ""), problems
 
 
 def _diff(path: str, old: str, new: str) -> str:
@@ -101,24 +106,31 @@ def _diff(path: str, old: str, new: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Format the files; returns the exit code."""
     from ..language._format import DEFAULT_LINE_LENGTH
-    from ._check import read_text
+    from ._atomic import write_atomic
     from ._config import load_config
-    from ._sources import discover
+    from ._discover import discover, read_text
 
     config = load_config(os.getcwd())
     width = args.line_length or config.line_length or DEFAULT_LINE_LENGTH
     if width < 1:
         raise UsageError(f"--line-length must be positive, not {width}")
     paths = args.paths or list(config.include) or ["."]
-    try:
-        files = list(
-            discover(paths, suffixes=(".filter",), exclude=config.exclude, root=config.root)
+    found = discover(
+        paths,
+        kinds=("filter",),
+        filter_globs=config.filter_files,
+        exclude=config.exclude,
+        root=config.root,
+    )
+    files = [path for path, _ in found.files]
+    if not files:
+        raise UsageError(
+            f"no filter file to format in {', '.join(paths)}: searched for *.filter files "
+            "(and filter-files in [tool.scale-query])"
         )
-    except FileNotFoundError as error:
-        raise UsageError(f"{error.args[0]}: no such file or folder") from None
     changed = failed = 0
-    for path in files:
-        if path.endswith(".py"):
+    for path, kind in found.files:
+        if kind == "python":
             raise UsageError(f"{path}: fmt rewrites filter files, not Python sources")
         shown = "<stdin>" if path == "-" else path
         old = read_text(path)
@@ -140,8 +152,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.check:
             sys.stdout.write(f"would reformat {shown}\n")
         else:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(new)
+            write_atomic(path, new)
     verb = "would be reformatted" if args.check or args.diff else "reformatted"
     if path_count := len(files) - (1 if "-" in files else 0):
         sys.stderr.write(f"{changed} of {path_count} filter files {verb}.\n")

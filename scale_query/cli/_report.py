@@ -30,7 +30,7 @@ def _caret(result: Result) -> str:
     return " " * start + "^" * width
 
 
-def _text(results: Sequence[Result], out: TextIO) -> None:
+def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
     for result in results:
         d = result.diagnostic
         out.write(f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}\n")
@@ -43,14 +43,16 @@ def _text(results: Sequence[Result], out: TextIO) -> None:
     if results:
         out.write(f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}.\n")
     else:
-        out.write("All checks passed.\n")
+        out.write(
+            f"All checks passed ({_plural(filters, 'filter')} in {_plural(checked, 'file')}).\n"
+        )
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _json(results: Sequence[Result], out: TextIO) -> None:
+def _json(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
     import json
 
     rows = [
@@ -79,7 +81,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(results: Sequence[Result], out: TextIO) -> None:
+def _github(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
     for r in results:
         d = r.diagnostic
         props = [
@@ -94,7 +96,7 @@ def _github(results: Sequence[Result], out: TextIO) -> None:
         out.write(f"::{d.severity} {','.join(props)}::{_escape_data(message)}\n")
 
 
-def _sarif(results: Sequence[Result], out: TextIO) -> None:
+def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
     import json
 
     from .. import __version__
@@ -107,7 +109,7 @@ def _sarif(results: Sequence[Result], out: TextIO) -> None:
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "helpUri": rule.help_uri,
-            "defaultConfiguration": {"level": rule.severity},
+            "defaultConfiguration": {"level": rule.severity, "enabled": rule.default},
         }
         for rule in RULES.values()
     ]
@@ -160,7 +162,7 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").removeprefix("./"))
 
 
-FORMATS: dict[str, Callable[[Sequence[Result], TextIO], None]] = {
+FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int], None]] = {
     "text": _text,
     "json": _json,
     "github": _github,
@@ -168,6 +170,12 @@ FORMATS: dict[str, Callable[[Sequence[Result], TextIO], None]] = {
 }
 
 
-def write_report(results: Sequence[Result], fmt: str, out: TextIO) -> None:
-    """Write ``results`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`)."""
-    FORMATS[fmt](results, out)
+def write_report(
+    results: Sequence[Result], fmt: str, out: TextIO, *, checked: int = 0, filters: int = 0
+) -> None:
+    """Write ``results`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`).
+
+    ``checked`` and ``filters`` count the files and filters read, for the text
+    format's line when nothing was found.
+    """
+    FORMATS[fmt](results, out, checked, filters)
