@@ -324,14 +324,34 @@ _WRITE_EXAMPLE = {
 def _paths() -> Json:
     instance = _ref("parameters", "Instance")
     obj = _ref("parameters", "Object")
-    form = {
+    # The same field both ways: in a multipart form, a part holding the JSON
+    # of the records (described as such); url-encoded, the JSON text itself.
+    described = (
+        f"A JSON array of records (at most {MAX_RECORDS_PER_WRITE}), each a WriteRecord; "
+        "an item that is not one gets status ERROR and the others are written."
+    )
+    multipart = {
+        "type": "object",
+        "required": ["objects"],
+        "properties": {
+            "objects": {
+                "type": "array",
+                "maxItems": MAX_RECORDS_PER_WRITE,
+                # Any item is a valid request: one that is not a WriteRecord gets
+                # its own ERROR result, as the reference's per-record statuses go.
+                "items": {"description": "A WriteRecord (components.schemas.WriteRecord)."},
+                "description": described,
+                "example": [{"id": 0, "data": {"Nom": "Doe", "Prenom": "John"}}],
+            }
+        },
+    }
+    urlencoded = {
         "type": "object",
         "required": ["objects"],
         "properties": {
             "objects": {
                 "type": "string",
-                "description": f"A JSON array of records (at most {MAX_RECORDS_PER_WRITE}), "
-                "each like WriteRecord.",
+                "description": described,
                 "example": '[{"id": 0, "data": {"Nom": "Doe", "Prenom": "John"}}]',
             }
         },
@@ -436,8 +456,11 @@ def _paths() -> Json:
                 "requestBody": {
                     "required": True,
                     "content": {
-                        "multipart/form-data": {"schema": form},
-                        "application/x-www-form-urlencoded": {"schema": form},
+                        "multipart/form-data": {
+                            "schema": multipart,
+                            "encoding": {"objects": {"contentType": "application/json"}},
+                        },
+                        "application/x-www-form-urlencoded": {"schema": urlencoded},
                     },
                 },
                 "responses": {
