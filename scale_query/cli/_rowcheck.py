@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..language._suggest import closest
@@ -39,7 +40,11 @@ def _text(value: object) -> str:
         raise ValueError("true/false is not a value the API stores: write its text, such as Y or N")
     if isinstance(value, (Mapping, list)):
         raise ValueError("a nested JSON value is not a field value")
-    return to_text(value)
+    text = to_text(value)
+    if isinstance(value, Decimal) and "." in text:
+        # Parquet decimals come padded to their column's scale: 263.650000000.
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _hint(info: FieldInfo, text: str) -> str:

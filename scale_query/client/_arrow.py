@@ -15,7 +15,8 @@ float                         ``float64``
 decimal, number               ``decimal128(38, 9)`` (exact; a value with
                               more than 9 decimals is an error)
 date                          ``date32``
-datetime                      ``timestamp("s")`` (no time zone)
+datetime                      ``timestamp("ms")`` (no time zone; Parquet
+                              has no seconds unit)
 anything else (text, ...)     ``string``
 ============================  =====================================
 
@@ -91,7 +92,7 @@ def _arrow_type(pa: Any, info: FieldInfo | None) -> Any:
     if kind == "date":
         return pa.date32()
     if kind == "datetime":
-        return pa.timestamp("s")
+        return pa.timestamp("ms")
     return pa.string()
 
 

@@ -1,0 +1,627 @@
+"""The data commands (objects, schema, export, import) over real HTTP against the emulator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scale_query import Client, Query, RetryPolicy, evaluate, parse
+from scale_query.cli import main
+
+pytest.importorskip("uvicorn")
+from scale_query.emulator import Emulator
+
+FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
+
+
+def _conn(emu: Emulator, token: str | None = None) -> list[str]:
+    return ["--token", token or emu.token, "--instance", emu.instance, "--base-url", emu.base_url]
+
+
+@pytest.fixture
+def emu(scale_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return scale_emulator
+
+
+@pytest.fixture
+def client(emu: Emulator) -> Iterator[Client]:
+    with Client(token=emu.token, instance=emu.instance, base_url=emu.base_url, retries=FAST) as c:
+        yield c
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# objects and schema ----------------------------------------------------------------
+
+
+def test_objects_as_table_and_json(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "objects", *_conn(emu))
+    assert code == 0
+    assert out.splitlines()[0].split() == ["name", "created", "updated"]
+    listed = client.list_objects()
+    for name, summary in listed.items():
+        assert any(
+            line.split() == [name, *summary.created.split(), *summary.updated.split()]
+            for line in out.splitlines()
+        )
+    code, out, _ = _run(capsys, "objects", "--json", *_conn(emu))
+    assert code == 0
+    assert json.loads(out) == {
+        n: {"acl": s.acl, "create_time": s.created, "update_time": s.updated}
+        for n, s in listed.items()
+    }
+
+
+def test_schema_json_is_the_object_info_that_check_reads(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import httpx
+
+    code, out, _ = _run(capsys, "schema", "contact", "--json", *_conn(emu))
+    assert code == 0
+    served = httpx.get(
+        f"{emu.instance_url}/get_object_info/contact",
+        headers={"Authorization": f"Bearer {emu.token}"},
+    ).json()
+    assert json.loads(out) == served
+    code, _, err = _run(capsys, "schema", "--all", "-o", str(tmp_path / "schemas"), *_conn(emu))
+    assert code == 0 and "wrote 3 schemas" in err
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
+        "contact.json",
+        "orders.json",
+        "products.json",
+    ]
+    target = tmp_path / "typo.filter"
+    target.write_text('# object: contact\nDateNaisance $gt "1990-06-12"\n', encoding="utf-8")
+    schema_file = str(tmp_path / "schemas" / "contact.json")
+    code, out, _ = _run(capsys, "check", "--schema", schema_file, str(target))
+    assert code == 1 and "DateNaissance" in out
+
+
+def test_schema_table_shows_rights_of_the_token(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "schema", "contact", *_conn(emu, "marketing-token"))
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert rows["Optin"].split()[-2:] == ["yes", "yes"]  # read, write
+    assert rows["Nom"].split()[-1] == "yes" and "yes  yes" not in rows["Nom"].split("personal")[-1]
+
+
+# export -------------------------------------------------------------------------------
+
+
+def test_export_writes_exactly_what_the_evaluator_selects(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    where = 'DateNaissance $gt "1990-06-12"'
+    target = tmp_path / "out.csv"
+    code, _, err = _run(
+        capsys,
+        "export",
+        "contact",
+        *_conn(emu),
+        "--where",
+        where,
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+    )
+    assert code == 0
+    rows = _csv(target)
+    schema = client.object_info("contact")
+    everyone = list(client.iter("contact"))
+    expected = [r for r in everyone if evaluate(parse(where), r.data, schema)]
+    assert [row["id"] for row in rows] == [r.id for r in expected]
+    assert rows[0] == {"id": expected[0].id, **expected[0].data}  # the API's text, every field
+    assert f"exported {len(rows):,} records" in err
+    assert not [p for p in tmp_path.iterdir() if p.name != "out.csv"]  # no temporary file left
+
+    code, _, err = _run(capsys, "import", "contact", str(target), *_conn(emu), "--dry-run")
+    assert code == 0
+    assert f"all {len(rows):,} records are valid" in err
+    assert emu.request_count("POST", "put_objects") == 0
+
+
+def test_a_filter_typo_shows_the_caret_and_sends_nothing(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        capsys, "export", "contact", *_conn(emu), "--where", 'DateNaissance $ge "1990-06-12"'
+    )
+    assert code == 2 and out == ""
+    assert "--where:1:15: unknown operator '$ge'" in err
+    assert "                ^^^" in err and "did you mean '$gte'?" in err
+    assert emu.request_count() == 0
+
+    code, out, err = _run(
+        capsys, "get", "contact", *_conn(emu), "--where", 'DateNaisance $gt "1990-06-12"'
+    )
+    assert code == 2 and out == ""
+    assert "SQ101 unknown field 'DateNaisance'" in err and "^^^^^^^^^^^^" in err
+    assert "did you mean 'DateNaissance'?" in err
+    assert emu.request_count("GET", "get_objects") == 0
+
+
+def test_dry_run_prints_the_first_url_and_fetches_nothing(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(
+        capsys,
+        "export",
+        "contact",
+        *_conn(emu),
+        "--where",
+        'EMail $like "*gmail*"',
+        "--fields",
+        "Nom,EMail",
+        "--sort=-Nom",
+        "--limit",
+        "30",
+        "--dry-run",
+    )
+    assert code == 0
+    url = out.strip()
+    assert url.startswith(f"{emu.instance_url}/get_objects/contact?")
+    expected = (
+        Query("contact")
+        .where('EMail $like "*gmail*"')
+        .fields("Nom", "EMail")
+        .sort_by("-Nom")
+        .limit(30)
+        .page(1, size=500)
+    )
+    assert Query.from_url(url) == expected
+    assert emu.request_count("GET", "get_objects") == 0
+
+
+def test_export_refuses_unknown_fields_before_fetching(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "--fields", "Nom,Emial")
+    assert code == 2 and "no field 'Emial' (did you mean 'EMail'?)" in err
+    assert emu.request_count("GET", "get_objects") == 0
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_exports_are_typed(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    code, out, _ = _run(capsys, "export", "orders", *_conn(emu), "--limit", "200", "--format", fmt)
+    assert code == 0
+    items = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
+    raw = list(client.iter(Query("orders").limit(200)))
+    assert [item["id"] for item in items] == [int(r.id) for r in raw]
+    for item, record in zip(items, raw, strict=True):
+        assert item["id_contact"] == int(record.data["id_contact"])
+        assert item["DateCommande"] == record.data["DateCommande"]
+        montant = record.data["Montant"]
+        assert item["Montant"] == (None if montant == "" else float(montant))
+    exact = out.split('"Montant":')[1].split(",")[0]
+    assert exact == raw[0].data["Montant"]  # digits as sent: 12.50 stays 12.50
+
+
+def test_csv_typed_writes_canonical_values(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "export", "products", *_conn(emu), "--limit", "3", "--typed")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 3 and all(row["Prix"].count(".") == 1 for row in rows)
+
+
+def test_table_format(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys,
+        "export",
+        "contact",
+        *_conn(emu),
+        "--fields",
+        "Nom,Pays",
+        "--limit",
+        "3",
+        "--format",
+        "table",
+    )
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["id", "Nom", "Pays"] and len(lines) == 5
+    assert set(lines[1]) == {"-", " "}
+
+
+def test_an_interrupted_export_leaves_whole_records_and_says_how_many(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scale_query.cli import _progress
+
+    advance = _progress.Progress.advance
+
+    def interrupt_after_two_pages(self: _progress.Progress, count: int) -> None:
+        advance(self, count)
+        if self.count >= 1000:
+            raise KeyboardInterrupt  # as a Ctrl-C between two pages would
+
+    monkeypatch.setattr(_progress.Progress, "advance", interrupt_after_two_pages)
+    for fmt in ("csv", "jsonl", "json"):
+        target = tmp_path / f"part.{fmt}"
+        code, _, err = _run(capsys, "export", "contact", *_conn(emu), "-o", str(target))
+        assert code == 130
+        assert f"{target} holds the 1,000 whole records written before the stop" in err
+        text = target.read_text(encoding="utf-8")
+        if fmt == "csv":
+            assert len(_csv(target)) == 1000
+        elif fmt == "jsonl":
+            assert len([json.loads(line) for line in text.splitlines()]) == 1000
+        else:
+            assert len(json.loads(text)) == 1000
+
+
+def test_progress_is_absent_when_stderr_is_not_a_terminal(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "--limit", "1200")
+    assert code == 0
+    assert err.count("\n") == 1 and err.startswith("exported 1,200 records in ")
+    assert "\x1b" not in err and "\r" not in err
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "--limit", "10", "--quiet")
+    assert code == 0 and err == ""
+
+
+def test_progress_draws_on_a_terminal() -> None:
+    pytest.importorskip("rich")
+    from scale_query.cli._progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    with Progress("exporting contact", total=None, stream=screen) as progress:
+        assert progress.live
+        progress.advance(500)
+    assert "exporting contact" in screen.getvalue()
+    quiet = Terminal()
+    with Progress("exporting contact", quiet=True, stream=quiet) as progress:
+        assert not progress.live
+    assert quiet.getvalue() == ""
+
+
+# round trips ---------------------------------------------------------------------------
+
+
+def _round_trip(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> tuple[Path, Path]:
+    first, second = tmp_path / f"first.{fmt}", tmp_path / f"second.{fmt}"
+    where = ["--where", 'Ville $eq "Gent"', "--limit", "40"]
+    assert _run(capsys, "export", "contact", *_conn(emu), *where, "-o", str(first))[0] == 0
+    return first, second
+
+
+def test_csv_round_trip_changes_the_edit_and_nothing_else(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = _round_trip(emu, capsys, tmp_path, "csv")
+    rows = _csv(first)
+    rows[3]["Prenom"] = "Édouard"
+    rows[5]["DateNaissance"] = ""
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    code, _, err = _run(capsys, "import", "contact", str(edited), *_conn(emu))
+    assert code == 0 and "0 created, 40 updated" in err
+    ids = ",".join(row["id"] for row in rows)
+    code, _, _ = _run(
+        capsys,
+        "export",
+        "contact",
+        *_conn(emu),
+        "--where",
+        f"id_contact $in [{ids}]",
+        "-o",
+        str(second),
+    )
+    assert code == 0
+    assert _csv(second) == rows
+
+
+def test_jsonl_round_trip(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = _round_trip(emu, capsys, tmp_path, "jsonl")
+    items = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    items[0]["Optin"] = "N" if items[0]["Optin"] == "Y" else "Y"
+    items[1]["Telephone"] = None
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    assert _run(capsys, "import", "contact", str(edited), *_conn(emu))[0] == 0
+    ids = ",".join(str(i["id"]) for i in items)
+    assert (
+        _run(
+            capsys,
+            "export",
+            "contact",
+            *_conn(emu),
+            "--where",
+            f"id_contact $in [{ids}]",
+            "-o",
+            str(second),
+        )[0]
+        == 0
+    )
+    assert [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines()] == items
+
+
+def test_parquet_round_trip_keeps_the_schema_types(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    first = tmp_path / "orders.parquet"
+    where = ["--where", 'Statut $eq "payée"', "--limit", "60"]
+    assert _run(capsys, "export", "orders", *_conn(emu), *where, "-o", str(first))[0] == 0
+    table = pq.read_table(first)
+    types = dict(zip(table.column_names, table.schema.types, strict=True))
+    assert types["id"] == pa.int64() and types["id_contact"] == pa.int64()
+    assert types["DateCommande"] == pa.timestamp("ms") and pa.types.is_decimal(types["Montant"])
+    assert types["Reference"] == pa.string() and table.num_rows == 60
+    rows = table.to_pylist()
+    rows[2]["Produit"] = "Thé noir"
+    edited = tmp_path / "edited.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), edited)
+    assert _run(capsys, "import", "orders", str(edited), *_conn(emu))[0] == 0
+    second = tmp_path / "again.parquet"
+    ids = ",".join(str(r["id"]) for r in rows)
+    assert (
+        _run(
+            capsys,
+            "export",
+            "orders",
+            *_conn(emu),
+            "--where",
+            f"id_orders $in [{ids}]",
+            "-o",
+            str(second),
+        )[0]
+        == 0
+    )
+    assert pq.read_table(second).to_pylist() == rows
+
+
+# import checks ---------------------------------------------------------------------------
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_bad_date_on_line_7_is_refused_naming_the_line_and_field(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [["", "Nom", f"Person{i}", "1990-06-12"] for i in range(10)]
+    rows[5][3] = "12/06/1990"  # data row 6: file line 7
+    path = _write_csv(tmp_path / "new.csv", ["id", "Civilite", "Nom", "DateNaissance"], rows)
+    for extra in (["--dry-run"], []):
+        code, _, err = _run(capsys, "import", "contact", str(path), *_conn(emu), *extra)
+        assert code == 1
+        assert f"{path}:7: field 'DateNaissance': '12/06/1990' is not a date" in err
+        assert "write dates year first: 1990-06-12" in err
+        assert "1 of 10 records are not valid; nothing was sent" in err
+    assert emu.request_count("POST", "put_objects") == 0
+
+
+def test_import_checks_fields_rights_notation_and_lengths(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    orders = _write_csv(
+        tmp_path / "orders.jsonl.csv",
+        ["id", "Reference", "Montant", "Statuts", "DateCommande"],
+        [
+            ["1", "CMD-1", "12,50", "x", "2021-01-01 10:00:00"],
+            ["abc", "CMD-2", "3.10", "", ""],
+            ["3", "R" * 21, "7", "", "2021-13-01"],
+        ],
+    )
+    code, _, err = _run(capsys, "import", "orders", str(orders), "--dry-run", *_conn(emu))
+    assert code == 1
+    assert ":2: field 'Montant': '12,50' is not a number such as 12.50" in err
+    assert "write numbers in US notation: 12.50" in err
+    assert ":2: unknown field 'Statuts' (did you mean 'Statut'?)" in err
+    assert ":3: id must be a record id" in err
+    assert ":4: field 'Reference': 21 characters; the field holds at most 20" in err
+    assert ":4: field 'DateCommande': '2021-13-01' is not a datetime" in err
+    assert "3 of 3 records are not valid" in err
+
+    contacts = _write_csv(tmp_path / "c.csv", ["id", "Nom", "Optin"], [["5", "Doe", "Y"]])
+    code, _, err = _run(capsys, "import", "contact", str(contacts), *_conn(emu, "marketing-token"))
+    assert code == 1 and ":2: field 'Nom' is not writable with this token" in err
+    assert emu.request_count("POST", "put_objects") == 0
+
+
+def test_mandatory_fields_are_required_on_creates_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from scale_query.emulator import serve
+
+    fields = {
+        "Nom": {"attribs": {"type": "text", "mandatory": "Y"}, "read": "Y", "write": "Y"},
+        "Ville": {"attribs": {"type": "text"}, "read": "Y", "write": "Y"},
+    }
+    mart = {
+        "objects": {"people": {"fields": fields, "records": [{"id": 1, "data": {"Nom": "A"}}]}},
+        "profiles": [{"token": "t0k"}],
+    }
+    path = _write_csv(
+        tmp_path / "p.csv", ["id", "Nom", "Ville"], [["", "", "Gent"], ["1", "", "Gent"]]
+    )
+    with serve(datamart=mart) as emu:
+        code, _, err = _run(capsys, "import", "people", str(path), "--dry-run", *_conn(emu))
+        code_schema, out, _ = _run(capsys, "schema", "people", *_conn(emu))
+    assert code == 1 and ":2: field 'Nom' is mandatory when creating a record" in err
+    assert ":3:" not in err  # an update may leave it out or empty
+    assert code_schema == 0 and out.splitlines()[2].split()[:3] == ["id_people", "int", "(integer)"]
+    assert [line.split()[:3] for line in out.splitlines() if line.startswith("Nom")] == [
+        ["Nom", "text", "yes"]
+    ]
+
+
+# faults in the middle of an import -----------------------------------------------------------
+
+
+def _marked(client: Client, tag: str) -> set[str]:
+    return {r.data["Ville"] for r in client.iter(Query("contact").where(f'Ville $like "{tag}*"'))}
+
+
+@pytest.mark.parametrize(
+    ("fault", "unknown_written"), [({"failures": 1}, False), ({"corrupt": 1}, True)]
+)
+def test_a_fault_mid_import_reports_what_the_emulator_holds(
+    emu: Emulator,
+    client: Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: dict[str, Any],
+    unknown_written: bool,
+) -> None:
+    from scale_query.cli import _progress
+
+    tag = "Fault"
+    # 6 updates and 6 creates, batches of 3: the fault hits the third batch.
+    rows = [[str(i), f"{tag}{i + 1}"] for i in range(1, 7)] + [
+        ["", f"{tag}{line}"] for line in range(8, 14)
+    ]
+    path = _write_csv(tmp_path / "in.csv", ["id", "Ville"], rows)
+    advance = _progress.Progress.advance
+
+    def fault_before_third_batch(self: _progress.Progress, count: int) -> None:
+        advance(self, count)
+        if self.count == 6:
+            emu.set_faults(**fault)
+
+    monkeypatch.setattr(_progress.Progress, "advance", fault_before_third_batch)
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys,
+        "import",
+        "contact",
+        str(path),
+        "--batch-size",
+        "3",
+        "--report",
+        str(report),
+        *_conn(emu),
+    )
+    assert code == 1
+    outcome = {row["line"]: row for row in _csv(report)}
+    assert sorted(outcome, key=int) == [str(n) for n in range(2, 14)]  # every line, once
+    by_status: dict[str, set[str]] = {}
+    for line, row in outcome.items():
+        by_status.setdefault(row["status"], set()).add(f"{tag}{line}")
+    held = _marked(client, tag)
+    assert by_status["ok"] == {f"{tag}{n}" for n in range(2, 8)}
+    assert len(by_status["unknown"]) == 3 and len(by_status["not-sent"]) == 3
+    assert held - by_status["unknown"] == by_status["ok"]  # written: the ok ones...
+    assert (by_status["unknown"] <= held) is unknown_written  # ...and the unknown, if applied
+    assert not by_status["not-sent"] & held
+    assert all(outcome[str(n)]["updated"] == "Y" for n in range(2, 8))
+    assert "6 updated, 3 unknown, 3 not-sent" in err
+    assert emu.request_count("POST", "put_objects") == 3  # nothing sent twice
+
+
+def test_import_report_as_jsonl_with_per_record_errors(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Record 2 names an id that does not exist: the server refuses it alone.
+    path = _write_csv(
+        tmp_path / "in.csv", ["id", "Ville"], [["", "ReportA"], ["99999999", "ReportB"]]
+    )
+    report = tmp_path / "report.jsonl"
+    code, _, err = _run(
+        capsys, "import", "contact", str(path), "--report", str(report), *_conn(emu)
+    )
+    assert code == 1 and "1 created, 0 updated, 1 failed" in err
+    first, second = (json.loads(line) for line in report.read_text().splitlines())
+    assert first["status"] == "ok" and first["created"] is True and first["line"] == 2
+    assert client.get_by_id("contact", first["id"]).data["Ville"] == "ReportA"  # type: ignore[union-attr]
+    assert second["status"] == "failed" and second["line"] == 3 and second["error"]
+
+
+# connection ------------------------------------------------------------------------------------
+
+
+def test_connection_errors_name_the_host_and_the_setting(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = _run(capsys, "objects")
+    assert code == 2 and "pass --token, set SCALE_TOKEN, or try --demo" in err
+    monkeypatch.setenv("SCALE_TOKEN", "wrong-token")
+    code, _, err = _run(capsys, "objects", "--instance", emu.instance, "--base-url", emu.base_url)
+    assert code == 2
+    assert f"127.0.0.1:{emu.port} refused the API token (401): check the token (SCALE_TOKEN)" in err
+    assert "wrong-token" not in err
+    code, _, err = _run(
+        capsys,
+        "schema",
+        "contact",
+        *_conn(emu)[:2],
+        "--instance",
+        "nope",
+        "--base-url",
+        emu.base_url,
+    )
+    assert code == 2 and "check the instance id (--instance)" in err
+
+
+def test_demo_works_with_no_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    target = tmp_path / "gmail.csv"
+    code, _, err = _run(
+        capsys,
+        "export",
+        "contact",
+        "--demo",
+        "--where",
+        'EMail $like "*gmail*"',
+        "--fields",
+        "Nom,EMail",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    rows = _csv(target)
+    assert len(rows) > 1000 and all("@gmail.com" in row["EMail"] for row in rows)
+    code, _, err = _run(capsys, "objects", "--demo", "--token", "x")
+    assert code == 2 and "--demo brings its own datamart" in err
