@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..language._values import to_text
 from ..semantics._schema import ObjectSchema, read_flag
@@ -169,11 +168,6 @@ class Request:
     form: tuple[tuple[str, str], ...] = ()
     write: bool = False
     count: int = 0
-
-    @property
-    def path(self) -> str:
-        """The URL path, without the query string."""
-        return urlsplit(self.url).path
 
     @property
     def redacted(self) -> str:
