@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from scale_query import MAX_DEPTH
 from scale_query.emulator import Emulator
 from scale_query.emulator._limits import (
+    MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
+    MAX_FORM_FIELDS,
+    MAX_HEAD_BYTES,
     MAX_INT64,
     MAX_JSON_DEPTH,
+    MAX_RECORDS_PER_WRITE,
     MAX_URL_BYTES,
 )
+from scale_query.emulator._names import MAX_TOKEN_LENGTH
+from scale_query.semantics._reading import MAX_REGEX_LENGTH
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +247,27 @@ def test_a_401_says_how_to_authenticate(
     response = http.get(f"{scale_emulator.instance_url}/get_object_list", headers=headers)
     assert response.status_code == 401 and response.headers["WWW-Authenticate"] == challenge
     assert "not-a-token" not in response.text
+
+
+def _doc_section(title: str) -> str:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "emulator.md").read_text("utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_docs_state_every_bound_with_its_value() -> None:
+    section = _doc_section("Security and limits")
+    for value in (
+        MAX_URL_BYTES,
+        MAX_HEAD_BYTES,
+        MAX_BODY_BYTES,
+        MAX_RECORDS_PER_WRITE,
+        MAX_INT64,
+        MAX_REGEX_LENGTH,
+        MAX_TOKEN_LENGTH,
+        MAX_ADMIN_BODY_BYTES,
+    ):
+        assert f"{value:,}" in section, value
+    assert f"{MAX_JSON_DEPTH} levels" in section and f"{MAX_DEPTH} levels" in section
+    assert f"| form fields in a write | {MAX_FORM_FIELDS} |" in section

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shlex
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from scale_query.cli import main
-from scale_query.cli._serve import _is_loopback
+from scale_query.cli._serve import _is_loopback, configure
 from scale_query.client._protocol import Settings
 from scale_query.client._query import check_name
 from scale_query.emulator import build, load_datamart, serve
@@ -267,3 +268,12 @@ def test_serve_takes_the_tokens_the_client_takes(token: str) -> None:
         Settings.resolve(value, "demo", "http://127.0.0.1:9/v1/datamart", environ={})
 
     assert _accepts(check_token, token) == _accepts(client, token)
+
+
+def test_the_docs_list_every_serve_option_and_fault_switch() -> None:
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "emulator.md").read_text("utf-8")
+    options = set(re.findall(r"--[a-z][a-z-]+", parser.format_help())) - {"--help"}
+    assert len(options) > 15 and {o for o in options if f"`{o}" not in docs} == set()
+    assert all(f"`{switch.name}=" in docs for switch in FAULT_SWITCHES)

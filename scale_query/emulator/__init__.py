@@ -1,13 +1,27 @@
-"""The embedded Scal-e datamart emulator: the documented API over real HTTP and SQLite.
+"""The emulator wing: the Scal-e datamart API served over real HTTP, backed by SQLite.
 
 >>> from scale_query.emulator import serve
 >>> with serve(demo=True) as emu:  # doctest: +SKIP
 ...     print(emu.base_url, emu.instance, emu.token)
 http://127.0.0.1:53211/v1/datamart demo demo-token
 
-Semantics, the datamart JSON format and the fault switches: docs/emulator.md.
-Starlette and uvicorn are imported on first use of ``serve``/``Emulator``
+Holds, one job per module: the datamart definition and its API profiles
+(``_definition``; the demo one in ``_demo``), instance ids and tokens
+(``_names``), the API's rules without HTTP (``_api``), the bounds every
+request meets (``_limits``), the form of a write (``_form``), the SQLite
+store (``_store``; its files in ``_dbfile``, its connections in ``_pool``),
+the fault switches (``_faults``), the Starlette app (``_app``), the OpenAPI
+document (``_openapi``), the server thread (``_server``) and the pytest
+plugin (``pytest_plugin``).
+
+May import: the language and semantics wings, the standard library, and
+its extra's libraries (starlette, uvicorn, python-multipart); never the
+client (tests talk to it over HTTP, as any client would) nor the command
+line. Starlette and uvicorn are imported on first use of ``serve``/``Emulator``
 (install them with ``pip install 'scale-query[emulator]'``).
+
+Semantics, the datamart JSON format, the fault switches and every bound:
+docs/emulator.md.
 """
 
 from __future__ import annotations

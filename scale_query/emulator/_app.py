@@ -27,7 +27,7 @@ from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
 from ._form import objects_field
-from ._limits import MAX_BODY_BYTES, MAX_URL_BYTES, InputError
+from ._limits import MAX_ADMIN_BODY_BYTES, MAX_BODY_BYTES, MAX_URL_BYTES, InputError
 from ._openapi import OPENAPI_PATH, openapi_document
 from ._playground import playground_routes
 
@@ -36,8 +36,6 @@ __all__ = ["ADMIN_PREFIX", "PREFIX", "build_app"]
 PREFIX = "/v1/datamart"
 ADMIN_PREFIX = "/_emulator"
 _JSON = "application/json"
-#: A body larger than this is refused on the admin paths (fault switches are tiny).
-_MAX_ADMIN_BODY = 64 * 1024
 
 #: What one request does in its worker thread: (profile, body bytes) -> JSON body.
 Work = Callable[[Profile, bytes], Any]
@@ -219,7 +217,7 @@ class _Endpoints:
     async def faults_post(self, request: Request) -> Response:
         try:
             self._admin(request)
-            raw = await read_body(request, _MAX_ADMIN_BODY)
+            raw = await read_body(request, MAX_ADMIN_BODY_BYTES)
         except ApiError as error:
             return _json(error.body(), error.status, error.headers)
 

@@ -17,13 +17,11 @@ from urllib.parse import parse_qsl
 from python_multipart import FormParser
 from python_multipart.multipart import parse_options_header
 
-from ._limits import InputError
+from ._limits import MAX_FORM_FIELDS, InputError
 
 __all__ = ["FIELD", "objects_field"]
 
 FIELD = "objects"
-#: Form fields read at most (the API needs one).
-_MAX_FIELDS = 16
 
 
 def _text(raw: bytes) -> str:
@@ -43,7 +41,7 @@ def _urlencoded(body: bytes) -> str | None:
             strict_parsing=False,
             encoding="utf-8",
             errors="strict",
-            max_num_fields=_MAX_FIELDS,
+            max_num_fields=MAX_FORM_FIELDS,
         )
     except UnicodeDecodeError:
         raise InputError(f"the form field {FIELD!r} is not UTF-8 text") from None
@@ -85,8 +83,8 @@ def _multipart(content_type: bytes, body: bytes) -> str | None:
         raise InputError(f"the multipart body is not readable: {error}") from None
     if FIELD.encode() in files:
         raise InputError(f"the form field {FIELD!r} must be text, not a file")
-    if count > _MAX_FIELDS:
-        raise InputError(f"the form has {count} fields; at most {_MAX_FIELDS} are read")
+    if count > MAX_FORM_FIELDS:
+        raise InputError(f"the form has {count} fields; at most {MAX_FORM_FIELDS} are read")
     return _text(values[-1]) if values else None
 
 

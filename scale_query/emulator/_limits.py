@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "MAX_ADMIN_BODY_BYTES",
     "MAX_BODY_BYTES",
+    "MAX_FORM_FIELDS",
     "MAX_HEAD_BYTES",
     "MAX_INT64",
     "MAX_JSON_DEPTH",
@@ -47,6 +49,10 @@ MAX_URL_BYTES = 8192
 MAX_HEAD_BYTES = 64 * 1024
 #: A request body (a ``put_objects`` form) may hold at most this many bytes (413).
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: A body on the admin paths may hold at most this many bytes (fault switches are tiny).
+MAX_ADMIN_BODY_BYTES = 64 * 1024
+#: A ``put_objects`` form may hold at most this many fields (the API reads one).
+MAX_FORM_FIELDS = 16
 #: A ``put_objects`` body may hold at most this many records.
 MAX_RECORDS_PER_WRITE = 10_000
 #: Arrays and objects in ``objects`` may nest this deep (a record needs 3:
