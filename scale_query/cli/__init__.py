@@ -38,6 +38,7 @@ _COMMANDS = {
     "fmt": ("_fmt", "rewrite filter files in canonical form"),
     "serve": ("_serve", "run the embedded datamart emulator over HTTP"),
     "demo": ("_demo", "a tour of scale-query against the embedded demo datamart"),
+    "lsp": ("_lsp", "a language server for filter files, over stdio (for editors)"),
     "objects": ("_objects", "list the objects the API token can read"),
     "schema": ("_schema_cmd", "show an object's fields, or write its metadata as JSON"),
     "export": ("_export", "export an object's records to csv, jsonl, json, parquet or a table"),

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ._located import Filter
     from ._schemas import Schemas
 
-__all__ = ["ROUNDS", "Outcome", "fix_source"]
+__all__ = ["ROUNDS", "Outcome", "QuickFix", "fix_source", "quick_fixes"]
 
 #: How many times fixes are looked for again after applying some.
 ROUNDS = 5
@@ -151,9 +151,6 @@ def _filter_edits(
     one: Filter, source: SourceFile, schemas: Schemas, codes: frozenset[str], unsafe: bool
 ) -> list[tuple[int, int, int, str]]:
     """File edits ``(line, column, length, text)`` fixing one filter, or none if unsafe to write."""
-    from ..language._parser import parse
-    from ..language._syntax_error import FilterSyntaxError
-
     schema = schemas.pick(one.object)
     edits: list[_Edit] = []
     taken = -1
@@ -169,22 +166,58 @@ def _filter_edits(
             continue
         edits.append(edit)
         taken = edit.end
-    if not edits:
+    if not edits or not _verified(one, edits):
         return []
+    return [w for w in (_written(one, e, source) for e in edits) if w is not None]
+
+
+def _verified(one: Filter, edits: Sequence[_Edit]) -> bool:
+    """Whether the filter, edited, parses and means what it did but for the edits."""
+    from ..language._parser import parse
+    from ..language._syntax_error import FilterSyntaxError
+
     text = one.text
     for edit in reversed(edits):
         text = text[: edit.start] + edit.replacement + text[edit.end :]
     try:
         new = parse(text)
     except FilterSyntaxError:
-        return []
+        return False
     try:
         old = parse(one.text)
     except FilterSyntaxError:
-        old = None
-    if old is not None and not _same_but_fixed(old, new, edits):
-        return []
-    return [w for w in (_written(one, e, source) for e in edits) if w is not None]
+        return True  # an operator fixed in a filter that did not parse
+    return _same_but_fixed(old, new, edits)
+
+
+class QuickFix(NamedTuple):
+    """One diagnostic's fix, as the language server offers it: a text edit in the file."""
+
+    diagnostic: Diagnostic
+    line: int
+    column: int
+    length: int
+    replacement: str
+    safe: bool
+
+
+def quick_fixes(source: SourceFile, schemas: Schemas, codes: frozenset[str]) -> list[QuickFix]:
+    """Every diagnostic of ``source`` that a verified edit fixes on its own, safe or not."""
+    found = []
+    for one in source.filters:
+        schema = schemas.pick(one.object)
+        for d in filter_diagnostics(one, schemas, codes):
+            placed = place(d, one)
+            assert placed.line is not None
+            if suppressed(d.code, source.noqa, (placed.line, one.last_line)):
+                continue
+            edit = _edit(d, one, schema, True)
+            written = None if edit is None else _written(one, edit, source)
+            if edit is None or written is None or not _verified(one, [edit]):
+                continue
+            safe = _edit(d, one, schema, False) is not None
+            found.append(QuickFix(placed, *written, safe))
+    return found
 
 
 def _written(one: Filter, edit: _Edit, source: SourceFile) -> tuple[int, int, int, str] | None:
