@@ -604,6 +604,7 @@ _BAD_QUERIES = [
     "limit=x",
     "limit=-1",
     "limit=%C2%B2",
+    "limit=%095",  # a tab is not a space
     "offset=9223372036854775808",
     "pagesize=" + "9" * 60,
     "page=0&pagesize=1",
