@@ -111,7 +111,7 @@ function showDiagnostics(text, diagnostics) {
 
 async function validateNow() {
   const text = ui.filter.value;
-  const diagnostics = await state.sq.validate(text, state.schema);
+  const diagnostics = await state.sq.validate(text, state.schema, ui.object.value || undefined);
   showDiagnostics(text, diagnostics);
   return diagnostics;
 }
@@ -282,6 +282,8 @@ async function run(page) {
     state.lastRun = { object: ui.object.value, filter: ui.filter.value };
     showRecords(objects, page, size);
     ui.exportButton.disabled = false;
+    // How many runs have finished: scripts driving the page wait on it.
+    document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
     ui.url.textContent = url.url;
     setStatus(`${objects.length} record${objects.length === 1 ? "" : "s"} on page ${page}.`);
   } catch (error) {

@@ -134,10 +134,11 @@ export class ScaleQuery {
    * Every diagnostic of `text`, exactly as `scale-query check --format json`
    * gives them (without `path`): code, severity, line, column, end_line,
    * end_column (1-based, in characters), message, hint, replacement.
-   * `schema` is an object's `get_object_info` response (an object or its JSON).
+   * `schema` is an object's `get_object_info` response (an object or its JSON);
+   * `objectName` names that object in messages, as `check --schema contact.json` does.
    */
-  async validate(text, schema) {
-    return this.#call("validate", String(text), schemaText(schema));
+  async validate(text, schema, objectName) {
+    return this.#call("validate", String(text), schemaText(schema), objectName ?? undefined);
   }
 
   /** `{text}`: the canonical form, or `{error}`: the syntax error as a diagnostic. */

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -78,35 +79,64 @@ def _dumps(value: Any) -> str:
 
 
 @lru_cache(maxsize=16)
-def _schema_from(schema_json: str) -> ObjectSchema:
-    return ObjectSchema.from_api(json.loads(schema_json))
+def _schema_from(schema_json: str, name: str | None) -> ObjectSchema:
+    return ObjectSchema.from_api(json.loads(schema_json), name)
 
 
-def _schema(schema_json: str | None) -> ObjectSchema | None:
+def _schema(schema_json: str | None, name: str | None = None) -> ObjectSchema | None:
     # The page sends the same schema on every keystroke: read it once.
-    return None if not schema_json else _schema_from(schema_json)
+    return None if not schema_json else _schema_from(schema_json, name or None)
 
 
-def check_row(d: Diagnostic) -> dict[str, Any]:
-    """One diagnostic as ``check --format json`` writes it for a one-filter text.
+class _Lines:
+    """Line and column of offsets in one text, as ``check`` counts them."""
+
+    def __init__(self, text: str) -> None:
+        # Found once per text: a list of 2,000 items may give 2,000 findings.
+        self.starts = [0]
+        at = text.find("\n")
+        while at >= 0:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        # Columns run on past the end of the text (a fault "just after the
+        # last character" ends one further), never clamped.
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]:
+    """Diagnostics as ``check --format json`` writes them for ``text`` read from stdin.
 
     A finding with no span sits at the filter's first character, as ``check``
     puts it.
     """
-    row = {key: getattr(d, key) for key in CHECK_KEYS}
-    if d.line is None:
-        row.update(line=1, column=1, end_line=1, end_column=1)
-    return row
+    lines = _Lines(text)
+    rows = []
+    for d in diagnostics:
+        row = {key: getattr(d, key) for key in CHECK_KEYS}
+        if d.offset is None or d.end_offset is None:
+            row.update(line=1, column=1, end_line=1, end_column=1)
+        else:
+            row["line"], row["column"] = lines.position(d.offset)
+            row["end_line"], row["end_column"] = lines.position(d.end_offset)
+        rows.append(row)
+    return rows
 
 
-def validate(text: str, schema_json: str | None = None) -> str:
-    """Every diagnostic of a filter, as a JSON list of ``check`` rows."""
-    return _dumps([check_row(d) for d in _validate(text, _schema(schema_json))])
+def validate(text: str, schema_json: str | None = None, object_name: str | None = None) -> str:
+    """Every diagnostic of a filter, as a JSON list of ``check`` rows.
+
+    ``object_name`` names the schema's object in messages, as ``check`` names
+    it after the schema file.
+    """
+    return _dumps(check_rows(_validate(text, _schema(schema_json, object_name)), text))
 
 
 def _syntax_error(text: str) -> str:
     # The same SQ001 row as validate() gives for the text.
-    return _dumps({"error": check_row(_validate(text)[0])})
+    return _dumps({"error": check_rows(_validate(text)[:1], text)[0]})
 
 
 def format(text: str) -> str:
