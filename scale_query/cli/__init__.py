@@ -55,7 +55,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     parser = _Parser(prog="scale-query", description="The Scal-e datamart from Python.")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     # Only the chosen subcommand's module is imported, to keep start-up short.
     chosen = next((_ALIASES.get(a, a) for a in argv if a in _COMMANDS or a in _ALIASES), None)
@@ -67,10 +67,13 @@ def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Names
     return parser, parser.parse_args(argv)
 
 
-def _version() -> str:
-    from .. import __version__
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: package metadata costs start-up time."""
 
-    return f"scale-query {__version__}"
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from .. import __version__
+
+        parser.exit(message=f"scale-query {__version__}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
