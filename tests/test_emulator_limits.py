@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scale_query import MAX_DEPTH
 from scale_query.emulator import Emulator
@@ -271,3 +273,59 @@ def test_the_docs_state_every_bound_with_its_value() -> None:
         assert f"{value:,}" in section, value
     assert f"{MAX_JSON_DEPTH} levels" in section and f"{MAX_DEPTH} levels" in section
     assert f"| form fields in a write | {MAX_FORM_FIELDS} |" in section
+
+
+@pytest.mark.parametrize("sort_by", ["[" * 2000, '{"N":' * 600, '{"Nom":["asc"]}'])
+def test_sort_by_nested_json_is_a_400(
+    http: httpx.Client, scale_emulator: Emulator, sort_by: str
+) -> None:
+    response = _get(http, scale_emulator, "get_objects/contact", {"sort_by": sort_by})
+    assert response.status_code == 400 and "sort_by" in response.json()["message"]
+
+
+@pytest.mark.parametrize("body", ["[" * 20_000, '{"failures":' * 5000, "\udc80", '["x"]'])
+def test_admin_bodies_that_are_not_switches_are_400s(
+    http: httpx.Client, scale_emulator: Emulator, body: str
+) -> None:
+    response = http.post(
+        scale_emulator.base_url.replace("/v1/datamart", "/_emulator/faults"),
+        headers={"Authorization": f"Bearer {scale_emulator.admin_token}"},
+        content=body.encode("utf-8", "surrogatepass"),
+    )
+    assert response.status_code == 400 and response.json()["message"]
+    assert scale_emulator.faults.current()["failures"] == 0
+
+
+_PARAM = st.sampled_from(["filter", "fields", "sort_by", "limit", "offset", "page", "pagesize"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(_PARAM, st.text(max_size=60), max_size=4))
+def test_any_read_parameters_get_an_answer_not_a_500(
+    http: httpx.Client, scale_emulator: Emulator, params: dict[str, str]
+) -> None:
+    response = _get(http, scale_emulator, "get_objects/orders", params)
+    assert response.status_code in (200, 400, 403), response.text
+    assert isinstance(response.json(), dict)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(_JSON, max_size=5) | _JSON)
+def test_any_json_written_gets_one_result_per_record_or_a_400(
+    http: httpx.Client, scale_emulator: Emulator, records: Any
+) -> None:
+    response = _put_raw(http, scale_emulator, json.dumps(records), name="orders")
+    if isinstance(records, list):
+        assert response.status_code == 200, response.text
+        results = response.json()["objects"]
+        assert len(results) == len(records)
+        assert all(r["status"] in ("OK", "ERROR") and isinstance(r["id"], str) for r in results)
+    else:
+        assert response.status_code == 400 and "JSON array" in response.json()["message"]

@@ -192,8 +192,9 @@ class Api:
             if text.startswith('"{'):
                 text = text[1:-1] if text.endswith('}"') else text[1:]
             try:
-                spec = json.loads(text)
-            except json.JSONDecodeError:
+                # A flat object: anything nested is refused before json reads it.
+                spec = None if json_depth_exceeds(text, 1) else json.loads(text)
+            except ValueError:
                 spec = None
             if not isinstance(spec, dict):
                 raise ApiError(

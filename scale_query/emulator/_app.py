@@ -27,7 +27,13 @@ from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
 from ._form import objects_field
-from ._limits import MAX_ADMIN_BODY_BYTES, MAX_BODY_BYTES, MAX_URL_BYTES, InputError
+from ._limits import (
+    MAX_ADMIN_BODY_BYTES,
+    MAX_BODY_BYTES,
+    MAX_URL_BYTES,
+    InputError,
+    json_depth_exceeds,
+)
 from ._openapi import OPENAPI_PATH, openapi_document
 from ._playground import playground_routes
 
@@ -223,7 +229,8 @@ class _Endpoints:
 
         def change() -> Any:
             try:
-                body = json.loads(raw)
+                text = raw.decode("utf-8")
+                body = None if json_depth_exceeds(text, 1) else json.loads(text)
                 if not isinstance(body, dict):
                     raise TypeError("the body must be a JSON object of fault switches")
                 self.faults.set(**body)
