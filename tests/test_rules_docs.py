@@ -38,6 +38,13 @@ def test_section_states_name_and_severity(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
+def test_table_says_which_rules_check_runs_by_default(code: str) -> None:
+    (row,) = [line for line in DOCS.splitlines() if line.startswith(f"| [{code}]")]
+    on = row.split(" | ")[4]
+    assert on == ("yes" if RULES[code].default else "**no** (opt-in)")
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
 def test_failing_example_fails_and_passing_example_passes(code: str) -> None:
     section = SECTIONS[code]
     failing = re.search(r"Fails:\n\n```filter\n(.*?)\n```", section, re.S)
