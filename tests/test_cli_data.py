@@ -625,3 +625,16 @@ def test_demo_works_with_no_environment(
     assert len(rows) > 1000 and all("@gmail.com" in row["EMail"] for row in rows)
     code, _, err = _run(capsys, "objects", "--demo", "--token", "x")
     assert code == 2 and "--demo brings its own datamart" in err
+
+
+def test_the_demo_tour_ends_with_export_and_import(capsys: pytest.CaptureFixture[str]) -> None:
+    from scale_query.cli._demo import EXPORT_COMMAND, IMPORT_COMMANDS
+
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0
+    last = out.split("6. The same jobs from the command line: export and import")[1]
+    for command in (EXPORT_COMMAND, *IMPORT_COMMANDS):
+        assert f"$ {command}" in last
+    assert "exported 5 records" in last and "all 5 records are valid" in last
+    assert "line,id,status,created,updated,error" in last
+    assert last.count(",ok,N,Y,") == 5

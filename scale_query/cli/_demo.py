@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import unquote
 
 __all__ = ["configure", "run"]
@@ -181,8 +181,63 @@ def run(args: argparse.Namespace) -> int:
                 "\nEach record succeeds or fails on its own; a failed batch raises "
                 "PartialWriteError naming the records written and those not written."
             )
-    screen.say("\nNext: README.md, docs/ (language, builder, client, emulator, rules, ci).")
+
+            screen.title("The same jobs from the command line: export and import")
+            _command_line(screen, emu)
+    screen.say("\nNext: README.md, docs/ (cli, language, builder, client, emulator, rules, ci).")
     return 0
+
+
+#: The commands of the last screen, as a user types them (--demo: the embedded datamart).
+EXPORT_COMMAND = (
+    'scale-query export contact --demo --where \'EMail $like "*gmail*" $and Pays $eq "BE"\' '
+    "--fields Nom,Prenom,EMail --limit 5 -o gmail.csv"
+)
+IMPORT_COMMANDS = (
+    "scale-query import contact gmail.csv --demo --dry-run",
+    "scale-query import contact gmail.csv --demo --report report.csv",
+)
+
+
+def _command_line(screen: _Screen, emu: Any) -> None:
+    """Run the export and import commands against this tour's datamart, showing their output."""
+    import contextlib
+    import io
+    import os
+    import shlex
+    import tempfile
+
+    from . import main
+
+    connection = ["--token", emu.token, "--instance", emu.instance, "--base-url", emu.base_url]
+    folder = tempfile.mkdtemp(prefix="scale-query-demo-")
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        for command in (EXPORT_COMMAND, *IMPORT_COMMANDS):
+            screen.code(f"$ {command}")
+            argv = [a for a in shlex.split(command)[1:] if a != "--demo"] + connection
+            shown = io.StringIO()
+            with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
+                main(argv)
+            screen.code(shown.getvalue().rstrip())
+            if command == EXPORT_COMMAND:
+                screen.code("$ cat gmail.csv")
+                with open("gmail.csv", encoding="utf-8") as exported:
+                    screen.code(exported.read().rstrip())
+        screen.code("$ cat report.csv")
+        with open("report.csv", encoding="utf-8") as report:
+            screen.code(report.read().rstrip())
+    finally:
+        os.chdir(here)
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+    screen.say(
+        "\nexport streams pages to csv, jsonl, json, parquet or a table; import checks every "
+        "record against the object's metadata before the first write and reports each one. "
+        "See docs/cli.md."
+    )
 
 
 def _yes(flag: bool) -> str:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,9 @@ from ._output import Output
 from ._tables import TableWriter
 
 __all__ = ["FORMATS", "Writer", "format_for", "make_writer"]
+
+#: A str as a JSON string, non-ASCII kept (json.dumps' own C encoder, minus its overhead).
+_string: Callable[[str], str] = json.encoder.encode_basestring
 
 FORMATS = ("csv", "jsonl", "json", "parquet", "table")
 _SUFFIXES = {
@@ -94,7 +98,7 @@ def json_value(value: Value) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, (int, Decimal)):
         return format(value, "f") if isinstance(value, Decimal) else str(value)
     return json.dumps(canonical_text(value))
@@ -123,8 +127,17 @@ class _Csv(Writer):
     ) -> None:
         super().__init__(output, schema, columns)
         self.typed = typed
-        self.csv = csv.writer(output.text, lineterminator="\n")
+        # A page is formatted in memory and written at once: one write per page.
+        self.buffer = io.StringIO()
+        self.csv = csv.writer(self.buffer, lineterminator="\n")
         self.csv.writerow(["id", *self.columns])
+        output.text.write(self._take())
+
+    def _take(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
 
     def write(self, page: Sequence[Record]) -> None:
         if self.typed:
@@ -134,8 +147,10 @@ class _Csv(Writer):
                 for record in page
             ]
         else:
-            rows = [[record.id, *(record.data.get(n, "") for n in self.columns)] for record in page]
+            get = [(n, "") for n in self.columns]
+            rows = [[record.id, *[record.data.get(*g) for g in get]] for record in page]
         self.csv.writerows(rows)
+        self.output.text.write(self._take())
         self.output.flush()
 
 
@@ -144,16 +159,21 @@ class _JsonLines(Writer):
 
     def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
         super().__init__(output, schema, columns)
-        self.keys = [json.dumps(name, ensure_ascii=False) + ":" for name in self.columns]
+        self.keys = [_string(name) + ":" for name in self.columns]
         self.plan = list(zip(self.columns, self.kinds, self.keys, strict=True))
         self.first = True
 
     def line(self, record: Record) -> str:
-        values = ",".join(key + json_value(_read(k, record, n)) for n, k, key in self.plan)
-        record_id = (
-            record.id if record.id.isascii() and record.id.isdigit() else json.dumps(record.id)
-        )
-        return '{"id":' + record_id + ("," + values if values else "") + "}"
+        data = record.data
+        rid = record.id
+        parts = ['{"id":' + (rid if rid.isascii() and rid.isdigit() else _string(rid))]
+        for name, kind, key in self.plan:
+            raw = data.get(name, "")
+            if kind == "text":  # the common case, without a call per value
+                parts.append(key + (_string(raw) if raw else "null"))
+            else:
+                parts.append(key + json_value(_read(kind, record, name)))
+        return ",".join(parts) + "}"
 
     def write(self, page: Sequence[Record]) -> None:
         text = "".join(self.line(record) + "\n" for record in page)

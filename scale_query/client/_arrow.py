@@ -111,6 +111,8 @@ def arrow_schema(schema: ObjectSchema, fields: Sequence[str] = ()) -> ArrowSchem
 
 
 def _column(pa: Any, name: str, kind: Any, arrow_type: Any, pages: Sequence[Record]) -> Any:
+    if kind == "text":  # most columns: the text itself, empty as null
+        return pa.array([record.data.get(name) or None for record in pages], type=arrow_type)
     values: list[Any] = []
     append = values.append
     float_column = pa.types.is_floating(arrow_type)
