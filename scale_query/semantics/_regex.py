@@ -1,0 +1,338 @@
+"""``$regex``: a MySQL pattern, run by RE2 in time linear in the value.
+
+The datamart runs ``$regex`` on MySQL, whose ``[[:<:]]``/``[[:>:]]`` word
+boundaries and POSIX classes (``[[:digit:]]``) the reference implies: the
+syntax of MySQL 5's Henry Spencer library. scale-query runs the pattern with
+RE2 (the ``google-re2`` package), an engine without backtracking, so a
+pattern such as ``(.*){1,10}#`` costs the same few steps per character as
+``abc``. Matching is an unanchored, case-insensitive search:
+
+- the POSIX classes (``[[:alpha:]]``, ``[[:digit:]]``, ``[[:space:]]``...),
+  ``\\d``, ``\\w``, ``\\s`` and ``\\b`` are ASCII, as in MySQL 5 (whose
+  classes are the C locale's);
+- ``[[:<:]]`` and ``[[:>:]]`` (start and end of a word) are read as ``\\b``,
+  which they equal wherever they stand next to a word character;
+- ``\\`` before a character that is not an ASCII letter or digit is that
+  character (``\\é`` is ``é``), as in MySQL;
+- what needs a backtracking engine (back-references, look-around, atomic
+  groups, possessive quantifiers) and MySQL's collating elements
+  (``[[.space.]]``, ``[[=e=]]``) are refused with a :class:`RegexRefused`
+  (a ``ValueError``) saying what to write instead.
+
+A pattern is at most :data:`MAX_REGEX_LENGTH` characters and compiles to at
+most :data:`MAX_REGEX_PROGRAM` engine instructions (large counts such as
+``.{0,500}`` expand to many), which bounds the work per character.
+
+>>> compile_regex("^du[[:alpha:]]+[[:>:]]").search("DUPONT et fils") is not None
+True
+>>> try:
+...     compile_regex("(a)\\\\1")
+... except ValueError as error:
+...     print(error.reason)
+$regex pattern refused at character 4: a back-reference (\\1)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Final
+
+__all__ = [
+    "MAX_REGEX_LENGTH",
+    "MAX_REGEX_PROGRAM",
+    "CompiledRegex",
+    "RegexRefused",
+    "compile_regex",
+    "translate",
+]
+
+#: ``$regex`` patterns longer than this many characters are refused.
+MAX_REGEX_LENGTH: Final = 200
+#: Compiled patterns larger than this many RE2 instructions are refused:
+#: the bound on the work per character of a value.
+MAX_REGEX_PROGRAM: Final = 3000
+
+_BOUNDARIES = ("[[:<:]]", "[[:>:]]")
+_LOOKAROUND = {
+    "(?=": "a look-ahead (?=...)",
+    "(?!": "a negative look-ahead (?!...)",
+    "(?<=": "a look-behind (?<=...)",
+    "(?<!": "a negative look-behind (?<!...)",
+    "(?>": "an atomic group (?>...)",
+}
+_POSIX_NAMES = [
+    "alnum",
+    "alpha",
+    "blank",
+    "cntrl",
+    "digit",
+    "graph",
+    "lower",
+    "print",
+    "punct",
+    "space",
+    "upper",
+    "word",
+    "xdigit",
+]
+# RE2's error messages (their start) and what to write instead.
+_HINTS = (
+    ("missing ]", "close the bracket expression with ]; a literal [ is written \\["),
+    ("missing )", "balance the parentheses; a literal ( is written \\("),
+    ("unexpected )", "balance the parentheses; a literal ) is written \\)"),
+    (
+        "missing argument to repetition operator",
+        "*, + and ? repeat what stands before them; a literal * is written \\*",
+    ),
+    (
+        "bad repetition operator",
+        "write one quantifier (a* rather than a** or the possessive a*+, which needs "
+        "a backtracking engine)",
+    ),
+    (
+        "invalid repetition size",
+        "counts go up to 1000, nested counts included; use + or * for long runs",
+    ),
+    (
+        "invalid character class range: [:",
+        "the POSIX classes are " + ", ".join(f"[:{name}:]" for name in _POSIX_NAMES),
+    ),
+    (
+        "invalid character class range: \\p",
+        "write a POSIX class such as [[:alpha:]]; \\p{...} takes Unicode general "
+        "categories and scripts only (\\p{L}, \\p{Greek})",
+    ),
+    (
+        "invalid character class range",
+        "a range goes from the lower character to the higher, as in a-z",
+    ),
+    (
+        "invalid escape sequence",
+        "\\d, \\w, \\s, \\b and a backslash before punctuation are understood; "
+        "write $ for the end of the value",
+    ),
+    ("trailing \\", "end the pattern with a character; a literal backslash is \\\\"),
+    (
+        "invalid perl operator",
+        "groups are (...), (?:...) and (?P<name>...), flags (?i), (?s), (?m), (?U)",
+    ),
+    ("invalid named capture group", "name a group as (?P<name>...)"),
+)
+
+
+class RegexRefused(ValueError):
+    """A ``$regex`` pattern scale-query will not run: what, where, and what to write.
+
+    ``reason`` says what is wrong, ``hint`` what to write instead, ``offset``
+    is the index in the pattern where the problem starts (None when the
+    whole pattern is at fault). ``str()`` is the message a 400 answer or an
+    SQ203 diagnostic shows.
+    """
+
+    def __init__(self, reason: str, hint: str, offset: int | None = None) -> None:
+        self.reason = reason
+        self.hint = hint
+        self.offset = offset
+        super().__init__(f"{reason}; hint: {hint}")
+
+
+class CompiledRegex:
+    """A ``$regex`` ready to run: ``search(value)`` finds the pattern anywhere in ``value``.
+
+    >>> compile_regex("[[:digit:]]{5}").search("Paris 75012") is not None
+    True
+    """
+
+    __slots__ = ("_search", "pattern")
+
+    def __init__(self, pattern: str, compiled: Any) -> None:
+        self.pattern = pattern
+        self._search = compiled.search
+
+    def __repr__(self) -> str:
+        return f"CompiledRegex({self.pattern!r})"
+
+    def search(self, value: str) -> object | None:
+        """A match object when the pattern occurs in ``value``, else None."""
+        # Bytes spare the per-call mapping of offsets back to characters; a
+        # lone surrogate (which UTF-8 cannot hold) becomes bytes no pattern
+        # character matches instead of an exception.
+        found: object | None = self._search(value.encode("utf-8", "surrogatepass"))
+        return found
+
+
+def _refused(what: str, offset: int, hint: str) -> RegexRefused:
+    return RegexRefused(f"$regex pattern refused at character {offset + 1}: {what}", hint, offset)
+
+
+def _bracket_end(pattern: str, start: int) -> int:
+    """The index after the ``]`` closing the bracket expression at ``start``, or -1.
+
+    Refuses MySQL's collating elements and equivalence classes, which RE2
+    would silently read as characters.
+    """
+    at = start + 1
+    if pattern.startswith("^", at):
+        at += 1
+    if pattern.startswith("]", at):  # a first "]" is a member
+        at += 1
+    size = len(pattern)
+    while at < size:
+        char = pattern[at]
+        if char == "]":
+            return at + 1
+        if char == "\\":
+            at += 2
+            continue
+        if char == "[" and at + 1 < size and pattern[at + 1] in ":.=":
+            kind = pattern[at + 1]
+            close = pattern.find(kind + "]", at + 2)
+            if kind != ":":
+                what = "an equivalence class [=x=]" if kind == "=" else "a collating element [.x.]"
+                raise _refused(what, at, "write the character itself, e.g. [e\u00e9\u00e8]")
+            if close < 0:
+                return -1
+            at = close + 2
+            continue
+        at += 1
+    return -1
+
+
+def translate(pattern: str) -> tuple[str, list[tuple[int, int]]]:
+    """``pattern`` in RE2's syntax, and where its pieces start in both.
+
+    The second item maps offsets: (offset in the result, offset in
+    ``pattern``) for each place the two stop running side by side.
+
+    >>> translate("[[:<:]]du")[0]
+    '\\\\bdu'
+    """
+    out: list[str] = []
+    size = 0  # length of the output so far
+    moves: list[tuple[int, int]] = [(0, 0)]
+    at, end = 0, len(pattern)
+
+    def emit(text: str, consumed: int) -> None:
+        nonlocal size, at
+        out.append(text)
+        size += len(text)
+        at += consumed
+        if len(text) != consumed:
+            moves.append((size, at))
+
+    while at < end:
+        char = pattern[at]
+        if char == "\\":
+            follower = pattern[at + 1 : at + 2]
+            if follower in tuple("123456789"):
+                raise _refused(
+                    f"a back-reference (\\{follower})",
+                    at,
+                    "RE2 matches in linear time and cannot recall a group: "
+                    "write the repeated text out",
+                )
+            if follower == "k" and pattern[at + 2 : at + 3] in ("<", "{", "'"):
+                raise _refused(
+                    "a named back-reference (\\k<name>)",
+                    at,
+                    "RE2 matches in linear time and cannot recall a group: "
+                    "write the repeated text out",
+                )
+            if follower == "C":
+                raise _refused("\\C (one byte)", at, "write . for any character")
+            if follower == "Q":
+                close = pattern.find("\\E", at + 2)
+                stop = end if close < 0 else close + 2
+                emit(pattern[at:stop], stop - at)
+            elif follower and not follower.isascii():
+                emit(follower, 2)  # MySQL: a backslash before é is é
+            else:
+                emit(pattern[at : at + 2], len(pattern[at : at + 2]))
+        elif char == "[":
+            boundary = next((b for b in _BOUNDARIES if pattern.startswith(b, at)), None)
+            if boundary is not None:
+                emit("\\b", len(boundary))
+                continue
+            stop = _bracket_end(pattern, at)
+            stop = end if stop < 0 else stop  # RE2 reports the missing "]"
+            emit(pattern[at:stop], stop - at)
+        elif char == "(" and pattern.startswith("(?", at):
+            for opener, what in _LOOKAROUND.items():
+                if pattern.startswith(opener, at):
+                    raise _refused(
+                        what,
+                        at,
+                        "RE2 matches in linear time without look-around or atomic groups: "
+                        "match the text itself, or use $and/$or with a second condition",
+                    )
+            emit("(", 1)
+        else:
+            emit(char, 1)
+    return "".join(out), moves
+
+
+def _original_offset(moves: list[tuple[int, int]], offset: int) -> int:
+    """The offset in the written pattern of ``offset`` in its translation."""
+    translated, original = max((m for m in moves if m[0] <= offset), default=(0, 0))
+    return original + offset - translated
+
+
+def _engine_refusal(message: str, translated: str, moves: list[tuple[int, int]]) -> RegexRefused:
+    hint = next(
+        (hint for start, hint in _HINTS if message.startswith(start)),
+        "see docs/language.md for the patterns $regex accepts",
+    )
+    # RE2 says "<what>: <the part of the pattern at fault>".
+    what, _, fragment = message.partition(": ")
+    found = translated.find(fragment) if fragment else -1
+    if found < 0:
+        return RegexRefused(f"$regex pattern refused: {message}", hint)
+    return _refused(f"{what} in '{fragment}'", _original_offset(moves, found), hint)
+
+
+@functools.lru_cache(maxsize=256)
+def compile_regex(pattern: str) -> CompiledRegex:
+    """Compile a ``$regex`` pattern: MySQL syntax, case-insensitive, unanchored.
+
+    Raises :class:`RegexRefused` (a ``ValueError``) for a pattern longer
+    than :data:`MAX_REGEX_LENGTH`, one that does not compile, one that needs a
+    backtracking engine, and one that compiles to more than
+    :data:`MAX_REGEX_PROGRAM` instructions.
+
+    >>> compile_regex("^du").search("Dupont") is not None
+    True
+    """
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise RegexRefused(
+            f"$regex pattern is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}",
+            "shorten the pattern, or split it into several conditions joined by $or",
+        )
+    translated, moves = translate(pattern)
+    # Imported here, once a $regex is met: `import scale_query` and `check`
+    # on filters without one never load the engine.
+    import re2  # type: ignore[import-untyped]
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True
+    options.log_errors = False  # errors come back as exceptions, not on stderr
+    try:
+        compiled = re2.compile(translated, options)
+    except re2.error as error:
+        detail = error.args[0] if error.args else b""
+        message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        raise _engine_refusal(message, translated, moves) from None
+    except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it
+        raise RegexRefused(
+            "$regex pattern refused: it holds a lone surrogate",
+            "write the character as a whole code point",
+        ) from None
+    # The engine's own size of the pattern; private in the wrapper, hence Any.
+    program: int = compiled._regexp.ProgramSize()
+    if program > MAX_REGEX_PROGRAM:
+        raise RegexRefused(
+            f"$regex pattern refused: it compiles to {program:,} instructions; "
+            f"the limit is {MAX_REGEX_PROGRAM:,}",
+            "large counts such as .{0,500} expand to many: use + or * for long runs",
+        )
+    return CompiledRegex(pattern, compiled)
