@@ -83,7 +83,8 @@ def _write_corpus(folder: Path, count: int) -> list[str]:
             "# generated\n" + "\n".join(chunk) + "\n", encoding="utf-8"
         )
     (folder / "schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    cold = folder / "cold"
+    # A hidden folder: the throughput run, which searches `folder`, skips it.
+    cold = folder / ".cold"
     cold.mkdir()
     (cold / "one.filter").write_text('Nom $eq "Smith"\n', encoding="utf-8")
     (cold / "one.py").write_text(
@@ -210,11 +211,11 @@ def main() -> None:
         }
         print(f"cold start (median of {args.runs * 2})")
         for label, env in (("bytecode cached", cached), ("no bytecode cache", uncached)):
-            base = _cold([python, "-c", "pass"], folder / "cold", args.runs * 2, env)
+            base = _cold([python, "-c", "pass"], folder / ".cold", args.runs * 2, env)
             print(f"  {label}:")
             print(f"    {'python -c pass':<24}{base * 1000:>8.1f} ms")
             for name, cmd in commands.items():
-                took = _cold(cmd, folder / "cold", args.runs * 2, env)
+                took = _cold(cmd, folder / ".cold", args.runs * 2, env)
                 goal = "" if name.startswith("import") else "; goal < 100 ms"
                 print(
                     f"    {name:<24}{took * 1000:>8.1f} ms   "
