@@ -21,6 +21,7 @@ from scale_query.emulator import Emulator
 from scale_query.emulator._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
+    MAX_CONNECTIONS,
     MAX_FORM_FIELDS,
     MAX_HEAD_BYTES,
     MAX_INT64,
@@ -269,6 +270,7 @@ def test_the_docs_state_every_bound_with_its_value() -> None:
         MAX_REGEX_LENGTH,
         MAX_TOKEN_LENGTH,
         MAX_ADMIN_BODY_BYTES,
+        MAX_CONNECTIONS,
     ):
         assert f"{value:,}" in section, value
     assert f"{MAX_JSON_DEPTH} levels" in section and f"{MAX_DEPTH} levels" in section

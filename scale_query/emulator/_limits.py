@@ -23,6 +23,7 @@ from typing import Any
 __all__ = [
     "MAX_ADMIN_BODY_BYTES",
     "MAX_BODY_BYTES",
+    "MAX_CONNECTIONS",
     "MAX_FORM_FIELDS",
     "MAX_HEAD_BYTES",
     "MAX_INT64",
@@ -49,6 +50,8 @@ MAX_URL_BYTES = 8192
 MAX_HEAD_BYTES = 64 * 1024
 #: A request body (a ``put_objects`` form) may hold at most this many bytes (413).
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: Open connections at once (each may be sending a body up to MAX_BODY_BYTES).
+MAX_CONNECTIONS = 256
 #: A body on the admin paths may hold at most this many bytes (fault switches are tiny).
 MAX_ADMIN_BODY_BYTES = 64 * 1024
 #: A ``put_objects`` form may hold at most this many fields (the API reads one).

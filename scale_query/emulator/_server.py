@@ -19,7 +19,7 @@ from ._app import PREFIX, build_app
 from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
 from ._faults import FaultState
-from ._limits import MAX_HEAD_BYTES
+from ._limits import MAX_CONNECTIONS, MAX_HEAD_BYTES
 from ._names import check_instance, check_token
 from ._store import Store
 
@@ -189,6 +189,8 @@ class Emulator:
             # to reach the app and get its 414.
             http="h11",
             h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+            # Open connections at once; past it uvicorn answers 503 (plain text).
+            limit_concurrency=MAX_CONNECTIONS,
         )
         return uvicorn.Server(config)
 
