@@ -81,6 +81,10 @@ _HINTS = (
     ("missing )", "balance the parentheses; a literal ( is written \\("),
     ("unexpected )", "balance the parentheses; a literal ) is written \\)"),
     (
+        "no argument for repetition operator",
+        "*, + and ? repeat what stands before them; a literal * is written \\*",
+    ),
+    (  # the same, in the words of older RE2 releases
         "missing argument to repetition operator",
         "*, + and ? repeat what stands before them; a literal * is written \\*",
     ),

@@ -1,0 +1,258 @@
+"""``$regex``: MySQL patterns run by RE2, in linear time, refused with a hint when RE2 cannot.
+
+One policy (scale_query.semantics._regex) for evaluate(), the emulator and
+validate()'s SQ203: the tables here hold it to MySQL's answers, the
+refusals to their words, and the patterns that took a backtracking engine
+hours to linear time (pytest-timeout: a generous bound, not a speed target;
+the speed is in benchmarks/parse.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scale_query import MAX_REGEX_LENGTH, Condition, Op, evaluate, validate
+from scale_query.emulator import Emulator
+from scale_query.semantics._reading import like_regex
+from scale_query.semantics._regex import (
+    MAX_REGEX_PROGRAM,
+    RegexRefused,
+    compile_regex,
+    translate,
+)
+
+
+def matches(pattern: str, value: str) -> bool:
+    return evaluate(Condition("Nom", Op.REGEX, pattern), {"Nom": value})
+
+
+# What MySQL 5 answers for `value REGEXP pattern` under a case-insensitive
+# collation (its Henry Spencer library: POSIX classes of the C locale, ASCII).
+MYSQL = [
+    # an unanchored, case-insensitive search
+    ("^du", "Dupont", True),
+    ("pont", "DUPONT", True),
+    ("^pont", "Dupont", False),
+    ("pont$", "Dupont", True),
+    ("^$", "", True),
+    (".", "", False),
+    ("é", "É", True),
+    ("colou?r", "COLOR", True),
+    ("^a{2,3}$", "aaaa", False),
+    ("^(FR|BE)+$", "frbe", True),
+    ("x|y", "y", True),
+    ("\\.", "a.b", True),
+    ("\\.", "ab", False),
+    ("[.]", "ab", False),
+    ("[^a-c]", "abc", False),
+    ("[^a-c]", "abd", True),
+    ("^[]a]+$", "]a]", True),  # a first "]" is a member
+    ("\\é", "é", True),  # a backslash before a non-ASCII character: the character
+    # POSIX classes
+    ("^[[:digit:]]{5}$", "75012", True),
+    ("^[[:digit:]]{5}$", "7501", False),
+    ("[[:alpha:]]", "123", False),
+    ("[[:alpha:]]", "12a", True),
+    ("^[[:alpha:]]+$", "Élodie", False),  # ASCII classes, as MySQL 5's
+    ("^[[:alnum:]]+$", "abc123", True),
+    ("^[[:alnum:]]+$", "abc-123", False),
+    ("[[:space:]]", "a\tb", True),
+    ("[[:space:]]", "ab", False),
+    ("[[:blank:]]", "a b", True),
+    ("[[:blank:]]", "a\nb", False),
+    ("^[[:upper:]]+$", "ABC", True),
+    ("^[[:upper:]]+$", "abc", True),  # case ignored: the classes of letters take both
+    ("^[[:lower:]]+$", "ABC", True),
+    ("[[:punct:]]", "a.b", True),
+    ("[[:punct:]]", "ab", False),
+    ("^[[:xdigit:]]+$", "DEADbeef09", True),
+    ("^[[:xdigit:]]+$", "xyz", False),
+    ("[[:cntrl:]]", "a\x01", True),
+    ("[[:cntrl:]]", "ab", False),
+    ("^[[:print:]]+$", "a b", True),
+    ("^[[:graph:]]+$", "a b", False),
+    ("^[^[:digit:]]+$", "abc", True),
+    ("^[[:digit:][:upper:]-]+$", "AB-12", True),
+    # word boundaries
+    ("[[:<:]]pont", "Du pont", True),
+    ("[[:<:]]pont", "Dupont", False),
+    ("du[[:>:]]", "du pont", True),
+    ("du[[:>:]]", "dupont", False),
+    ("[[:<:]]rue[[:>:]]", "12 rue de Paris", True),
+    ("[[:<:]]rue[[:>:]]", "12 ruelle", False),
+    ("[[:<:]](rue|avenue)[[:>:]]", "3 AVENUE Foch", True),
+    ("\\bfoo\\b", "a foo b", True),
+]
+
+
+@pytest.mark.parametrize(("pattern", "value", "expected"), MYSQL)
+def test_evaluate_answers_as_mysql(pattern: str, value: str, expected: bool) -> None:
+    assert matches(pattern, value) is expected
+
+
+def test_boundaries_become_re2_word_boundaries() -> None:
+    translated, _ = translate("[[:<:]]du[[:>:]]|\\[[:<:]]")
+    # The escaped "[" is a character: the text after it is a class, left alone.
+    assert translated == "\\bdu\\b|\\[[:<:]]"
+
+
+# ---- refusals: what, where and what to write instead -----------------------
+
+
+REFUSALS = [
+    # pattern, words of the reason, words of the hint, offset in the pattern
+    ("(a)\\1", "back-reference (\\1)", "write the repeated text out", 3),
+    ("(?P<x>a)\\k<x>", "named back-reference", "cannot recall a group", 8),
+    ("du(?=pont)", "look-ahead", "linear time without look-around", 2),
+    ("du(?!pont)", "negative look-ahead", "look-around", 2),
+    ("(?<=du)pont", "look-behind", "look-around", 0),
+    ("(?<!du)pont", "negative look-behind", "look-around", 0),
+    ("(?>du)", "atomic group", "look-around or atomic groups", 0),
+    ("[[.space.]]", "collating element", "write the character itself", 1),
+    ("[[=e=]]", "equivalence class", "write the character itself", 1),
+    ("a*+", "bad repetition operator in '*+'", "possessive", 1),
+    ("[[:foo:]]", "invalid character class range in '[:foo:]'", "[:alpha:]", 1),
+    ("ab[c", "missing ] in '[c'", "close the bracket", 2),
+    ("*", "no argument for repetition operator", "a literal * is written \\*", 0),
+    ("a{1001}", "invalid repetition size", "counts go up to 1000", 1),
+    ("\\Z", "invalid escape sequence", "write $ for the end", 0),
+    ("a\\C", "\\C (one byte)", "write .", 1),
+]
+
+
+@pytest.mark.parametrize(("pattern", "reason", "hint", "offset"), REFUSALS)
+def test_refusals_say_what_where_and_what_instead(
+    pattern: str, reason: str, hint: str, offset: int
+) -> None:
+    with pytest.raises(RegexRefused) as caught:
+        compile_regex(pattern)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert reason in error.reason and hint in error.hint
+    assert error.offset == offset
+    assert f"at character {offset + 1}:" in error.reason
+    assert str(error) == f"{error.reason}; hint: {error.hint}"
+
+
+@pytest.mark.parametrize(("pattern", "reason", "hint", "offset"), REFUSALS)
+def test_validate_reports_the_same_words_at_the_same_place(
+    pattern: str, reason: str, hint: str, offset: int
+) -> None:
+    text = f"Nom $regex {json.dumps(pattern)}"
+    (found,) = [d for d in validate(text) if d.code == "SQ203"]
+    assert reason in found.message and found.hint is not None and hint in found.hint
+    if "\\" not in json.dumps(pattern):  # the literal maps one to one onto the pattern
+        assert found.offset == len("Nom $regex ") + 1 + offset
+
+
+def test_length_and_program_bounds() -> None:
+    compile_regex("a" * MAX_REGEX_LENGTH)
+    with pytest.raises(RegexRefused, match=f"the limit is {MAX_REGEX_LENGTH}"):
+        compile_regex("a" * (MAX_REGEX_LENGTH + 1))
+    compile_regex("^.{0,255}$")  # a length check still fits
+    with pytest.raises(RegexRefused, match=f"the limit is {MAX_REGEX_PROGRAM:,}") as caught:
+        compile_regex(".{0,1000}")
+    assert "use + or *" in caught.value.hint
+
+
+def test_a_lone_surrogate_is_refused_in_a_pattern_and_one_character_in_a_value() -> None:
+    with pytest.raises(RegexRefused, match="lone surrogate"):
+        compile_regex("a\udc80")
+    assert compile_regex("^a.c$").search("a\udc80c") is not None
+    assert compile_regex("^a..c$").search("a\udc80c") is None
+
+
+def test_repeated_groups_are_accepted_now_that_the_engine_is_linear() -> None:
+    for pattern in ("(a+)+$", "(FR|BE)+", "(ab){2,}", "(a|b)*c"):
+        compile_regex(pattern)
+    assert [d.code for d in validate('Pays $regex "^(FR|BE)+$"')] == []
+
+
+# ---- linear time -----------------------------------------------------------
+
+# The patterns that took the old backtracking engine 7 to 12 s on the demo data.
+CATASTROPHIC = ["(.*){1,10}#", ".*.*.*.*.*.*.*.*#", "(.|.){10}#", "(a+)+$", "(a|aa)*c"]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_catastrophic_patterns_run_in_linear_time(pattern: str) -> None:
+    value = "a" * 1_000_000 + "!"
+    assert not matches(pattern, value)
+    assert matches(pattern, value + "#c") is (pattern != "(a+)+$")
+
+
+@pytest.mark.timeout(120)
+def test_emulator_answers_catastrophic_patterns_and_refusals(scale_emulator: Emulator) -> None:
+    headers = {"Authorization": f"Bearer {scale_emulator.token}"}
+    base = f"{scale_emulator.base_url}/{scale_emulator.instance}"
+    long_name = "x" * 200_000
+    written = httpx.post(
+        f"{base}/put_objects/contact",
+        headers=headers,
+        files={"objects": (None, json.dumps([{"id": 0, "data": {"Nom": long_name}}]))},
+    )
+    assert written.status_code == 200, written.text
+    for pattern in CATASTROPHIC[:3]:
+        answer = httpx.get(
+            f"{base}/get_objects/contact",
+            params={"filter": f'Nom $regex "{pattern}"', "fields": "Nom"},
+            headers=headers,
+            timeout=120,
+        )
+        assert answer.status_code == 200, answer.text
+        assert all(row["data"]["Nom"] != long_name for row in answer.json()["objects"])
+    refused = httpx.get(
+        f"{base}/get_objects/contact", params={"filter": 'Nom $regex "(a)\\\\1"'}, headers=headers
+    )
+    assert refused.status_code == 400
+    assert "back-reference" in refused.text and "write the repeated text out" in refused.text
+
+
+# ---- $like: whole-value wildcards, linear too ------------------------------
+
+
+def _naive_like(pattern: str, value: str) -> bool:
+    parts = pattern.casefold().split("*")
+    return re.fullmatch(".*".join(map(re.escape, parts)), value.casefold(), re.DOTALL) is not None
+
+
+@given(
+    st.text("ab*", max_size=8),
+    st.text("abAB", max_size=10),
+)
+def test_like_agrees_with_the_plain_translation(pattern: str, value: str) -> None:
+    assert (like_regex(pattern).fullmatch(value.casefold()) is not None) is _naive_like(
+        pattern, value
+    )
+
+
+@pytest.mark.timeout(60)
+def test_like_runs_in_linear_time() -> None:
+    # ".*a.*a.*a.*b" backtracks in O(n^3) on "aaa..."; the atomic form does not.
+    value = "a" * 200_000
+    condition = Condition("Nom", Op.LIKE, "*a*a*a*a*a*b")
+    assert evaluate(condition, {"Nom": value}) is False
+    assert evaluate(condition, {"Nom": value + "b"}) is True
+
+
+# ---- the engine is loaded only when a $regex is compiled -------------------
+
+
+def test_import_and_check_do_not_load_the_engine() -> None:
+    code = (
+        "import sys, scale_query as sq\n"
+        'sq.validate(\'Nom $eq "x" $and Pays $regex "^FR"\')\n'
+        "assert 're2' not in sys.modules, 'loaded without a $regex to compile'\n"
+        "sq.validate('Nom $regex \"^(Du|De)\"')\n"
+        "assert 're2' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
