@@ -37,7 +37,9 @@ CONSOLE_TIMEOUT = 120  # seconds; a command that hangs fails instead of blocking
 
 
 def _skip(example: Example) -> None:
-    pytest.skip(f"not run: {example.parsed}")
+    # The reason names the page and line: pytest shows where skip() was called.
+    page = Path(example.path).name
+    pytest.skip(f"{page}:{example.line}: not run: {example.parsed}")
 
 
 def _not_run(region: Region, source: str) -> Region | None:

@@ -149,8 +149,8 @@ print(undefined_name)
 """
     results = outcomes(tmp_path, page)
     assert results[:2] == [
-        "skip: not run: needs a real Scal-e account",
-        "skip: not run: serves until interrupted",
+        "skip: page.md:2: not run: needs a real Scal-e account",
+        "skip: page.md:7: not run: serves until interrupted",
     ]
     # Sybil's invisible skip comment is not honoured: a skipped example must say so on the page.
     assert results[2].startswith("fail: ") and "undefined_name" in results[2]
