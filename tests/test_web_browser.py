@@ -542,3 +542,72 @@ def test_export_downloads_the_csv_of_every_matching_record(
     assert header[0] == "id" and "Nom" in header
     assert [r[0] for r in rows[1:]] == [str(rec.id) for rec in records]
     assert [r[header.index("Nom")] for r in rows[1:]] == [rec.data["Nom"] for rec in records]
+
+
+# ---- the embedding example of docs/web.md ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def segment_site(assets: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """docs/web.md's form page and the assets, served as the page says (Starlette)."""
+    import re
+    import socket
+    import threading
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    docs = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    found = re.search(r"```html\n(.*?)```", docs, re.S)
+    assert found is not None
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "segment.html").write_text(found.group(1), encoding="utf-8")
+    static = folder / "static" / "scale-query"
+    static.mkdir(parents=True)
+    (static / "scale-query.js").symlink_to(ROOT / "web" / "scale-query.js")
+    (static / "dist").symlink_to(assets)
+
+    async def new_segment(request: Request) -> Response:
+        return FileResponse(folder / "segment.html")
+
+    app = Starlette(
+        routes=[
+            Route("/segments/new", new_segment),
+            Mount("/static", StaticFiles(directory=folder / "static", follow_symlink=True)),
+        ]
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        thread.join(0.01)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join()
+
+
+def test_the_docs_form_checks_the_field_as_the_user_types(browser: Any, segment_site: str) -> None:
+    traffic = Traffic(segment_site)
+    context = browser.new_context()
+    context.route("**/*", traffic.route)
+    page = context.new_page()
+    page.goto(segment_site + "/segments/new")
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    page.focus("#filter")
+    page.keyboard.type("Nom $eq")
+    page.wait_for_function("() => document.getElementById('filter-message').textContent !== ''")
+    assert page.inner_text("#filter-message") == (
+        '1:8: a condition needs a value after its operator (add a value, such as "text" or 12.50)'
+    )
+    assert page.evaluate("document.getElementById('filter').validity.valid") is False
+    page.keyboard.type(' "Dupont"')
+    page.wait_for_function("() => document.getElementById('filter').validity.valid")
+    assert page.inner_text("#filter-message") == ""
+    context.close()
+    assert traffic.foreign == [] and all(traffic.local(url) for url in traffic.seen)

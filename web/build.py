@@ -67,8 +67,13 @@ class BuildError(Exception):
 
 def _run(*command: str, cwd: Path = ROOT) -> None:
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    for line in done.stderr.splitlines():
+        if line.startswith("warning:"):
+            print(line, file=sys.stderr)
     if done.returncode != 0:
-        output = (done.stderr or done.stdout).strip().splitlines()[-15:]
+        # Node prints the minified source line of a failure: keep the readable lines.
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        output = [line for line in lines if len(line) < 300][-15:]
         raise BuildError(f"{' '.join(command[:3])} failed:\n  " + "\n  ".join(output))
 
 
