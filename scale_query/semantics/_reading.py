@@ -80,7 +80,8 @@ def _datetime_key(text: str) -> str | None:
     if not _DATETIME.fullmatch(text):
         return None
     try:
-        return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M:%S")
+        # isoformat, not strftime: glibc's %Y drops the zeros of years before 1000.
+        return dt.datetime.fromisoformat(text).isoformat(sep=" ", timespec="seconds")
     except ValueError:
         return None
 
