@@ -24,9 +24,11 @@ A user mistake is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import Any
 
 from ._errors import UsageError
 
@@ -48,7 +50,41 @@ _COMMANDS = {
 _ALIASES = {"get": "export", "put": "import"}
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized as it would be but without importing shutil.
+
+    argparse builds one for every argument added, and shutil brings the
+    compression modules along: a few milliseconds of every start.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width or _columns() - 2)
+
+
+def _columns() -> int:
+    # What shutil.get_terminal_size() does: $COLUMNS, then the terminal, then 80.
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    stdout = sys.__stdout__
+    try:
+        return 80 if stdout is None else os.get_terminal_size(stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
 
