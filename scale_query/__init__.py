@@ -55,9 +55,9 @@ for _name in __all__:
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import version
+        from ._version import version
 
-        value: Any = version("scale-query")
+        value: Any = version()
     elif name in client.NEEDS_HTTPX:
         value = getattr(client, name)
         _show_as_public(value)

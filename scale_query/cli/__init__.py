@@ -107,9 +107,9 @@ class _Version(argparse.Action):
     """``--version``, looked up only when asked: package metadata costs start-up time."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        from .. import __version__
+        from .._version import version
 
-        parser.exit(message=f"scale-query {__version__}\n")
+        parser.exit(message=f"scale-query {version()}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

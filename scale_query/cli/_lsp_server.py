@@ -84,9 +84,9 @@ def _stamp(paths: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 
 def build_server() -> LanguageServer:
     """The scale-query language server, ready for ``start_io()``."""
-    from .. import __version__
+    from .._version import version
 
-    server = LanguageServer("scale-query", __version__)
+    server = LanguageServer("scale-query", version())
     state = _State()
 
     def setup(folder: str) -> _Setup:

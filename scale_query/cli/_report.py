@@ -99,7 +99,7 @@ def _github(results: Sequence[Result], out: TextIO, checked: int, filters: int) 
 def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
     import json
 
-    from .. import __version__
+    from .._version import version
     from ..semantics._rules import DOCS_URL, RULES
 
     codes = list(RULES)
@@ -144,7 +144,7 @@ def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int) -
                 "tool": {
                     "driver": {
                         "name": "scale-query",
-                        "version": __version__,
+                        "version": version(),
                         "informationUri": DOCS_URL,
                         "rules": rules,
                     }

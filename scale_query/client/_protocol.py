@@ -69,9 +69,9 @@ BODY_EXCERPT = 500
 
 @functools.cache
 def _user_agent() -> str:
-    from .. import __version__
+    from .._version import version
 
-    return f"scale-query/{__version__}"
+    return f"scale-query/{version()}"
 
 
 def _check_token(token: str, setting: str) -> str:
