@@ -96,6 +96,16 @@ def _keystrokes(playwright: Playwright, url: str, medium: str, schema: dict[str,
             "() => performance.getEntriesByName('scale-query:first-validation').length > 0",
             timeout=120_000,
         )
+        failure = page.evaluate(
+            """t => window.scaleQuery.validate(t).then(
+                () => null, e => String(e).trim().split('\\n').pop())""",
+            medium,
+        )
+        if failure is not None:
+            # docs/web.md, known gap: $regex syntax needs google-re2, absent in Pyodide.
+            medium = medium.replace('Prenom $regex "^J(ea)?n"', 'Prenom $like "J*n"')
+            print(f"  note: the page cannot validate the medium filter ({failure});")
+            print(f"        timed with its $regex replaced by a $like: {medium[:60]}...")
         prefixes = [medium[: i + 1] for i in range(len(medium))]
         for label, with_schema in (("no schema", False), ("contact schema", True)):
             in_page: list[float] = page.evaluate(

@@ -114,7 +114,16 @@ function showDiagnostics(text, diagnostics) {
 async function validateNow() {
   const started = performance.now();
   const text = ui.filter.value;
-  const diagnostics = await state.sq.validate(text, state.schema, ui.object.value || undefined);
+  let diagnostics;
+  try {
+    diagnostics = await state.sq.validate(text, state.schema, ui.object.value || undefined);
+  } catch (error) {
+    // A failure of scale-query itself: say so, never show stale diagnostics.
+    const last = String(error.message ?? error).trim().split("\n").pop();
+    ui.diagnostics.innerHTML = `<p class="failure">scale-query failed on this filter: ${escapeHTML(last)}</p>`;
+    ui.backdrop.textContent = `${text}\n`;
+    return [];
+  }
   showDiagnostics(text, diagnostics);
   // Timings for benchmarks/web.py: each validation shown, and the first one.
   performance.measure("scale-query:validate", { start: started });
