@@ -80,15 +80,16 @@ def _serve(conn: Connection, count: int, latency: float) -> None:
 
     token = "bench-token"
     with serve(datamart=_datamart(count, token), token=token, latency=latency) as emu:
-        conn.send((emu.base_url, emu.instance, emu.token))
+        conn.send((emu.base_url, emu.instance, emu.token, emu.admin_token))
         conn.recv()  # until the parent is done
 
 
 class Target:
     """Where the emulator listens."""
 
-    def __init__(self, base_url: str, instance: str, token: str) -> None:
+    def __init__(self, base_url: str, instance: str, token: str, admin_token: str) -> None:
         self.base_url, self.instance, self.token = base_url, instance, token
+        self.admin_token = admin_token
 
     @property
     def args(self) -> list[str]:
@@ -96,7 +97,7 @@ class Target:
 
     def requests(self) -> int:
         url = self.base_url.split("/v1/")[0] + "/_emulator/requests"
-        counts = httpx.get(url, headers={"Authorization": f"Bearer {self.token}"}).json()
+        counts = httpx.get(url, headers={"Authorization": f"Bearer {self.admin_token}"}).json()
         return sum(c["count"] for c in counts if c["endpoint"] == "get_objects")
 
 

@@ -638,3 +638,33 @@ def test_the_demo_tour_ends_with_export_and_import(capsys: pytest.CaptureFixture
     assert "exported 5 records" in last and "all 5 records are valid" in last
     assert "line,id,status,created,updated,error" in last
     assert last.count(",ok,N,Y,") == 5
+
+
+def test_only_the_commands_that_need_it_import_pyarrow(emu: Emulator, tmp_path: Path) -> None:
+    # (rich cannot be tested the same way: httpx itself imports it, for its own
+    # command line, whenever click and rich are installed.)
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from scale_query.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'pyarrow' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def loaded(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=tmp_path,
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    assert loaded("export", "contact", *_conn(emu), "--limit", "600", "--quiet") == "0 False"
+    assert loaded("objects", *_conn(emu)) == "0 False"
+    parquet = ("export", "products", *_conn(emu), "--format", "parquet", "--quiet")
+    assert loaded(*parquet, "-o", "products.parquet") == "0 True"

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scale_query import (
     Client,
@@ -26,6 +28,7 @@ from scale_query import (
     parse,
 )
 from scale_query.client._paging import PAGES_PER_STEP, Pager, hit_cap
+from scale_query.semantics import FieldKind
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
@@ -242,3 +245,35 @@ def test_iter_matches_the_evaluator(client: Client) -> None:
     everyone = list(client.iter(Query("contact")))
     expected = [r.id for r in everyone if evaluate(parse(text), r.data, schema)]
     assert found == expected and len(found) > 100
+
+
+# the reading of typed values ----------------------------------------------------------
+
+
+_KINDS = ("text", "integer", "number", "date", "datetime")
+_TEXTS = st.one_of(
+    st.text(alphabet="0123456789-.,:/ ", max_size=22),
+    st.dates().map(str),
+    st.datetimes().map(lambda moment: moment.isoformat(sep=" ", timespec="seconds")),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.integers().map(str),
+)
+
+
+@settings(max_examples=400)
+@given(kind=st.sampled_from(_KINDS), raw=_TEXTS)
+def test_typed_values_mean_what_filters_read(kind: FieldKind, raw: str) -> None:
+    """read_value refuses exactly what filters cannot read, and keeps what they compare."""
+    from scale_query.cli._writers import canonical_text
+    from scale_query.semantics._reading import read_value, stored_key
+
+    key = stored_key(kind, raw)
+    try:
+        value = read_value(kind, raw)
+    except ValueError:
+        assert kind != "text" and raw.strip() and key is None
+        return
+    if value is None:
+        assert raw.strip() == "" or (kind == "text" and raw == "")
+        return
+    assert stored_key(kind, canonical_text(value)) == key

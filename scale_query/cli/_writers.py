@@ -83,7 +83,8 @@ def canonical_text(value: Value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        # Not strftime: its %Y drops the zeros of years before 1000 on glibc.
+        return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
