@@ -81,3 +81,31 @@ def test_unbuilt_assets_say_how_to_build_them(
         missing = httpx.get(_root(emu.base_url) + "/playground/dist/manifest.json")
         assert missing.status_code == 404
         assert json.loads(missing.text)["message"]  # the emulator's JSON error
+
+
+@pytest.mark.slow
+def test_serve_prints_the_playground_address(web: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scale_query.cli", "serve", "--demo", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        while not lines or lines[-1] != "Ctrl-C stops.":
+            line = process.stdout.readline()
+            assert line, "serve ended early"
+            lines.append(line.rstrip("\n"))
+        (address,) = [line.split()[1] for line in lines if line.startswith("  playground ")]
+        assert address.startswith("http://127.0.0.1:") and address.endswith("/playground/")
+        page = httpx.get(address)
+        assert page.status_code == 200 and page.text == (web / "index.html").read_text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)

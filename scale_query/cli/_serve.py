@@ -141,6 +141,7 @@ def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
         f"  instance  {emulator.instance}",
         f"  data      {_data_line(args)}",
         f"  OpenAPI   {url.rsplit('/v1/datamart', 1)[0]}/openapi.json",
+        f"  playground {url.rsplit('/v1/datamart', 1)[0]}/playground/",
         "API tokens (Authorization: Bearer TOKEN), each with its profile:",
         *(f"  {token.ljust(width)}  {summary}" for token, summary in profiles),
         "Admin token (fault switches and reset under /_emulator; keep it to yourself):",
