@@ -5,32 +5,30 @@
 Nom $like "*S*" $and DateNaissance $gt "1990-06-12"
 
 The public API is the union of the wings' tables (each wing's ``__all__``,
-checked by ruff against its imports): :mod:`scale_query.language`,
-:mod:`scale_query.semantics` and :mod:`scale_query.client`. Every public class
-and function shows ``scale_query`` as its module, as httpx's do. ``Client``
-and ``AsyncClient`` need httpx and are imported on first use, so ``import
-scale_query`` stays cheap and ``scale-query check`` never loads the HTTP client.
+checked by ruff against its imports): :mod:`scale_query.language` and
+:mod:`scale_query.semantics`, imported at once, and :mod:`scale_query.client`,
+whose names load on first use, so that ``import scale_query`` and
+``scale-query check`` never pay for JSON-over-HTTP machinery or httpx. Every
+public class and function shows ``scale_query`` as its module, as httpx's do.
 """
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import client, language, semantics
-from .client import *
 from .language import *
+from .language._public import show_as_public
 from .semantics import *
 
 if TYPE_CHECKING:
-    from .client import AsyncClient, Client
+    from .client import *
 
-__all__ = ["__version__"]
+__all__ = ["__version__"]  # read from the package metadata (_version) by __getattr__
 __all__ += language.__all__
 __all__ += semantics.__all__
-__all__ += client.__all__
-__all__ += ["AsyncClient", "Client"]  # client.NEEDS_HTTPX, loaded on first use
+__all__ += client.__all__  # loaded on first use, see scale_query.client
 
 # Old names kept for one release (0.2 removes them): old name -> new name.
 _DEPRECATED = {
@@ -39,18 +37,7 @@ _DEPRECATED = {
     "WriteError": "PartialWriteError",
 }
 
-
-def _show_as_public(value: object) -> None:
-    # Reprs, help() and tracebacks show scale_query.Condition, not the private
-    # module that happens to define it today.
-    if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
-        with contextlib.suppress(AttributeError, TypeError):  # a typing alias, say
-            value.__module__ = __name__
-
-
-for _name in __all__:
-    if _name in globals():
-        _show_as_public(globals()[_name])
+show_as_public(globals(), __all__)
 
 
 def __getattr__(name: str) -> Any:
@@ -58,9 +45,8 @@ def __getattr__(name: str) -> Any:
         from ._version import version
 
         value: Any = version()
-    elif name in client.NEEDS_HTTPX:
+    elif name in client.__all__:
         value = getattr(client, name)
-        _show_as_public(value)
     elif name in _DEPRECATED:
         new = _DEPRECATED[name]
         warnings.warn(
@@ -68,7 +54,7 @@ def __getattr__(name: str) -> Any:
             DeprecationWarning,
             stacklevel=2,
         )
-        return globals()[new]
+        return getattr(__import__(__name__), new)
     else:
         raise AttributeError(f"module 'scale_query' has no attribute {name!r}")
     globals()[name] = value

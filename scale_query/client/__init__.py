@@ -17,36 +17,39 @@ in ``_client`` only. Never the emulator or the command line.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    BadRequest,
-    Forbidden,
-    MethodNotAllowed,
-    NotAcceptable,
-    NotFound,
-    PartialWriteError,
-    RateLimited,
-    ServerError,
-    ServiceUnavailable,
-    Unauthorized,
-)
-from ._models import ObjectSummary, Record, WriteResult
-from ._paging import Page, TruncatedResultWarning
-from ._query import Query
-from ._retry import RetryPolicy
-from ._typed import TypedRecord
+from ..language._public import show_as_public
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient as AsyncClient
-    from ._client import Client as Client
+    from ._client import AsyncClient, Client
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        BadRequest,
+        Forbidden,
+        MethodNotAllowed,
+        NotAcceptable,
+        NotFound,
+        PartialWriteError,
+        RateLimited,
+        ServerError,
+        ServiceUnavailable,
+        Unauthorized,
+    )
+    from ._models import ObjectSummary, Record, WriteResult
+    from ._paging import Page, TruncatedResultWarning
+    from ._query import Query
+    from ._retry import RetryPolicy
+    from ._typed import TypedRecord
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "AsyncClient",
     "BadRequest",
+    "Client",
     "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",
@@ -66,16 +69,27 @@ __all__ = [
     "WriteResult",
 ]
 
-#: The names that need httpx, left out of ``__all__``: imported on first use,
-#: so that ``import scale_query`` (and ``scale-query check``) never loads it.
-NEEDS_HTTPX = ("AsyncClient", "Client")
+# Where the names above live, looked through in this order on first use.
+# Nothing of the client wing (json, urllib, logging, email, httpx) is imported
+# before one of its names is asked for, so ``import scale_query`` and
+# ``scale-query check`` never pay for the HTTP machinery.
+_MODULES = ("_exceptions", "_models", "_query", "_paging", "_retry", "_typed", "_client")
 
 
 def __getattr__(name: str) -> Any:
-    if name in NEEDS_HTTPX:
-        from . import _client
-
-        value = getattr(_client, name)
-        globals()[name] = value
-        return value
+    if name in __all__:
+        for module_name in _MODULES:
+            module = import_module(f".{module_name}", __name__)
+            exported = [n for n in getattr(module, "__all__", ()) if n in __all__]
+            # Every module loaded so far shows its public names as scale_query's,
+            # also where a user meets them without asking (a Page from get()).
+            show_as_public(vars(module), exported)
+            if name in exported:
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
     raise AttributeError(f"module 'scale_query.client' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
