@@ -18,6 +18,7 @@ import ast
 import re
 import subprocess
 import sys
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,17 @@ def test_lexer_patterns() -> None:
     for state in range(len(machine.states)):
         lexer = machine.lexer(state).pattern
         problems += [f"state {state}: {p}" for p in backtracking(lexer, mode="match")]
+    assert problems == []
+
+
+def test_tokenize_patterns_the_python_scanner_relies_on() -> None:
+    # check reads Python sources with the standard library's tokenize, which
+    # applies these with match() at each position of a line.
+    names = ["PseudoToken", "Single", "Double", "Single3", "Double3", "ContStr"]
+    patterns = {name: getattr(tokenize, name) for name in names if hasattr(tokenize, name)}
+    problems = [
+        f"{n}: {p}" for n, pattern in patterns.items() for p in backtracking(pattern, mode="match")
+    ]
     assert problems == []
 
 
