@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from os import PathLike
 
 __all__ = ["FieldInfo", "FieldKind", "ObjectSchema", "field_kind", "read_flag"]
 
@@ -151,14 +153,19 @@ class ObjectSchema(Mapping[str, FieldInfo]):
         return cls({key: FieldInfo.from_api(key, entry) for key, entry in data.items()}, name)
 
     @classmethod
-    def from_file(cls, path: str | Path, name: str | None = None) -> ObjectSchema:
-        """Load a saved ``get_object_info`` response (a JSON file)."""
-        path = Path(path)
+    def from_file(cls, path: str | PathLike[str], name: str | None = None) -> ObjectSchema:
+        """Load a saved ``get_object_info`` response (a JSON file), named after the file."""
+        # os.path rather than pathlib: this module loads with every `check`.
+        import os.path
+
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ValueError(f"{path}: not valid JSON ({error})") from None
-        return cls.from_api(data, name if name is not None else path.stem)
+            raise ValueError(f"{os.fspath(path)}: not valid JSON ({error})") from None
+        stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
+        return cls.from_api(data, name if name is not None else stem)
 
     def to_api(self) -> dict[str, Any]:
         """The ``get_object_info`` response for this schema."""
