@@ -42,8 +42,17 @@ async function apiGet(url) {
 
 // ---- objects and schemas -----------------------------------------------------
 
-async function loadObjects() {
+async function fetchObjects() {
   const objects = await apiGet(api("get_object_list"));
+  const [first] = Object.keys(objects);
+  if (first !== undefined && !state.schemas.has(first)) {
+    state.schemas.set(first, await apiGet(api(`get_object_info/${encodeURIComponent(first)}`)));
+  }
+  return objects;
+}
+
+async function loadObjects(prefetched) {
+  const objects = (await prefetched) ?? (await fetchObjects());
   ui.object.replaceChildren(...Object.keys(objects).map((name) => new Option(name, name)));
   ui.object.disabled = false;
   await selectObject();
@@ -345,6 +354,8 @@ async function loadDialects() {
 async function start() {
   state.config = await (await fetch("config.json")).json();
   ui.token.value = state.config.token ?? "";
+  // The object list and the first schema arrive while Python starts.
+  const prefetched = ui.token.value ? fetchObjects().catch(() => null) : null;
   try {
     // ?snapshot=0 starts Python from scratch (benchmarks/web.py compares both).
     const snapshot = new URLSearchParams(location.search).get("snapshot") !== "0";
@@ -374,11 +385,11 @@ async function start() {
   ui.exportButton.addEventListener("click", exportCSV);
   ui.dialect.disabled = false;
   if (ui.token.value) {
-    await loadObjects().catch((error) => setStatus(`Cannot list objects: ${error.message}`));
+    await loadObjects(prefetched).catch((error) => setStatus(`Cannot list objects: ${error.message}`));
   } else {
     setStatus("Paste the API token the emulator printed, then press Enter.");
   }
-  ui.token.addEventListener("change", () => loadObjects().catch(
+  ui.token.addEventListener("change", () => loadObjects(null).catch(
     (error) => setStatus(`Cannot list objects: ${error.message}`)));
 }
 
