@@ -1,4 +1,4 @@
-"""Text the language refuses although a token pattern lets it through."""
+"""Text the language refuses although a token pattern lets it through, and literals at the edges."""
 
 from __future__ import annotations
 
@@ -60,3 +60,14 @@ def test_the_builder_refuses_lone_surrogates(build: object) -> None:
 
 def test_surrogate_pairs_written_as_escapes_are_text() -> None:
     assert sq.parse('a $eq "\\ud83d\\ude00"') == sq.Q("a").eq("😀")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (__import__("datetime").datetime(1, 2, 3, 4, 5, 6), "0001-02-03 04:05:06"),
+        (__import__("datetime").date(999, 12, 31), "0999-12-31"),
+    ],
+)
+def test_early_years_keep_four_digits(value: object, text: str) -> None:
+    assert sq.Q("D").gt(value).value == text  # type: ignore[arg-type]

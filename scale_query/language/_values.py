@@ -70,7 +70,8 @@ def _datetime_text(value: dt.datetime) -> str:
         )
     if value.microsecond:
         raise ValueError("the API keeps datetimes to the second: pass value.replace(microsecond=0)")
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    # isoformat, not strftime: strftime writes year 1 as "1-01-01" on glibc.
+    return value.isoformat(sep=" ")
 
 
 def to_text(value: object) -> str:
