@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 import scale_query as sq
@@ -65,8 +67,8 @@ def test_surrogate_pairs_written_as_escapes_are_text() -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (__import__("datetime").datetime(1, 2, 3, 4, 5, 6), "0001-02-03 04:05:06"),
-        (__import__("datetime").date(999, 12, 31), "0999-12-31"),
+        (datetime.datetime(1, 2, 3, 4, 5, 6), "0001-02-03 04:05:06"),
+        (datetime.date(999, 12, 31), "0999-12-31"),
     ],
 )
 def test_early_years_keep_four_digits(value: object, text: str) -> None:
