@@ -22,6 +22,7 @@ from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
 from ._schema import FieldInfo, FieldKind, ObjectSchema
 from ._validate import Diagnostic, validate
+from ._warehouse import UnsupportedSQL, sqlite_regexp, to_sql
 
 __all__ = [
     "MAX_REGEX_LENGTH",
@@ -32,6 +33,9 @@ __all__ = [
     "ObjectSchema",
     "Rule",
     "Severity",
+    "UnsupportedSQL",
     "evaluate",
+    "sqlite_regexp",
+    "to_sql",
     "validate",
 ]

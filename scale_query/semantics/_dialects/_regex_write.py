@@ -1,0 +1,267 @@
+"""A ``$regex`` meaning (:mod:`._regex`) written in one engine's syntax.
+
+Each :class:`Engine` says how its regex dialect writes an anchor, a word
+boundary, "any character but a newline" and a class, and whether it can be
+trusted with case-insensitivity. RE2 engines (DuckDB, BigQuery, SQL Server)
+run the pattern with their own ``(?i)``; all others get every character and
+class written out with its case variants (``[Dd][Uu]``) and match
+case-sensitively, because their case-insensitive modes differ from RE2's
+(Java's ``(?iu)`` matches ``İ`` for ``i``, Postgres' ``~*`` follows the
+database locale).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Literal
+
+from ._base import Rules
+from ._regex import (
+    _WORD,
+    Alt,
+    Anchor,
+    Chars,
+    Group,
+    Node,
+    Ranges,
+    RegexRefused,
+    Repeat,
+    Seq,
+    closure,
+    complement,
+    contains,
+    divergent,
+    meaning,
+    normalize,
+    parse_regex,
+)
+
+__all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine"]
+
+_PUNCTUATION = frozenset(string.punctuation)
+#: Characters that a POSIX bracket expression cannot hold just anywhere.
+_POSIX_SPECIAL = frozenset("]^-[\\")
+_POSIX_META = frozenset(".[]()*+?{}|^$\\")
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """How one regex engine is written to; ``render`` gives the pattern text."""
+
+    name: str
+    #: "flag": the engine folds case as RE2 does; "explicit": write every variant.
+    case: Literal["flag", "explicit"]
+    start: str
+    end: str
+    #: "native": RE2's ASCII \b; "lookaround": spelled with lookbehind; None: refused.
+    boundary: Literal["native", "lookaround"] | None
+    #: "escape": a backslash before any punctuation; "posix": placement rules, no escapes.
+    classes: Literal["escape", "posix"]
+    #: How a control character is written: \x{..}, \uXXXX, or as itself.
+    control: Literal["braces", "u", "raw"]
+    group: str
+    max_repeat: int | None
+    #: A backtracking engine: nested repetition can take exponential time.
+    backtracking: bool
+
+    def render(self, pattern: str, rules: Rules) -> str:
+        """``pattern`` in this engine's syntax, or UnsupportedSQL naming what cannot be."""
+        try:
+            tree = parse_regex(pattern)
+            return _Writer(self).node(tree)
+        except RegexRefused as error:
+            rules.refuse(f"$regex {error.construct}", f"{error.reason} ({self.name})")
+
+    def char(self, point: int, in_class: bool) -> str:
+        """One character, escaped as the engine needs it."""
+        char = chr(point)
+        if point < 0x20 or point == 0x7F:
+            if point == 0 and self.control != "braces":
+                raise RegexRefused("the NUL character", "this engine cannot hold it in a pattern")
+            if self.control == "braces":
+                return f"\\x{{{point:X}}}"
+            if self.control == "u":
+                return f"\\u{point:04X}"
+            return char
+        if self.classes == "posix":
+            meta = _POSIX_SPECIAL if in_class else _POSIX_META
+            return char if in_class or char not in meta else "\\" + char
+        return "\\" + char if char in _PUNCTUATION else char
+
+    def chars(self, ranges: Ranges) -> str:
+        """A character from ``ranges``: one character, or the shorter class."""
+        if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+            return self.char(ranges[0][0], in_class=False)
+        inverse = complement(ranges)
+        # The negated form when it is shorter, or when the set holds NUL.
+        negate = len(inverse) < len(ranges) or (
+            bool(ranges) and ranges[0][0] == 0 and self.control != "braces"
+        )
+        body = self.bracket(inverse if negate else ranges, negate)
+        return f"[{'^' if negate else ''}{body}]"
+
+    def bracket(self, ranges: Ranges, negated: bool = False) -> str:
+        """The inside of a bracket expression."""
+        if not ranges:
+            raise RegexRefused("a class that matches nothing", "no engine writes it alike")
+        if self.classes == "escape":
+            return "".join(self._range(low, high) for low, high in ranges)
+        # POSIX: ']' first, '-' last, '^' not first (unless negated), no escapes.
+        special = {ch for ch in _POSIX_SPECIAL if contains(ranges, ord(ch))}
+        if "\\" in special:
+            raise RegexRefused("a class holding a backslash", "POSIX engines read it differently")
+        plain = _remove(ranges, {ord(ch) for ch in special})
+        body = ("]" if "]" in special else "") + "".join(
+            self._range(low, high) for low, high in plain
+        )
+        dash = "-" if "-" in special else ""
+        bracket = "[" if "[" in special else ""  # then never followed by ':', '.' or '='
+        if "^" not in special:
+            return body + bracket + dash
+        if body or negated:
+            return body + "^" + bracket + dash
+        if not dash and not bracket:
+            raise RegexRefused("a class of '^' alone", "write it as \\^")
+        return dash + bracket + "^"  # '^' last: "[-^]", "[[^]"
+
+    def _range(self, low: int, high: int) -> str:
+        first = self.char(low, in_class=True)
+        if low == high:
+            return first
+        last = self.char(high, in_class=True)
+        return first + ("" if high == low + 1 else "-") + last
+
+
+def _remove(ranges: Ranges, points: set[int]) -> Ranges:
+    out: list[tuple[int, int]] = []
+    for low, high in ranges:
+        start = low
+        for point in sorted(p for p in points if low <= p <= high):
+            if point > start:
+                out.append((start, point - 1))
+            start = point + 1
+        if start <= high:
+            out.append((start, high))
+    return normalize(out)
+
+
+class _Writer:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def node(self, node: Node) -> str:
+        if isinstance(node, Chars):
+            return self.chars(node)
+        if isinstance(node, Anchor):
+            return self.anchor(node)
+        if isinstance(node, Seq):
+            return "".join(self.node(item) for item in node.items)
+        if isinstance(node, Alt):
+            return self.alternation(node)
+        if isinstance(node, Group):
+            body = self.node(node.body)
+            return f"{self.engine.group}{body})" if body else ""
+        return self.repeat(node)
+
+    def chars(self, node: Chars) -> str:
+        engine = self.engine
+        if engine.case == "flag" and not _touches_divergent(node):
+            # The engine's own (?i) folds this as scale-query does.
+            if node.notation is not None:
+                return node.notation
+            if not node.negated:
+                return engine.chars(node.items)
+            return f"[^{engine.bracket(node.items, True)}]"
+        return engine.chars(meaning(node))
+
+    def anchor(self, node: Anchor) -> str:
+        engine = self.engine
+        if node.kind == "start":
+            return engine.start
+        if node.kind == "end":
+            return engine.end
+        if engine.boundary == "native":
+            return "\\b" if node.kind == "boundary" else "\\B"
+        if engine.boundary is None:
+            raise RegexRefused("a word boundary (\\b, [[:<:]])", "the engine has no lookaround")
+        word = engine.chars(_WORD)
+        after, not_after = f"(?<={word})", f"(?<!{word})"
+        before, not_before = f"(?={word})", f"(?!{word})"
+        if node.kind == "boundary":
+            return f"(?:{after}{not_before}|{not_after}{before})"
+        return f"(?:{after}{before}|{not_after}{not_before})"
+
+    def alternation(self, node: Alt) -> str:
+        branches = [self.node(branch) for branch in node.branches]
+        if self.engine.classes == "posix" and "" in branches:
+            # POSIX leaves an empty branch undefined: (a|) is (a)?.
+            kept = [branch for branch in branches if branch]
+            if not kept:
+                return ""
+            return f"{self.engine.group}{'|'.join(kept)})?"
+        return "|".join(branches)
+
+    def repeat(self, node: Repeat) -> str:
+        engine = self.engine
+        for bound in (node.low, node.high):
+            if engine.max_repeat is not None and bound is not None and bound > engine.max_repeat:
+                raise RegexRefused(
+                    f"a repetition count of {bound}", f"the limit is {engine.max_repeat}"
+                )
+        if engine.backtracking and node.high is None and _has_repeat(node.body):
+            raise RegexRefused(
+                "a repeated group holding a repetition",
+                "a backtracking engine can take exponential time on it",
+            )
+        body = self.node(node.body)
+        if not body:
+            return ""
+        if not (isinstance(node.body, (Chars, Group))):
+            body = f"{engine.group}{body})"
+        low, high = node.low, node.high
+        if (low, high) == (0, None):
+            return body + "*"
+        if (low, high) == (1, None):
+            return body + "+"
+        if (low, high) == (0, 1):
+            return body + "?"
+        if high is None:
+            return f"{body}{{{low},}}"
+        return f"{body}{{{low}}}" if low == high else f"{body}{{{low},{high}}}"
+
+
+def _has_repeat(node: Node) -> bool:
+    if isinstance(node, Repeat):
+        return node.high is None or node.high > 1
+    if isinstance(node, Group):
+        return _has_repeat(node.body)
+    if isinstance(node, (Seq, Alt)):
+        items = node.items if isinstance(node, Seq) else node.branches
+        return any(_has_repeat(item) for item in items)
+    return False
+
+
+def _touches_divergent(node: Chars) -> bool:
+    if not node.folds:
+        return False
+    folded = closure(node.items)
+    return any(contains(folded, point) for point in divergent())
+
+
+#: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
+RE2 = Engine("RE2", "flag", "^", "$", "native", "escape", "braces", "(?:", 1000, False)
+#: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
+JAVA = Engine(
+    "Java regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True
+)
+#: Joni (Trino, Presto): Ruby's '^' and '$' match at every line.
+JONI = Engine("Joni", "explicit", "\\A", "\\z", "lookaround", "escape", "braces", "(?:", None, True)
+#: ICU (MySQL 8): '$' also matches before a final line terminator.
+ICU = Engine(
+    "ICU regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True
+)
+#: Postgres' ARE: '.' matches a newline, \b is a backspace, 255 repetitions at most.
+ARE = Engine("Postgres ARE", "explicit", "^", "$", "lookaround", "escape", "u", "(?:", 255, False)
+#: POSIX extended expressions (Oracle, Snowflake): no lookaround, no escapes in classes.
+POSIX = Engine("POSIX ERE", "explicit", "^", "$", None, "posix", "raw", "(", 255, True)
