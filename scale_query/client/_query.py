@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..language._ast import And, Condition, Expr, Or
 from ..language._render import render
+from ..semantics._params import MAX_INT64, sort_keys, whole_number
 from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
 
 __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
 
 #: The largest count or id the API takes: SQLite's 64-bit signed range.
-MAX_API_INTEGER = 2**63 - 1
+MAX_API_INTEGER = MAX_INT64
 
 _PARAM_ORDER = ("filter", "fields", "sort_by", "limit", "offset", "page", "pagesize")
 _DIRECTIONS = ("asc", "desc")
@@ -226,43 +226,9 @@ class Query:
         return _read_params(cls(unquote(segments[-1])), params)
 
 
-def _excerpt(text: str, limit: int = 40) -> str:
-    # A hostile value may be huge: show its start and its length.
-    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
-
-
 def _int_param(params: dict[str, str], name: str, minimum: int) -> int | None:
-    # The emulator's reading and words (emulator/_limits.whole_number): spaces
-    # around, ASCII digits only (not "²"), at most 19 of them, in the 64-bit range.
     raw = params.get(name)
-    if raw is None:
-        return None
-    text = raw.strip(" ")
-    if text.isascii() and text.isdigit() and len(text) <= 19:
-        value = int(text)
-        if minimum <= value <= MAX_API_INTEGER:
-            return value
-    raise ValueError(
-        f"{name} must be a whole number from {minimum} to {MAX_API_INTEGER} (ASCII digits), "
-        f"not {_excerpt(raw)}"
-    )
-
-
-def _sort_param(raw: str) -> list[tuple[str, Any]]:
-    text = raw.strip()
-    # The reference writes sort_by="{...}: a stray quote before (and maybe after) it.
-    if text.startswith('"{'):
-        text = text[1:-1] if text.endswith('}"') else text[1:]
-    try:
-        spec = json.loads(text)
-    except json.JSONDecodeError:
-        spec = None
-    if not isinstance(spec, dict):
-        raise ValueError(f'sort_by must be a JSON object such as {{"Nom":"asc"}}, not {raw!r}')
-    for name, direction in spec.items():
-        if not isinstance(direction, str) or direction.lower() not in _DIRECTIONS:
-            raise ValueError(f'sort_by: {name!r} must be "asc" or "desc"')
-    return list(spec.items())
+    return None if raw is None else whole_number(name, raw, minimum)
 
 
 def _read_params(query: Query, params: dict[str, str]) -> Query:
@@ -276,7 +242,8 @@ def _read_params(query: Query, params: dict[str, str]) -> Query:
             )
         query = query.fields(*names)
     if params.get("sort_by", "").strip():
-        query = query.sort_by(*_sort_param(params["sort_by"]))
+        keys = sort_keys(params["sort_by"])
+        query = query.sort_by(*((name, "desc" if down else "asc") for name, down in keys))
     if (limit := _int_param(params, "limit", 0)) is not None:
         query = query.limit(limit)
     if (offset := _int_param(params, "offset", 0)) is not None:

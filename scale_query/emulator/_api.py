@@ -18,13 +18,13 @@ from ..language._ast import Expr, Span, walk
 from ..language._parser import parse
 from ..language._suggest import closest
 from ..language._syntax_error import FilterSyntaxError, line_and_column
+from ..semantics._params import sort_keys
 from ..semantics._sql import FilterValueError, compile_filter, order_by
 from ._definition import Datamart, Profile, Rights
 from ._limits import (
     MAX_INT64,
     MAX_JSON_DEPTH,
     MAX_RECORDS_PER_WRITE,
-    InputError,
     json_depth_exceeds,
     surrogate_path,
     whole_number,
@@ -72,7 +72,7 @@ def _int_param(params: Mapping[str, str], name: str, minimum: int) -> int | None
         return None
     try:
         return whole_number(name, raw, minimum)
-    except InputError as error:
+    except ValueError as error:
         raise ApiError(400, str(error)) from None
 
 
@@ -187,24 +187,12 @@ class Api:
     def _sort(self, table: Table, rights: Rights, raw: str | None) -> str:
         keys: list[tuple[str, bool]] = []
         if raw is not None and raw.strip():
-            text = raw.strip()
-            # The reference writes sort_by="{...}: tolerate a stray quote around it.
-            if text.startswith('"{'):
-                text = text[1:-1] if text.endswith('}"') else text[1:]
             try:
-                # A flat object: anything nested is refused before json reads it.
-                spec = None if json_depth_exceeds(text, 1) else json.loads(text)
-            except ValueError:
-                spec = None
-            if not isinstance(spec, dict):
-                raise ApiError(
-                    400, f'sort_by must be a JSON object such as {{"Nom":"asc"}}, not {raw!r}'
-                )
-            for name, direction in spec.items():
+                keys = sort_keys(raw)
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+            for name, _ in keys:
                 self._readable(table, rights, name, "sort_by")
-                if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
-                    raise ApiError(400, f'sort_by: {name!r} must be "asc" or "desc"')
-                keys.append((name, direction.lower() == "desc"))
         return order_by(keys, table.columns, '"id"')
 
     def _window(self, params: Mapping[str, str]) -> tuple[int, int]:
@@ -250,7 +238,7 @@ class Api:
         table, rights = self._table(profile, name)
         if body is None:
             raise ApiError(400, "missing form field 'objects' (a JSON array of records)")
-        if json_depth_exceeds(body):
+        if json_depth_exceeds(body, MAX_JSON_DEPTH):
             raise ApiError(
                 400,
                 f"'objects' nests arrays and objects deeper than {MAX_JSON_DEPTH} levels "

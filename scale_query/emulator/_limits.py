@@ -3,22 +3,22 @@
 docs/emulator.md ("Security and limits") lists these values; the OpenAPI
 document (:mod:`._openapi`) is written from them, so the three never drift.
 Each check costs time linear in its input and answers a clear message
-(an :class:`InputError`), never an exception the server would turn into a 500.
+(a ``ValueError``, :class:`InputError` for the emulator's own checks), never
+an exception the server would turn into a 500. The API's parameters
+(whole numbers, ``sort_by``) are read by :mod:`scale_query.semantics._params`,
+as ``Query.from_url`` reads them.
 
->>> whole_number("limit", "50", 0)
-50
->>> try:
-...     whole_number("page", "²", 1, 99)
-... except InputError as error:
-...     print(error)
-page must be a whole number from 1 to 99 (ASCII digits), not '²'
+>>> lone_surrogate("a\udc80")
+1
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
+
+# The API's parameters read as Query.from_url reads them: one reading, one wording.
+from ..semantics._params import MAX_INT64, excerpt, json_depth_exceeds, whole_number
 
 __all__ = [
     "MAX_ADMIN_BODY_BYTES",
@@ -38,8 +38,6 @@ __all__ = [
     "whole_number",
 ]
 
-#: The largest integer SQLite stores (64-bit signed): ids and paging values.
-MAX_INT64 = 2**63 - 1
 #: The request target (path and query string, as sent) may hold at most this
 #: many bytes; past it the answer is 414. Common web servers stop near here
 #: too (nginx's and Apache's default request line is about 8 KiB), so a filter
@@ -62,41 +60,9 @@ MAX_RECORDS_PER_WRITE = 10_000
 #: the array, the record, its ``data``).
 MAX_JSON_DEPTH = 8
 
-# ASCII digits only: str.isdigit() and int() also take "²" and "٣". Twenty
-# digits are refused before int() sees them, so a 5,000-digit value costs nothing.
-_DIGITS = re.compile(r"[0-9]{1,19}")
-# A JSON string (skipped whole, an unterminated one to the end) or a bracket.
-# The alternatives in the repeated group start with different characters, so
-# matching never backtracks: linear in the text.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
-
 
 class InputError(ValueError):
     """A request value out of bounds; the message says which and what is allowed."""
-
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """``repr(text)``, shortened to about ``limit`` characters (a hostile value may be huge).
-
-    >>> excerpt("9" * 5000, 10)
-    "'9999999999'... (5000 characters)"
-    """
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}... ({len(text)} characters)"
-
-
-def whole_number(name: str, raw: str, minimum: int, maximum: int = MAX_INT64) -> int:
-    """``raw`` read as a whole number in ``[minimum, maximum]``, ASCII digits only."""
-    text = raw.strip(" ")
-    if _DIGITS.fullmatch(text):
-        value = int(text)
-        if minimum <= value <= maximum:
-            return value
-    raise InputError(
-        f"{name} must be a whole number from {minimum} to {maximum} (ASCII digits), "
-        f"not {excerpt(raw)}"
-    )
 
 
 def lone_surrogate(text: str) -> int | None:
@@ -138,23 +104,3 @@ def surrogate_path(value: Any, root: str = "") -> str | None:
         if lone_surrogate(text) is not None:
             return path.encode("utf-8", "backslashreplace").decode()
     return None
-
-
-def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether arrays and objects in the JSON ``text`` nest deeper than ``limit``.
-
-    Read before ``json.loads``, whose recursion a deep enough text would exhaust.
-
-    >>> json_depth_exceeds('[{"data": {"a": "[[[["}}]', 3), json_depth_exceeds("[[[[]]]]", 3)
-    (False, True)
-    """
-    depth = 0
-    for match in _JSON_TOKEN.finditer(text):
-        first = match.group()[0]
-        if first in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif first in "]}":
-            depth -= 1
-    return False

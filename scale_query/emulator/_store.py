@@ -33,7 +33,7 @@ from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
 from ._dbfile import APPLICATION_ID, StoreFileError, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
-from ._limits import MAX_INT64, InputError, excerpt, whole_number
+from ._limits import MAX_INT64, excerpt, whole_number
 from ._pool import Connections
 
 __all__ = ["RecordError", "Store", "StoreFileError", "Table"]
@@ -146,7 +146,7 @@ def _record_id(value: object, what: str = "'id'") -> int:
     if isinstance(value, str):
         try:
             return whole_number(what, value, 0)
-        except InputError as error:
+        except ValueError as error:
             raise RecordError(str(error)) from None
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT64:
         return value
