@@ -8,7 +8,7 @@ an exception the server would turn into a 500. The API's parameters
 (whole numbers, ``sort_by``) are read by :mod:`scale_query.semantics._params`,
 as ``Query.from_url`` reads them.
 
->>> lone_surrogate("a\udc80")
+>>> lone_surrogate("a\\udc80")
 1
 """
 
