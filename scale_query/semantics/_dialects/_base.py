@@ -179,15 +179,11 @@ class Rules:
                 )
         return text
 
-    def compare_text(
-        self, folded: exp.Expr, op: str, value: exp.Expr
-    ) -> exp.Expr:
+    def compare_text(self, folded: exp.Expr, op: str, value: exp.Expr) -> exp.Expr:
         """``folded op value`` in code point order, as Python compares strings."""
         return _COMPARISON[op](this=folded, expression=value)
 
-    def member_text(
-        self, folded: exp.Expr, values: Sequence[exp.Expr], negated: bool
-    ) -> exp.Expr:
+    def member_text(self, folded: exp.Expr, values: Sequence[exp.Expr], negated: bool) -> exp.Expr:
         """``folded [NOT] IN (values)``."""
         test: exp.Expr = exp.In(this=folded, expressions=list(values))
         return exp.Not(this=test) if negated else test
@@ -203,9 +199,7 @@ class Rules:
 
     def like(self, text: exp.Expr, parts: Sequence[str], negated: bool) -> exp.Expr:
         """``text [NOT] LIKE pattern``: the whole text is ``parts`` joined by any runs."""
-        test: exp.Expr = exp.Like(
-            this=text, expression=self.text_value(self.like_pattern(parts))
-        )
+        test: exp.Expr = exp.Like(this=text, expression=self.text_value(self.like_pattern(parts)))
         if self.like_escape_clause:
             test = exp.Escape(this=test, expression=self.string(LIKE_ESCAPE))
         return exp.Not(this=test) if negated else test

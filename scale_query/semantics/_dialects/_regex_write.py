@@ -12,7 +12,6 @@ database locale).
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,7 +38,10 @@ from ._regex import (
 
 __all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine"]
 
-_PUNCTUATION = frozenset(string.punctuation)
+#: What a backslash keeps literal outside a class, and inside one (where
+#: Java and ICU also read '&&', nested '[', and ICU '{...}' and '$').
+_META = frozenset(".^$*+?()[]{}|\\")
+_CLASS_META = frozenset("\\[]^-&{}$")
 #: Characters that a POSIX bracket expression cannot hold just anywhere.
 _POSIX_SPECIAL = frozenset("]^-[\\")
 _POSIX_META = frozenset(".[]()*+?{}|^$\\")
@@ -87,7 +89,7 @@ class Engine:
         if self.classes == "posix":
             meta = _POSIX_SPECIAL if in_class else _POSIX_META
             return char if in_class or char not in meta else "\\" + char
-        return "\\" + char if char in _PUNCTUATION else char
+        return "\\" + char if char in (_CLASS_META if in_class else _META) else char
 
     def chars(self, ranges: Ranges) -> str:
         """A character from ``ranges``: one character, or the shorter class."""
