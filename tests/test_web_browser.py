@@ -450,6 +450,23 @@ def test_done_when_the_page_answers_like_check_on_stdin(page: Any) -> None:
     assert got == want and got[0]["code"] == "SQ001" and got[0]["hint"]
 
 
+def test_python_starts_from_the_snapshot_or_without_it(
+    page: Any, browser: Any, origin: str, traffic: Traffic
+) -> None:
+    assert page.evaluate("window.scaleQuery.info.snapshot") is True
+    context = browser.new_context()
+    context.route("**/*", traffic.route)
+    cold = context.new_page()
+    cold.goto(origin + "/playground/?snapshot=0")
+    cold.wait_for_selector("body[data-ready=true]", timeout=120_000)
+    assert cold.evaluate("window.scaleQuery.info.snapshot") is False
+    text = 'Nom $like "*S*" $and Pays $in [FR,BE,FR]'
+    assert cold.evaluate("t => window.scaleQuery.validate(t)", text) == page.evaluate(
+        "t => window.scaleQuery.validate(t)", text
+    )
+    context.close()
+
+
 def test_completion_offsets_are_javascript_offsets(page: Any, emulator: Emulator) -> None:
     schema = emulator.api.datamart.objects["contact"].schema.to_api()
     # An emoji is two UTF-16 code units but one code point.

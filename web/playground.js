@@ -352,14 +352,15 @@ async function loadDialects() {
 }
 
 async function start() {
+  // Python starts at once; the settings, the object list and the first schema
+  // arrive meanwhile. ?snapshot=0 starts it from scratch (benchmarks/web.py).
+  const snapshot = new URLSearchParams(location.search).get("snapshot") !== "0";
+  const loading = ScaleQuery.load({ snapshot });
   state.config = await (await fetch("config.json")).json();
   ui.token.value = state.config.token ?? "";
-  // The object list and the first schema arrive while Python starts.
   const prefetched = ui.token.value ? fetchObjects().catch(() => null) : null;
   try {
-    // ?snapshot=0 starts Python from scratch (benchmarks/web.py compares both).
-    const snapshot = new URLSearchParams(location.search).get("snapshot") !== "0";
-    state.sq = await ScaleQuery.load({ snapshot });
+    state.sq = await loading;
   } catch (error) {
     setStatus(`Could not load scale-query in this page: ${error.message}`);
     throw error;

@@ -54,10 +54,42 @@ function schemaText(schema) {
   return typeof schema === "string" ? schema : JSON.stringify(schema);
 }
 
+/** Where the page's Python finds scale-query: the wheel itself is on sys.path (zipimport). */
+export const PYTHON_HOME = "/home/pyodide/scale-query";
+
+/**
+ * Write `files` (name to bytes) into PYTHON_HOME and put the folder and each
+ * wheel on sys.path. The memory snapshot was made after the same call, so its
+ * imported modules find their files at the same paths. Writing a wheel is
+ * instant; unpacking it would take Python a quarter of a second.
+ */
+export function installFiles(py, files) {
+  py.FS.mkdirTree(PYTHON_HOME);
+  const paths = [PYTHON_HOME];
+  for (const [name, bytes] of Object.entries(files)) {
+    py.FS.writeFile(`${PYTHON_HOME}/${name}`, bytes);
+    if (name.endsWith(".whl")) paths.push(`${PYTHON_HOME}/${name}`);
+  }
+  py.globals.set("_scale_query_paths", py.toPy(paths));
+  py.runPython(`
+import importlib, sys
+for _path in reversed(_scale_query_paths):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+importlib.invalidate_caches()
+del _scale_query_paths, _path
+`);
+}
+
+const baseName = (file) => file.split("/").pop();
+
 async function fetchBytes(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`scale-query: ${url} answered ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!url.endsWith(".gz")) return new Uint8Array(await response.arrayBuffer());
+  // Inflated here, not by the server: any static file server will do.
+  const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
 /** scale-query's filter tools, loaded in the page. Get one with `ScaleQuery.load()`. */
@@ -66,16 +98,14 @@ export class ScaleQuery {
   #web;
   #assets;
   #manifest;
-  #site;
   #sqlglot = null;
   #functions = new Map();
 
-  constructor(py, web, assets, manifest, site) {
+  constructor(py, web, assets, manifest) {
     this.#py = py;
     this.#web = web;
     this.#assets = assets;
     this.#manifest = manifest;
-    this.#site = site;
     /** What was loaded: versions, and whether the memory snapshot was used. */
     this.info = { pyodide: manifest.pyodide, snapshot: false, loadMs: 0 };
   }
@@ -96,6 +126,7 @@ export class ScaleQuery {
     const wheel = fetchBytes(url(manifest.scale_query));
     const bridge = fetchBytes(url(manifest.bridge));
     const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", base).href);
+    performance.mark("scale-query:runtime-imported");
     const options = { indexURL: new URL("pyodide/", base).href, stdout: () => {}, stderr: () => {} };
     let py = null;
     let usedSnapshot = false;
@@ -109,17 +140,20 @@ export class ScaleQuery {
       }
     }
     py ??= await loadPyodide(options);
-    const site = py.runPython("import site; site.getsitepackages()[0]");
-    py.unpackArchive(await wheel, "wheel", { extractDir: site });
-    py.FS.writeFile(`${site}/scale_query_web.py`, await bridge);
+    performance.mark("scale-query:python-started");
+    installFiles(py, {
+      [baseName(manifest.scale_query.file)]: await wheel,
+      "scale_query_web.py": await bridge,
+    });
+    const web = py.pyimport("scale_query_web");
     // Everything loaded so far lives as long as the page: out of the cyclic
     // garbage collector's sight, whose full passes over it cost a frame.
-    const web = py.pyimport("scale_query_web");
     py.runPython("import gc; gc.freeze()");
-    const loaded = new ScaleQuery(py, web, base, manifest, site);
+    const loaded = new ScaleQuery(py, web, base, manifest);
     loaded.info.snapshot = usedSnapshot;
     loaded.info.loadMs = performance.now() - started;
-    loaded.info.scaleQuery = py.runPython("import scale_query; scale_query.__version__");
+    // From the build's manifest: importlib.metadata would take a second here.
+    loaded.info.scaleQuery = manifest.scale_query.version;
     return loaded;
   }
 
@@ -180,13 +214,12 @@ export class ScaleQuery {
 
   async #loadSqlglot() {
     if (!this.#manifest.sqlglot) return false;
-    this.#sqlglot ??= fetchBytes(new URL(this.#manifest.sqlglot.file, this.#assets).href).then(
-      (bytes) => {
-        this.#py.unpackArchive(bytes, "wheel", { extractDir: this.#site });
-        this.#py.runPython("import importlib; importlib.invalidate_caches(); import sqlglot");
-        return true;
-      },
-    );
+    const file = this.#manifest.sqlglot.file;
+    this.#sqlglot ??= fetchBytes(new URL(file, this.#assets).href).then((bytes) => {
+      installFiles(this.#py, { [baseName(file)]: bytes });
+      this.#py.runPython("import sqlglot");
+      return true;
+    });
     return this.#sqlglot;
   }
 

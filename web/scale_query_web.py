@@ -182,7 +182,16 @@ def request_url(
 
 
 def dialects() -> str:
-    """The SQL dialects ``sql`` knows (sqlglot's), as a JSON list; empty without sqlglot."""
+    """The SQL dialects ``sql`` can write, as a JSON list; empty without sqlglot.
+
+    Those ``to_sql`` has exactness rules for, when it says which; else sqlglot's.
+    """
+    try:
+        from scale_query.semantics._dialects import DIALECTS
+
+        return _dumps(sorted(DIALECTS))
+    except ImportError:
+        pass
     try:
         from sqlglot.dialects.dialect import Dialects
     except ImportError:
@@ -201,7 +210,7 @@ def sql(text: str, dialect: str, schema_json: str | None = None) -> str:
         result = to_sql(text, dialect, schema=_schema(schema_json))
     except FilterSyntaxError:
         return _syntax_error(text)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, ImportError) as error:
         return _dumps({"error": str(error).splitlines()[0]})
     return _dumps({"sql": result if isinstance(result, str) else str(result)})
 

@@ -8,8 +8,10 @@
 // DIST/scale-query.snapshot. A page that loads the snapshot skips the Python
 // start-up and these imports: about a second instead of four (docs/web.md).
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+
+import { installFiles } from "./scale-query.js";
 
 const dist = resolve(process.argv[2] ?? "web/dist");
 const manifest = JSON.parse(readFileSync(join(dist, "manifest.json"), "utf8"));
@@ -20,10 +22,11 @@ const py = await loadPyodide({
   _makeSnapshot: true,
   stderr: (line) => console.error(line),
 });
-const site = py.runPython("import site; site.getsitepackages()[0]");
-const wheel = new Uint8Array(readFileSync(join(dist, manifest.scale_query.file)));
-py.unpackArchive(wheel, "wheel", { extractDir: site });
-py.FS.writeFile(`${site}/scale_query_web.py`, readFileSync(join(dist, manifest.bridge.file)));
+// The very call the page makes after starting from the snapshot.
+installFiles(py, {
+  [basename(manifest.scale_query.file)]: new Uint8Array(readFileSync(join(dist, manifest.scale_query.file))),
+  "scale_query_web.py": new Uint8Array(readFileSync(join(dist, manifest.bridge.file))),
+});
 py.runPython(`
 import json
 import sys
