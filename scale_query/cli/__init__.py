@@ -45,6 +45,7 @@ _COMMANDS = {
     "schema": ("_schema_cmd", "show an object's fields, or write its metadata as JSON"),
     "export": ("_export", "export an object's records to csv, jsonl, json, parquet or a table"),
     "import": ("_import", "create and update records from csv, jsonl, json or parquet"),
+    "sql": ("_sql", "print a filter as SQL for a warehouse dialect (sqlglot)"),
 }
 # alias -> name
 _ALIASES = {"get": "export", "put": "import"}

@@ -47,12 +47,9 @@ class Oracle(Rules):
         return exp.Anonymous(this="TO_BINARY_DOUBLE", expressions=[column])
 
     def number_value(self, value: float) -> exp.Expr:
-        if self.params:
-            inner = self._placeholder(value)
-        else:
-            # A number literal, not a string: TO_BINARY_DOUBLE('1.5') reads
-            # the decimal separator of NLS_NUMERIC_CHARACTERS.
-            inner = exp.Literal.number(repr(value))
+        # A number literal, not a string: TO_BINARY_DOUBLE('1.5') would read
+        # the decimal separator of NLS_NUMERIC_CHARACTERS.
+        inner = self._placeholder(value) if self.params else exp.Literal.number(repr(value))
         return exp.Anonymous(this="TO_BINARY_DOUBLE", expressions=[inner])
 
     def date_value(self, value: str, kind: FieldKind) -> exp.Expr:

@@ -1,0 +1,187 @@
+"""to_sql and `scale-query sql`: what they promise, on DuckDB where it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import duckdb
+import pytest
+
+from scale_query import FieldInfo, ObjectSchema, UnsupportedSQL, evaluate, parse, to_sql
+from scale_query.cli import main
+
+SCHEMA = ObjectSchema(
+    {
+        "Nom": FieldInfo("Nom"),
+        "Montant": FieldInfo("Montant", type="decimal"),
+        "DateNaissance": FieldInfo("DateNaissance", type="date"),
+    }
+)
+
+
+def test_import_scale_query_loads_neither_sqlglot_nor_duckdb() -> None:
+    code = (
+        "import sys, scale_query; scale_query.to_sql; "
+        "print(sorted(m for m in ('sqlglot', 'duckdb') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _duckdb_ids(where: str, names: list[str]) -> list[int]:
+    conn = duckdb.connect()
+    conn.execute('CREATE TABLE t ("#" INTEGER, "Nom" VARCHAR)')
+    conn.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(names)))
+    rows = conn.execute(f'SELECT "#" FROM t WHERE {where} ORDER BY "#"').fetchall()
+    return [n for (n,) in rows]
+
+
+def test_like_keeps_percent_literal_and_folds_case() -> None:
+    # The issue's example: 50% literally, then anything, casefolded.
+    sql = to_sql('Nom $like "50%*"', "postgres")
+    assert sql == "\"Nom\" IS NOT NULL AND LOWER(\"Nom\") LIKE '50\\%%' ESCAPE '\\'"
+    names = ["50%", "50% off", "50X off", "5", "", "50", "x50% off", "50%OFF", None]
+    expected = [
+        n
+        for n, name in enumerate(names)
+        if evaluate(parse('Nom $like "50%*"'), {"Nom": name or ""})
+    ]
+    assert expected == [0, 1, 7]
+    assert _duckdb_ids(to_sql('Nom $like "50%*"', "duckdb"), names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ('Nom $eq "STRASSE"', ["straße", "STRASSE", "strase", None], [0, 1]),  # casefold, not lower
+        ('Nom $eq "i"', ["I", "İ", "ı", "i"], [0, 3]),  # İ folds to i + combining dot
+        ('Nom $like "a_c"', ["abc", "a_c", "A_C"], [1, 2]),  # _ is no wildcard
+        ('Nom $like "a\\\\*"', ["a\\", "a\\bc", "ab"], [0, 1]),  # backslash literal
+        ('Nom $neq "x"', ["x", "y", "", None], [1, 2, 3]),  # empty text is a value
+        ('Nom $notin ["x", ""]', ["x", "y", "", None], [1]),
+        ('Nom $regex "^du"', ["Dupont", "dUPONT", "edu", None], [0, 1]),
+    ],
+)
+def test_duckdb_answers_as_evaluate(
+    text: str, names: list[str | None], expected: list[int]
+) -> None:
+    assert [
+        n for n, name in enumerate(names) if evaluate(parse(text), {"Nom": name or ""})
+    ] == expected
+    assert _duckdb_ids(to_sql(text, "duckdb"), names) == expected
+    # Two-valued: NOT (condition) selects exactly the other rows, NULLs included.
+    others = [n for n in range(len(names)) if n not in expected]
+    assert _duckdb_ids(f"NOT ({to_sql(text, 'duckdb')})", names) == others
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect", "construct"),
+    [
+        ('Nom $gt "m"', "tsql", "an ordering ($gt, $gte, $lt, $lte) of [Nom]"),
+        ('Montant $like "12*"', "duckdb", "$like on number field 'Montant'"),
+        ('Montant $regex "^1"', "postgres", "$regex on number field 'Montant'"),
+        ('Nom $regex "\\\\bdu"', "snowflake", "$regex a word boundary (\\b, [[:<:]])"),
+        ('Nom $regex "a{300}"', "postgres", "$regex a repetition count of 300"),
+        ('Nom $regex "\\\\pL"', "duckdb", "$regex a Unicode class (\\p)"),
+        ('Nom $regex "(?i)du"', "spark", "$regex an inline flag group such as (?i)"),
+        ('Nom $eq "x"', "clickhouse", "any filter"),
+    ],
+)
+def test_what_a_dialect_cannot_express_is_refused_by_name(
+    text: str, dialect: str, construct: str
+) -> None:
+    with pytest.raises(UnsupportedSQL) as info:
+        to_sql(text, dialect, schema=SCHEMA)
+    assert (info.value.dialect, info.value.construct) == (dialect, construct)
+    assert str(info.value).startswith(f"{dialect} cannot express {construct} exactly: ")
+    assert isinstance(info.value, ValueError)
+
+
+def test_refusals_keep_values_out_of_the_message() -> None:
+    with pytest.raises(UnsupportedSQL) as info:
+        to_sql('Nom $gt "jean.dupont@example.com"', "tsql")
+    assert "dupont" not in str(info.value)
+
+
+def test_fields_and_values_are_checked_against_the_schema() -> None:
+    with pytest.raises(ValueError, match="unknown field 'Prenom'"):
+        to_sql('Prenom $eq "x"', schema=SCHEMA)
+    with pytest.raises(ValueError, match="not a date"):
+        to_sql('DateNaissance $gt "12/06/1990"', schema=SCHEMA)
+    assert to_sql('Prenom $eq "x"') == '"Prenom" IS NOT NULL AND LOWER("Prenom") = \'x\''
+
+
+def test_schema_may_be_the_object_info_json() -> None:
+    info = {"Montant": {"attribs": {"type": "decimal"}}}
+    assert to_sql("Montant $gt 9", schema=info) == to_sql(
+        "Montant $gt 9", schema=ObjectSchema.from_api(info)
+    )
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "values"),
+    [
+        ("duckdb", '"Nom" IS NOT NULL AND LOWER("Nom") IN (?, ?)', ["a", "b"]),
+        ("postgres", '"Nom" IS NOT NULL AND LOWER("Nom") IN (%s, %s)', ["a", "b"]),
+        ("spark", "`Nom` IS NOT NULL AND LOWER(`Nom`) IN (:p1, :p2)", {"p1": "a", "p2": "b"}),
+        ("oracle", '"Nom" IS NOT NULL AND LOWER("Nom") IN (:p1, :p2)', {"p1": "a", "p2": "b"}),
+    ],
+)
+def test_params_use_each_drivers_placeholders(dialect: str, sql: str, values: Any) -> None:
+    assert to_sql("Nom $in [A, B]", dialect, params=True) == (sql, values)
+
+
+def test_params_bind_every_value_and_paste_none() -> None:
+    secret = "x' OR 1=1 --"
+    sql, values = to_sql(
+        f"Nom $eq {json.dumps(secret)} $or Montant $gt 3", "duckdb", schema=SCHEMA, params=True
+    )
+    assert secret.casefold() not in sql and values == [secret.casefold(), 3.0]
+    # A literal % in an identifier is doubled for psycopg's %s style, not for DuckDB.
+    assert to_sql('[50%] $eq "a"', "postgres", params=True)[0].startswith('"50%%"')
+    assert to_sql('[50%] $eq "a"', "duckdb", params=True)[0].startswith('"50%"')
+
+
+def test_table_makes_a_select_with_quoted_parts() -> None:
+    assert to_sql('Nom $eq "a"', "bigquery", table="proj.ds.contact").startswith(
+        "SELECT * FROM `proj`.`ds`.`contact` WHERE "
+    )
+    with pytest.raises(ValueError, match=r"table 'a\.\.b'"):
+        to_sql('Nom $eq "a"', table="a..b")
+
+
+def test_wide_filters_stay_within_sqlite_parser_limits() -> None:
+    import sqlite3
+
+    text = " $and ".join(f'Nom $neq "v{i}"' for i in range(2000))
+    conn = sqlite3.connect(":memory:")
+    conn.execute('CREATE TABLE t ("Nom" TEXT)')
+    conn.execute("INSERT INTO t VALUES ('a')")
+    sql, values = to_sql(text, "sqlite", params=True)
+    assert conn.execute(f"SELECT count(*) FROM t WHERE {sql}", values).fetchone() == (1,)
+
+
+def test_cli_prints_sql_and_params(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    schema = tmp_path / "contact.json"
+    schema.write_text(json.dumps(SCHEMA.to_api()), encoding="utf-8")
+    assert main(["sql", "Montant $gt 9", "--dialect", "bigquery", "--schema", str(schema)]) == 0
+    assert capsys.readouterr().out == (
+        "`Montant` IS NOT NULL AND CAST(`Montant` AS FLOAT64) > CAST('9' AS FLOAT64)\n"
+    )
+    assert main(["sql", 'Nom $eq "a"', "--table", "contact", "--params"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == {
+        "sql": 'SELECT * FROM "contact" WHERE "Nom" IS NOT NULL AND LOWER("Nom") = ?',
+        "params": ["a"],
+    }
+
+
+def test_cli_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", 'Nom $gt "a"', "-d", "tsql"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("sql: tsql cannot express")
+    assert main(["sql", "Nom $ge 3"]) == 1
+    assert "did you mean '$gte'?" in capsys.readouterr().err
