@@ -3,7 +3,10 @@
 The baseline is what one would write with Lark out of the box: the same
 ``grammar/filter.lark``, ``Lark(parser="lalr", transformer=...)`` with an
 inline transformer building the same AST. Both run in this process, on the
-same inputs, and must produce equal ASTs.
+same inputs, and must produce equal ASTs. Rows: filters of three sizes;
+issue 9's 100,000 blanks of every kind after a filter and before a bad token
+(the old lexer took exponential time on those); time per KB from 10 KB to
+10 MB; the cold start.
 
     python benchmarks/parse.py
 """
@@ -82,6 +85,31 @@ class _Baseline(Transformer[Token, Any]):
         return c[1]
 
 
+#: A run of blanks of every kind, as issue 9's inputs: the old lexer took
+#: exponential time on them (26 spaces before a bad token: 5 s).
+BLANKS = " \t\r\n" * 25_000
+
+
+def refused(fn: Callable[[str], object]) -> Callable[[str], object]:
+    """``fn`` that must raise (a syntax error): times the refusal."""
+
+    def run(text: str) -> object:
+        try:
+            fn(text)
+        except Exception:
+            return None
+        raise AssertionError("accepted a bad filter")
+
+    return run
+
+
+def once(fn: Callable[[str], object], text: str) -> float:
+    """Milliseconds for one call."""
+    start = time.perf_counter()
+    fn(text)
+    return (time.perf_counter() - start) * 1e3
+
+
 def per_call(fn: Callable[[str], object], text: str, budget: float = 0.6) -> float:
     """Microseconds per call: the median of several timed batches."""
     fn(text)
@@ -129,21 +157,39 @@ def main() -> None:
         ours = per_call(parse, text)
         theirs = per_call(baseline, text)
         print(f"{name:40} {ours:15.1f} {theirs:15.1f} {theirs / ours:8.2f}x")
+    blank_cases = {
+        "100,000 blanks after a filter": SMALL + BLANKS,
+        "100,000 blanks, then a bad token": BLANKS + "!",
+    }
+    for name, text in blank_cases.items():
+        ours_fn, theirs_fn = (
+            (parse, baseline) if "bad" not in name else map(refused, (parse, baseline))
+        )
+        ours = per_call(ours_fn, text)
+        theirs = per_call(theirs_fn, text)
+        print(f"{name:40} {ours:15.1f} {theirs:15.1f} {theirs / ours:8.2f}x")
 
-    print("\nlinearity: microseconds per KB of filter text")
-    for size in (10_000, 100_000, 1_000_000):
+    print("\nlinearity: microseconds per KB of filter text (one run each)")
+    print(f"  {'size':>8}    {'scale_query':>20}    {'stock Lark':>20}")
+    for size in (10_000, 100_000, 1_000_000, 10_000_000):
         conditions = max(4, size // 50)
         text = large(conditions)
         while len(text) < size:
             conditions *= 2
             text = large(conditions)
         text = text[: text.rfind(") $or (", 0, size) + 1]
-        start = time.perf_counter()
-        parse(text)
-        elapsed = time.perf_counter() - start
+        kb = len(text) / 1e3
+        ours = once(parse, text)
+        # Stock Lark grows faster than linearly here (its binary AST): past
+        # 1 MB it would take many minutes, so the row keeps ours only.
+        theirs = once(baseline, text) if size <= 1_000_000 else None
         print(
-            f"  {len(text) / 1e3:8.0f} KB: {elapsed * 1e3:8.1f} ms, "
-            f"{elapsed * 1e6 / (len(text) / 1e3):6.1f} µs/KB"
+            f"  {kb:8.0f} KB: {ours:8.1f} ms {ours * 1e3 / kb:6.1f} µs/KB    "
+            + (
+                f"{theirs:8.1f} ms {theirs * 1e3 / kb:6.1f} µs/KB"
+                if theirs is not None
+                else "not run (super-linear)"
+            )
         )
 
     # pip compiles an installed wheel to bytecode; do the same for this
