@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         schema = emu.api.datamart.objects["contact"].schema.to_api()
         print(
             f"assets: {sum(sizes.values()) / 1e6:.1f} MB "
-            f"(snapshot {sizes.get('scale-query.snapshot', 0) / 1e6:.1f} MB, "
+            f"(snapshot {sizes.get('scale-query.snapshot.gz', 0) / 1e6:.1f} MB gzipped, "
             f"runtime wasm {sizes['pyodide/pyodide.asm.wasm'] / 1e6:.1f} MB)"
         )
         print(f"cold load to first validation, {args.runs} runs each (goal: < 3000 ms)")
