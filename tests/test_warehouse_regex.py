@@ -1,0 +1,76 @@
+"""$regex read as RE2 reads it, and spelled out for engines that fold case otherwise."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scale_query.semantics._dialects._base import Rules
+from scale_query.semantics._dialects._regex import _orbits, divergent, parse_regex
+from scale_query.semantics._dialects._regex_write import ARE, JAVA, POSIX, RE2
+
+re2 = pytest.importorskip("re2")
+
+# RE2 syntax, written case-sensitively with every case variant spelled out:
+# run by RE2 itself, it must match exactly what (?i) and the pattern match.
+EXPLICIT_RE2 = dataclasses.replace(RE2, case="explicit")
+PIECES = [
+    "^", "$", ".", "\\d", "\\w", "\\s", "\\W", "\\b", "\\B", "[a-z]", "[^a-c]", "[[:alpha:]]",
+    "[[:^digit:]]", "(a|ß)", "k", "s", "ǅ", "i", "x?", "e*", "[éß-ẞ]", "\\.", "a{1,2}",
+    "(?:ΐ|ﬅ)", "[[:<:]]", "\\x{212A}", "\\Qa.b\\E", "[]a-]", "[^]^]", "σ",
+]  # fmt: skip
+TEXT = st.text(st.sampled_from("aAbBeEkKKsSſßẞiIİıǅǄǆσςΣΐΐﬅﬆxX0 9.\n_-]^é"), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), text=TEXT)
+def test_spelled_out_case_variants_match_as_re2_folds(pieces: list[str], text: str) -> None:
+    pattern = "".join(pieces)
+    spelled = EXPLICIT_RE2.render(pattern, Rules())
+    folded = re2.search("(?i)" + pattern.replace("[[:<:]]", "\\b"), text) is not None
+    assert (re2.search(spelled, text) is not None) is folded, spelled
+
+
+def test_case_orbits_are_re2s() -> None:
+    cased = "".join(chr(p) for p in sorted(_orbits()))
+    for point, orbit in _orbits().items():
+        found = re2.findall("(?i)" + re2.escape(chr(point)), cased)
+        assert sorted(found) == sorted(chr(p) for p in orbit), chr(point)
+
+
+def test_divergent_characters_are_spelled_out_even_for_re2() -> None:
+    assert divergent() == {0x390, 0x3B0, 0x1FD3, 0x1FE3, 0xFB05, 0xFB06}
+    assert RE2.render("\u0390x", Rules()) == "[\u0390\u1fd3]x"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "are", "java", "posix"),
+    [
+        ("^du", "^[Dd][Uu]", "^[Dd][Uu]", "^[Dd][Uu]"),
+        ("a.b$", "[Aa][^\\u000A][Bb]$", "[Aa][^\\x{A}][Bb]\\z", "[Aa][^\n][Bb]$"),
+        ("[[:digit:]]{5}", "[0-9]{5}", "[0-9]{5}", "[0-9]{5}"),
+        ("(ab|)c", "(?:[Aa][Bb]|)[Cc]", "(?:[Aa][Bb]|)[Cc]", "(([Aa][Bb])?)[Cc]"),
+        ("[-^]", "[\\-\\^]", "[\\-\\^]", "[-^]"),
+        ("x+?", "[Xx]+", "[Xx]+", "[Xx]+"),
+    ],
+)
+def test_each_engine_syntax(pattern: str, are: str, java: str, posix: str) -> None:
+    assert ARE.render(pattern, Rules()) == are
+    assert JAVA.render(pattern, Rules()) == java
+    assert POSIX.render(pattern, Rules()) == posix
+
+
+def test_nested_repetition_is_refused_for_backtracking_engines() -> None:
+    from scale_query import UnsupportedSQL
+
+    with pytest.raises(UnsupportedSQL, match="exponential"):
+        JAVA.render("(a+)+b", Rules(name="spark"))
+    assert RE2.render("(a+)+b", Rules()) == "(?:a+)+b"
+
+
+def test_parse_is_linear_on_the_longest_pattern() -> None:
+    tree = parse_regex("[a-z]" * 40)
+    assert type(tree).__name__ == "Seq"
