@@ -478,6 +478,20 @@ def test_completion_offsets_are_javascript_offsets(page: Any, emulator: Emulator
     assert [item["label"] for item in got["items"]] == ["DateNaissance"]
 
 
+def test_sql_in_the_page_is_to_sql(page: Any, emulator: Emulator) -> None:
+    import scale_query
+
+    schema = emulator.api.datamart.objects["contact"].schema.to_api()
+    text = 'Nom $like "50%*" $and DateNaissance $gt "1990-06-12"'
+    got = page.evaluate("([t, s]) => window.scaleQuery.sql(t, 'postgres', s)", [text, schema])
+    to_sql = getattr(scale_query, "to_sql", None)
+    if to_sql is None:
+        assert got == {"error": "this scale-query has no to_sql yet"}
+    else:
+        assert got == {"sql": to_sql(text, "postgres", schema=schema)}
+        assert "postgres" in page.evaluate("window.scaleQuery.dialects()")
+
+
 # ---- the playground, as a person uses it -----------------------------------------------
 
 
