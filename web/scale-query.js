@@ -223,15 +223,16 @@ export class ScaleQuery {
     return this.#sqlglot;
   }
 
-  /** The SQL dialects `sql()` knows (loads sqlglot on first use); empty when not built in. */
+  /** The SQL dialects `sql()` knows (loads sqlglot on first use); empty without sqlglot. */
   async dialects() {
-    if (!(await this.#loadSqlglot())) return [];
+    await this.#loadSqlglot();
     return this.#call("dialects");
   }
 
   /** `{sql}`: the filter as SQL for a sqlglot `dialect` (`scale_query.to_sql`), or `{error}`. */
   async sql(text, dialect, schema) {
-    if (!(await this.#loadSqlglot())) return { error: "sqlglot is not in the built assets" };
+    // Without sqlglot in the assets, Python's to_sql says what is missing.
+    await this.#loadSqlglot();
     return this.#call("sql", String(text), String(dialect), schemaText(schema));
   }
 
