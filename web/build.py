@@ -57,6 +57,7 @@ _SOURCES = (
     "pyproject.toml",
     "web/scale_query_web.py",
     "web/snapshot.mjs",
+    "web/scale-query.js",  # snapshot.mjs takes installFiles from it
     "web/build.py",
     "web/package-lock.json",
 )
