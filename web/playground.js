@@ -176,7 +176,6 @@ function closeCompletions() {
   state.active = -1;
   ui.completions.hidden = true;
   ui.completions.replaceChildren();
-  ui.filter.setAttribute("aria-expanded", "false");
   ui.filter.removeAttribute("aria-activedescendant");
 }
 
@@ -210,7 +209,6 @@ async function openCompletions() {
     return option;
   }));
   ui.completions.hidden = false;
-  ui.filter.setAttribute("aria-expanded", "true");
   highlight(0);
 }
 
