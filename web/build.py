@@ -123,18 +123,20 @@ def is_fresh(*, snapshot: bool = True, dist: Path = DIST) -> bool:
 
 
 def _npm_package() -> Path:
-    package = WEB / "node_modules" / "pyodide"
-    lock = json.loads((WEB / "package-lock.json").read_text("utf-8"))
-    wanted = lock["packages"]["node_modules/pyodide"]["version"]
+    """The Pyodide npm package, installed by ``npm ci`` when the lockfile changed."""
+    lock = (WEB / "package-lock.json").read_bytes()
+    stamp = WEB / "node_modules" / ".scale-query-lock.sha256"
+    digest = hashlib.sha256(lock).hexdigest()
     try:
-        have = json.loads((package / "package.json").read_text("utf-8"))["version"]
-    except (OSError, ValueError, KeyError):
-        have = None
-    if have != wanted:
+        installed = stamp.read_text("utf-8")
+    except OSError:
+        installed = None
+    if installed != digest:
         if shutil.which("npm") is None:
             raise BuildError("npm is not installed: the Pyodide runtime comes from npm")
         _run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", cwd=WEB)
-    return package
+        stamp.write_text(digest, "utf-8")
+    return WEB / "node_modules" / "pyodide"
 
 
 def _wheel(into: Path) -> Path:
