@@ -216,9 +216,8 @@ class Rules:
 
     def is_not_empty(self, column: exp.Expr) -> exp.Expr:
         """The text of ``column`` is neither NULL nor ''."""
-        return exp.and_(
-            is_null(column, False), exp.NEQ(this=column.copy(), expression=self.string(""))
-        )
+        empty = exp.NEQ(this=column.copy(), expression=self.string(""))
+        return exp.and_(is_null(column, False), empty, copy=False)
 
     # -- numbers and dates -------------------------------------------------
 

@@ -27,11 +27,12 @@ _Built = exp.Expr | bool
 
 def _chain(parts: Sequence[exp.Expr], conjunction: bool) -> exp.Expr:
     make = exp.and_ if conjunction else exp.or_
+    # copy=False: every part is built fresh for this tree (sqlglot copies by default).
     if len(parts) <= FLAT_CHAIN:
-        return make(*parts)
+        return make(*parts, copy=False)
     middle = len(parts) // 2
     halves = (_chain(parts[:middle], conjunction), _chain(parts[middle:], conjunction))
-    return make(*(exp.Paren(this=half) for half in halves))
+    return make(*(exp.Paren(this=half) for half in halves), copy=False)
 
 
 def _combine(parts: Sequence[_Built], conjunction: bool) -> _Built:
@@ -121,7 +122,7 @@ def _typed(leaf: Leaf, rules: Rules) -> exp.Expr:
             test = exp.In(this=value, expressions=items)
             test = exp.Not(this=test) if leaf.negated else test
     # NULL (no value) fails every test, NOT IN and <> included.
-    return exp.and_(is_null(column, False), test)
+    return exp.and_(is_null(column, False), test, copy=False)
 
 
 def _build(test: Test, rules: Rules) -> _Built:

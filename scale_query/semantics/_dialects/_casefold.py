@@ -120,6 +120,17 @@ def fixes(model: LowerModel) -> tuple[Fix, ...]:
     return (*before.values(), *after.values())
 
 
+@functools.cache
+def _by_character(model: LowerModel) -> dict[str, tuple[Fix, ...]]:
+    """The replacements each character is involved in (for :func:`needed_fixes`)."""
+    index: defaultdict[str, list[Fix]] = defaultdict(list)
+    for fix in fixes(model):
+        for char in fix.involved:
+            index[char].append(fix)
+    return {char: tuple(found) for char, found in index.items()}
+
+
+@functools.lru_cache(maxsize=4096)
 def needed_fixes(model: LowerModel, literal: str, mode: Mode) -> tuple[Fix, ...]:
     """The replacements a comparison with ``literal`` (casefolded text) needs.
 
@@ -134,15 +145,18 @@ def needed_fixes(model: LowerModel, literal: str, mode: Mode) -> tuple[Fix, ...]
         return tuple(
             fix for fix in fixes(model) if any(fix.low <= char <= fix.high for char in ordered)
         )
-    if mode == "like":
-        return tuple(fix for fix in fixes(model) if not chars.isdisjoint(fix.involved))
-    # Equal texts: the folding (or the lowercase) must be made of the literal's
-    # characters, or the text differs from it with or without the replacement.
-    return tuple(
-        fix
-        for fix in fixes(model)
-        if set(fix.target) <= chars or any(set(lower) <= chars for lower in fix.lowered)
-    )
+    index = _by_character(model)
+    candidates = {fix for char in chars for fix in index.get(char, ())}
+    if mode == "equal":
+        # Equal texts: the folding (or the lowercase) must be made of the
+        # literal's characters, or the text differs from it either way.
+        candidates = {
+            fix
+            for fix in candidates
+            if set(fix.target) <= chars or any(set(lower) <= chars for lower in fix.lowered)
+        }
+    # In the tables' order, so the SQL is the same from one run to the next.
+    return tuple(fix for fix in fixes(model) if fix in candidates)
 
 
 def apply(model: LowerModel, text: str, chosen: tuple[Fix, ...] | None = None) -> str:

@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from .._regex import translate
+
 __all__ = [
     "Alt",
     "Anchor",
@@ -57,7 +59,10 @@ _SURROGATES = (0xD800, 0xDFFF)
 
 
 class RegexRefused(ValueError):
-    """A construct outside the subset every engine can be given exactly; names it."""
+    """A construct outside the subset every engine can be given exactly; names it.
+
+    (Not :class:`.._regex.RegexRefused`, which refuses a pattern for every use:
+    this one refuses it for SQL only, and becomes UnsupportedSQL.)"""
 
     def __init__(self, construct: str, reason: str) -> None:
         self.construct = construct
@@ -477,10 +482,12 @@ def _literal(point: int) -> Chars:
 def parse_regex(pattern: str) -> Node:
     """The meaning of ``pattern`` (already accepted by ``compile_regex``).
 
-    Raises :class:`RegexRefused` for what is outside the portable subset.
+    The pattern is first translated as scale-query's engine reads it
+    (:func:`.._regex.translate`: MySQL's word boundaries, ``\\é``), then
+    parsed. Raises :class:`RegexRefused` for what is outside the portable subset.
     """
-    parser = _Parser(pattern)
+    parser = _Parser(translate(pattern)[0])
     tree = parser.alternation()
-    if parser.at != len(pattern):
+    if parser.at != len(parser.text):
         raise RegexRefused("an unbalanced ')'", "it closes no group")
     return tree

@@ -43,11 +43,11 @@ class MySQL(Rules):
 
     def is_empty(self, column: exp.Expr) -> exp.Expr:
         empty = exp.EQ(this=self._binary(column.copy()), expression=self.string(""))
-        return exp.or_(is_null(column, True), empty)
+        return exp.or_(is_null(column, True), empty, copy=False)
 
     def is_not_empty(self, column: exp.Expr) -> exp.Expr:
         empty = exp.NEQ(this=self._binary(column.copy()), expression=self.string(""))
-        return exp.and_(is_null(column, False), empty)
+        return exp.and_(is_null(column, False), empty, copy=False)
 
     def date_text(self, column: exp.Expr, kind: FieldKind) -> exp.Expr:
         return exp.cast(column, exp.DataType.build("CHAR"))
