@@ -20,7 +20,7 @@ def _run(code: str) -> Expr:
     return value
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(exprs)
 def test_code_builds_an_equal_expression(expr: Expr) -> None:
     built = _run(python_code(expr))
