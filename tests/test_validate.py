@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -113,3 +115,22 @@ def test_rendered_expression_validates_like_the_expression(expr: object) -> None
         assert d.offset is not None
         assert d.end_offset is not None
         assert 0 <= d.offset < d.end_offset <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nom $eq", 'Nom $eq "a*"\n  $and Pays $in [FR, FR]', "(Nom $eq 1", 'Nom $like "x" $or'],
+)
+def test_positions_are_the_ones_check_prints(text: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scale_query.cli", "check", "-", "--format", "json"],
+        input=text,
+        capture_output=True,
+        text=True,
+    )
+    printed = [
+        (d["code"], d["line"], d["column"], d["end_line"], d["end_column"])
+        for d in json.loads(done.stdout)
+    ]
+    ours = [(d.code, d.line, d.column, d.end_line, d.end_column) for d in validate(text)]
+    assert printed == ours
