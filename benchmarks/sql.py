@@ -66,17 +66,21 @@ def _columns(expr_text: str) -> dict[str, Column]:
 def compile_table() -> None:
     print(f"{'filter':<10}{'step':<28}{'median ms':>12}")
     for label, text in (("small", SMALL), ("medium", MEDIUM), ("2,000", WIDE)):
-        expr = parse(text)
-        columns = _columns(text)
-        rows: list[tuple[str, float]] = [
-            ("parse", _median(lambda: parse(text))),
-            ("semantic core (plan)", _median(lambda: plan(expr, lambda name: "text"))),
-            ("emulator SQLite text", _median(lambda: compile_filter(expr, columns))),
-        ]
-        for dialect in DIALECTS:
-            rows.append((f"to_sql {dialect}", _median(lambda d=dialect: to_sql(expr, d))))
-        for step, seconds in rows:
+        for step, seconds in _steps(text):
             print(f"{label:<10}{step:<28}{seconds * 1000:>12.3f}")
+
+
+def _steps(text: str) -> list[tuple[str, float]]:
+    expr = parse(text)
+    columns = _columns(text)
+    rows = [
+        ("parse", _median(lambda: parse(text))),
+        ("semantic core (plan)", _median(lambda: plan(expr, lambda name: "text"))),
+        ("emulator SQLite text", _median(lambda: compile_filter(expr, columns))),
+    ]
+    for dialect in DIALECTS:
+        rows.append((f"to_sql {dialect}", _median(lambda d=dialect: to_sql(expr, d))))
+    return rows
 
 
 def _old_compiler() -> ModuleType | None:

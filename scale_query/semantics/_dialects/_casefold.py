@@ -13,8 +13,8 @@ hundreds of ``REPLACE`` calls deep. :func:`needed_fixes` keeps only those that
 can change the answer of one comparison:
 
 - for equality and membership, a replacement matters only if its folding
-  (or, replaced before LOWER, its lowercase) is made of the literal's
-  characters: otherwise the text differs from the literal either way;
+  (or, replaced before LOWER, its lowercase) occurs in the literal: a text
+  holding the character holds that, so it differs from the literal either way;
 - for ``$like`` (whose only wildcard is ``%``), it matters if a character
   involved (its source, lowercase or folding) occurs in the literal parts:
   any other character can only fall under a ``%``, folded or not;
@@ -148,12 +148,13 @@ def needed_fixes(model: LowerModel, literal: str, mode: Mode) -> tuple[Fix, ...]
     index = _by_character(model)
     candidates = {fix for char in chars for fix in index.get(char, ())}
     if mode == "equal":
-        # Equal texts: the folding (or the lowercase) must be made of the
-        # literal's characters, or the text differs from it either way.
+        # A text holding the character folds to a text holding its folding
+        # (LOWER: its lowercase): unless that is part of the literal, the
+        # text differs from it with or without the replacement.
         candidates = {
             fix
             for fix in candidates
-            if set(fix.target) <= chars or any(set(lower) <= chars for lower in fix.lowered)
+            if fix.target in literal or any(lower in literal for lower in fix.lowered)
         }
     # In the tables' order, so the SQL is the same from one run to the next.
     return tuple(fix for fix in fixes(model) if fix in candidates)
