@@ -99,7 +99,7 @@ def test_evaluate_answers_as_mysql(pattern: str, value: str, expected: bool) -> 
 
 
 def test_boundaries_become_re2_word_boundaries() -> None:
-    translated, _ = translate("[[:<:]]du[[:>:]]|\\[[:<:]]")
+    translated = translate("[[:<:]]du[[:>:]]|\\[[:<:]]").text
     # The escaped "[" is a character: the text after it is a class, left alone.
     assert translated == "\\bdu\\b|\\[[:<:]]"
 
@@ -121,6 +121,8 @@ REFUSALS = [
     ("a*+", "bad repetition operator in '*+'", "possessive", 1),
     ("[[:foo:]]", "invalid character class range in '[:foo:]'", "[:alpha:]", 1),
     ("ab[c", "missing ] in '[c'", "close the bracket", 2),
+    ("^(Du|(De)", "a '(' that is never closed", "balance the parentheses", 1),
+    ("^Du)|De", "a ')' that closes nothing", "balance the parentheses", 3),
     ("*", "no argument for repetition operator", "a literal * is written \\*", 0),
     ("a{1001}", "invalid repetition size", "counts go up to 1000", 1),
     ("\\Z", "invalid escape sequence", "write $ for the end", 0),

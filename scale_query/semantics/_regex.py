@@ -35,13 +35,14 @@ $regex pattern refused at character 4: a back-reference (\\1)
 from __future__ import annotations
 
 import functools
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 __all__ = [
     "MAX_REGEX_LENGTH",
     "MAX_REGEX_PROGRAM",
     "CompiledRegex",
     "RegexRefused",
+    "Translation",
     "compile_regex",
     "translate",
 ]
@@ -202,18 +203,31 @@ def _bracket_end(pattern: str, start: int) -> int:
     return -1
 
 
-def translate(pattern: str) -> tuple[str, list[tuple[int, int]]]:
-    """``pattern`` in RE2's syntax, and where its pieces start in both.
+class Translation(NamedTuple):
+    """A pattern in RE2's syntax, and how to find the written pattern's places in it."""
 
-    The second item maps offsets: (offset in the result, offset in
-    ``pattern``) for each place the two stop running side by side.
+    #: The pattern for RE2.
+    text: str
+    #: (offset in ``text``, offset in the written pattern) wherever the two
+    #: start running side by side again.
+    moves: list[tuple[int, int]]
+    #: Offsets (in the written pattern) of the "(" not closed, innermost last.
+    unclosed: list[int]
+    #: Offset of the first ")" that closes nothing, or None.
+    stray: int | None
 
-    >>> translate("[[:<:]]du")[0]
+
+def translate(pattern: str) -> Translation:
+    """``pattern`` in RE2's syntax (see the module's docstring), refusing what RE2 cannot run.
+
+    >>> translate("[[:<:]]du").text
     '\\\\bdu'
     """
     out: list[str] = []
     size = 0  # length of the output so far
     moves: list[tuple[int, int]] = [(0, 0)]
+    unclosed: list[int] = []
+    stray: int | None = None
     at, end = 0, len(pattern)
 
     def emit(text: str, consumed: int) -> None:
@@ -269,10 +283,18 @@ def translate(pattern: str) -> tuple[str, list[tuple[int, int]]]:
                         "RE2 matches in linear time without look-around or atomic groups: "
                         "match the text itself, or use $and/$or with a second condition",
                     )
+            unclosed.append(at)
             emit("(", 1)
         else:
+            if char == "(":
+                unclosed.append(at)
+            elif char == ")":
+                if unclosed:
+                    unclosed.pop()
+                elif stray is None:
+                    stray = at
             emit(char, 1)
-    return "".join(out), moves
+    return Translation("".join(out), moves, unclosed, stray)
 
 
 def _original_offset(moves: list[tuple[int, int]], offset: int) -> int:
@@ -281,17 +303,22 @@ def _original_offset(moves: list[tuple[int, int]], offset: int) -> int:
     return original + offset - translated
 
 
-def _engine_refusal(message: str, translated: str, moves: list[tuple[int, int]]) -> RegexRefused:
+def _engine_refusal(message: str, translation: Translation) -> RegexRefused:
     hint = next(
         (hint for start, hint in _HINTS if message.startswith(start)),
         "see docs/language.md for the patterns $regex accepts",
     )
-    # RE2 says "<what>: <the part of the pattern at fault>".
+    # RE2 says "<what>: <the part of the pattern at fault>"; for parentheses
+    # the part is the whole pattern, so point at the parenthesis itself.
     what, _, fragment = message.partition(": ")
-    found = translated.find(fragment) if fragment else -1
+    if what == "missing )" and translation.unclosed:
+        return _refused("a '(' that is never closed", translation.unclosed[-1], hint)
+    if what == "unexpected )" and translation.stray is not None:
+        return _refused("a ')' that closes nothing", translation.stray, hint)
+    found = translation.text.find(fragment) if fragment else -1
     if found < 0:
         return RegexRefused(f"$regex pattern refused: {message}", hint)
-    return _refused(f"{what} in '{fragment}'", _original_offset(moves, found), hint)
+    return _refused(f"{what} in '{fragment}'", _original_offset(translation.moves, found), hint)
 
 
 @functools.lru_cache(maxsize=256)
@@ -311,7 +338,7 @@ def compile_regex(pattern: str) -> CompiledRegex:
             f"$regex pattern is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}",
             "shorten the pattern, or split it into several conditions joined by $or",
         )
-    translated, moves = translate(pattern)
+    translation = translate(pattern)
     # Imported here, once a $regex is met: `import scale_query` and `check`
     # on filters without one never load the engine.
     import re2  # type: ignore[import-untyped]
@@ -321,11 +348,11 @@ def compile_regex(pattern: str) -> CompiledRegex:
     options.never_capture = True
     options.log_errors = False  # errors come back as exceptions, not on stderr
     try:
-        compiled = re2.compile(translated, options)
+        compiled = re2.compile(translation.text, options)
     except re2.error as error:
         detail = error.args[0] if error.args else b""
         message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        raise _engine_refusal(message, translated, moves) from None
+        raise _engine_refusal(message, translation) from None
     except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it
         raise RegexRefused(
             "$regex pattern refused: it holds a lone surrogate",
