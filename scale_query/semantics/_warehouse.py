@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..language._ast import Expr
-from ..language._errors import ScaleError
 from ..language._parser import parse
 from ._plan import plan
 from ._reading import compile_regex
 from ._schema import FieldKind, ObjectSchema
+from ._unsupported import UnsupportedSQL
 
 if TYPE_CHECKING:
     from ._dialects._base import Params
@@ -31,24 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["UnsupportedSQL", "sqlite_regexp", "to_sql"]
 
 SQL_EXTRA_HINT = "to_sql needs sqlglot: pip install 'scale-query[sql]'"
-
-
-class UnsupportedSQL(ScaleError, ValueError):
-    """A filter (or part of one) that a SQL dialect cannot express exactly.
-
-    ``dialect`` and ``construct`` say which; the message says why and, where
-    there is one, what to write instead.
-
-    >>> error = UnsupportedSQL("tsql", "$gt on text field 'Nom'", "T-SQL orders text by UTF-16")
-    >>> str(error)
-    "tsql cannot express $gt on text field 'Nom' exactly: T-SQL orders text by UTF-16"
-    """
-
-    def __init__(self, dialect: str, construct: str, reason: str) -> None:
-        self.dialect = dialect
-        self.construct = construct
-        self.reason = reason
-        super().__init__(f"{dialect} cannot express {construct} exactly: {reason}")
 
 
 def _kinds(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 from .._plan import Test
-from .._warehouse import UnsupportedSQL
+from .._unsupported import UnsupportedSQL
 from ._base import Params, Rules
 from ._build import build
 

@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from .._schema import FieldKind
-from .._warehouse import UnsupportedSQL
+from .._unsupported import UnsupportedSQL
 from ._casefold import LowerModel, Mode, needed_fixes
 
 __all__ = ["Params", "Rules", "is_null"]
