@@ -86,7 +86,7 @@ def test_duckdb_answers_as_evaluate(
         ('Nom $regex "\\\\bdu"', "snowflake", "$regex a word boundary (\\b, [[:<:]])"),
         ('Nom $regex "a{300}"', "postgres", "$regex a repetition count of 300"),
         ('Nom $regex "\\\\pL"', "duckdb", "$regex a Unicode class (\\p)"),
-        ('Nom $regex "(?i)du"', "spark", "$regex an inline flag group such as (?i)"),
+        ('Nom $regex "(?s)a.b"', "spark", "$regex the inline flags (?s)"),
         ('Nom $eq "x"', "clickhouse", "any filter"),
     ],
 )

@@ -369,10 +369,25 @@ class _Parser:
             elif kind in "=!<":
                 raise RegexRefused("lookaround", "RE2, scale-query's engine, has none")
             else:
-                raise RegexRefused(
-                    "an inline flag group such as (?i)",
-                    "matching is always case-insensitive; remove the flags",
+                # Flags: (?i) and (?i:...) say what matching does anyway.
+                end = min(
+                    i
+                    for i in (
+                        self.text.find(")", self.at),
+                        self.text.find(":", self.at),
+                        len(self.text),
+                    )
+                    if i >= 0
                 )
+                flags = kind + self.text[self.at : end]
+                if set(flags) != {"i"}:
+                    raise RegexRefused(
+                        f"the inline flags (?{flags})",
+                        "only (?i) is read alike everywhere (matching is case-insensitive)",
+                    )
+                self.at = end + 1
+                if self.text[end : end + 1] == ")":
+                    return Seq(())
         body = self.alternation()
         if self.peek() != ")":
             raise RegexRefused("a group", "it is not closed by ')'")
