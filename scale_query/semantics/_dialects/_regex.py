@@ -501,7 +501,7 @@ def parse_regex(pattern: str) -> Node:
     (:func:`.._regex.translate`: MySQL's word boundaries, ``\\é``), then
     parsed. Raises :class:`RegexRefused` for what is outside the portable subset.
     """
-    parser = _Parser(translate(pattern)[0])
+    parser = _Parser(translate(pattern).text)
     tree = parser.alternation()
     if parser.at != len(parser.text):
         raise RegexRefused("an unbalanced ')'", "it closes no group")
