@@ -5,11 +5,13 @@
 Nom $like "*S*" $and DateNaissance $gt "1990-06-12"
 
 The public API is the union of the wings' tables (each wing's ``__all__``,
-checked by ruff against its imports): :mod:`scale_query.language` and
-:mod:`scale_query.semantics`, imported at once, and :mod:`scale_query.client`,
-whose names load on first use, so that ``import scale_query`` and
-``scale-query check`` never pay for JSON-over-HTTP machinery or httpx. Every
-public class and function shows ``scale_query`` as its module, as httpx's do.
+checked by ruff against its imports): :mod:`scale_query.language`, whose
+names are here at once, then :mod:`scale_query.semantics` and
+:mod:`scale_query.client`, whose names are looked up in their wing on first
+use. The wings load what a name needs only when it is asked for (the SQL
+compiler, the HTTP machinery, httpx), so that ``import scale_query`` and
+``scale-query check`` stay cheap. Every public class and function shows
+``scale_query`` as its module, as httpx's do.
 """
 
 from __future__ import annotations
@@ -19,16 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import client, language, semantics
 from .language import *
-from .language._public import show_as_public
-from .semantics import *
 
 if TYPE_CHECKING:
     from .client import *
+    from .semantics import *
 
 __all__ = ["__version__"]  # read from the package metadata (_version) by __getattr__
 __all__ += language.__all__
 __all__ += semantics.__all__
-__all__ += client.__all__  # loaded on first use, see scale_query.client
+__all__ += client.__all__
 
 # Old names kept for one release (0.2 removes them): old name -> new name.
 _DEPRECATED = {
@@ -37,14 +38,14 @@ _DEPRECATED = {
     "WriteError": "PartialWriteError",
 }
 
-show_as_public(globals(), __all__)
-
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         from ._version import version
 
         value: Any = version()
+    elif name in semantics.__all__:
+        value = getattr(semantics, name)
     elif name in client.__all__:
         value = getattr(client, name)
     elif name in _DEPRECATED:

@@ -22,6 +22,7 @@ from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, 
 from ._builder import FilterValue, Q, and_, or_
 from ._errors import ScaleError
 from ._parser import parse
+from ._public import show_as_public
 from ._render import MAX_EXPANDED_CONDITIONS, render
 from ._syntax_error import FilterSyntaxError
 
@@ -46,3 +47,5 @@ __all__ = [
     "render",
     "walk",
 ]
+
+show_as_public(globals(), __all__)

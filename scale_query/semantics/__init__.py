@@ -17,12 +17,18 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ..language._public import show_as_public
 from ._evaluate import evaluate
 from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
 from ._schema import FieldInfo, FieldKind, ObjectSchema
+from ._unsupported import UnsupportedSQL
 from ._validate import Diagnostic, validate
-from ._warehouse import UnsupportedSQL, sqlite_regexp, to_sql
+
+if TYPE_CHECKING:
+    from ._warehouse import sqlite_regexp, to_sql
 
 __all__ = [
     "MAX_REGEX_LENGTH",
@@ -39,3 +45,20 @@ __all__ = [
     "to_sql",
     "validate",
 ]
+
+# The warehouse compiler (and its semantic core) loads on first use of to_sql:
+# `scale-query check` imports this wing at every start and never needs it.
+_WAREHOUSE = ("sqlite_regexp", "to_sql")
+
+show_as_public(globals(), __all__)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WAREHOUSE:
+        from . import _warehouse
+
+        show_as_public(vars(_warehouse), _WAREHOUSE)
+        value = getattr(_warehouse, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scale_query.semantics' has no attribute {name!r}")
