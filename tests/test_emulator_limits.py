@@ -108,6 +108,26 @@ def test_a_lone_surrogate_in_a_filter_is_a_400_with_its_place(
     assert "surrogate" in body["message"] and (body["line"], body["column"]) == (1, 9)
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["filter=Nom%20%24eq%20%22%FF%22", "filter=Nom%20%24eq%20%22%ED%A0%80%22", "fields=%C3"],
+)
+def test_a_percent_escape_that_is_not_utf8_is_a_400_naming_the_parameter(
+    http: httpx.Client, scale_emulator: Emulator, query: str
+) -> None:
+    # Not read as U+FFFD, which would answer a 200 for another value than the one sent.
+    # In the URL itself: httpx would re-encode params= as UTF-8.
+    response = http.get(
+        f"{scale_emulator.instance_url}/get_objects/contact?{query}",
+        headers={"Authorization": f"Bearer {scale_emulator.token}"},
+    )
+    assert str(response.request.url).endswith(query)
+    name = query.partition("=")[0]
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert f"query parameter '{name}' is not UTF-8" in message and "Nom" not in message
+
+
 def test_a_malformed_record_gets_its_error_and_the_others_their_result(
     http: httpx.Client, scale_emulator: Emulator
 ) -> None:

@@ -199,6 +199,19 @@ def test_from_url_refuses_bad_urls(url: str, message: str) -> None:
         Query.from_url(url)
 
 
+@pytest.mark.parametrize(
+    "query_string",
+    ["filter=Nom%20%24eq%20%22%FF%22", "filter=Nom%20%24eq%20%22%ED%A0%80%22", "fields=%C3"],
+)
+def test_from_url_refuses_percent_escapes_that_are_not_utf8(query_string: str) -> None:
+    # Read as U+FFFD they would silently match other text; the emulator refuses them too.
+    url = f"https://h/demo/get_objects/contact?{query_string}"
+    name = query_string.partition("=")[0]
+    with pytest.raises(ValueError, match=f"query parameter '{name}' is not UTF-8") as caught:
+        Query.from_url(url)
+    assert "Nom" not in str(caught.value)
+
+
 def test_from_url_refusals_do_not_echo_filter_values() -> None:
     url = "https://h/demo/get_objects/contact?filter=EMail%20%24eq%20%22jo%40x.net%22&colour=red"
     with pytest.raises(ValueError, match="unknown query parameter 'colour'") as caught:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..language._ast import And, Condition, Expr, Or
 from ..language._render import render
-from ..semantics._params import MAX_INT64, sort_keys, whole_number
+from ..semantics._params import MAX_INT64, query_pairs, sort_keys, whole_number
 from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
 
 __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
@@ -214,7 +214,7 @@ class Query:
             # The path only: the query string may hold personal data.
             raise ValueError(f"not a get_objects URL: {parts.path!r}")
         params: dict[str, str] = {}
-        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        for name, value in query_pairs(parts.query):
             if name not in _PARAM_ORDER:
                 raise ValueError(
                     f"unknown query parameter {name!r}: get_objects takes "

@@ -16,13 +16,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..semantics._params import query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
@@ -167,8 +167,13 @@ class _Endpoints:
         query = request.scope.get("query_string", b"")
 
         def work(profile: Profile, _: bytes) -> Any:
-            # Parsed here, in the worker thread, like the rest of the request.
-            return self.api.get_objects(profile, name, QueryParams(query))
+            # Parsed here, in the worker thread, like the rest of the request;
+            # a repeated parameter takes its last value, as PHP and Starlette do.
+            try:
+                params = dict(query_pairs(query.decode("latin-1")))
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+            return self.api.get_objects(profile, name, params)
 
         return await self.handle(request, "get_objects", work)
 

@@ -20,8 +20,16 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qsl
 
-__all__ = ["MAX_INT64", "excerpt", "json_depth_exceeds", "sort_keys", "whole_number"]
+__all__ = [
+    "MAX_INT64",
+    "excerpt",
+    "json_depth_exceeds",
+    "query_pairs",
+    "sort_keys",
+    "whole_number",
+]
 
 #: The largest integer the API takes (SQLite's 64-bit signed range): ids and paging.
 MAX_INT64 = 2**63 - 1
@@ -45,6 +53,43 @@ def excerpt(text: str, limit: int = 40) -> str:
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs of a URL's query string, percent-decoded as UTF-8.
+
+    A percent-escape that is not UTF-8 (``%FF``, or ``%ED%A0%80``, a lone
+    surrogate) is a ValueError naming the parameter, never a silent U+FFFD that
+    would match other text than was sent. The value is not echoed: it may be
+    personal data.
+
+    >>> query_pairs("filter=Nom%20%24eq%20%22Lo%C3%AFc%22&limit=")
+    [('filter', 'Nom $eq "Loïc"'), ('limit', '')]
+    >>> try:
+    ...     query_pairs("filter=%FF")
+    ... except ValueError as error:
+    ...     print(error)
+    query parameter 'filter' is not UTF-8 text once percent-decoded (an escape such as %FF)
+    """
+    pairs = parse_qsl(query, keep_blank_values=True, errors="surrogateescape")
+    for name, value in pairs:
+        # Bytes that are not UTF-8 come out of surrogateescape as lone surrogates.
+        if not _is_utf8(name):
+            raise ValueError("a query parameter name is not UTF-8 text once percent-decoded")
+        if not _is_utf8(value):
+            raise ValueError(
+                f"query parameter {name!r} is not UTF-8 text once percent-decoded "
+                "(an escape such as %FF)"
+            )
+    return pairs
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def whole_number(name: str, raw: str, minimum: int, maximum: int = MAX_INT64) -> int:
