@@ -528,6 +528,18 @@ def test_filter_values_stay_out_of_errors_and_logs(
     assert "example.net" not in logged
 
 
+def test_a_literal_the_server_refuses_stays_out_of_the_error(client: Client) -> None:
+    # The emulator points at the value instead of quoting it: the message of
+    # the exception (often logged) holds no e-mail address.
+    query = Query("contact").where('Nom $eq "x" $and DateNaissance $eq "jo@example.net"')
+    with pytest.raises(BadRequest) as caught:
+        client.get(query)
+    shown = str(caught.value)
+    assert "line 1, column 36: DateNaissance is a date field" in shown
+    assert "1990-06-12" in shown  # what to write instead
+    assert "jo@" not in shown and "jo@" not in caught.value.message
+
+
 def test_a_bad_token_is_refused_at_construction_without_showing_it() -> None:
     token = "s3cr3t-vàlue-42"
     with pytest.raises(ValueError, match="token: the API token holds a non-ASCII") as caught:

@@ -172,7 +172,9 @@ class Api:
             # Compiling also checks every literal against its field, at any depth.
             return expr, compile_filter(expr, table.columns)
         except FilterValueError as error:
-            raise ApiError(400, f"bad filter{_at(text, error.span)}: {error}") from None
+            # The place, not the value: answers end up in clients' error logs.
+            message = f"bad filter{_at(text, error.span)}: {error.without_value}"
+            raise ApiError(400, message) from None
 
     def _fields(self, table: Table, rights: Rights, raw: str | None) -> list[str]:
         if raw is None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from ..language._ast import And, Condition, Expr, Op, Or, Span
-from ._reading import compile_regex, like_regex, literal_key
+from ._reading import LiteralError, compile_regex, like_regex, literal_key
 from ._schema import FieldKind
 
 __all__ = [
@@ -71,10 +71,17 @@ class UnknownFieldError(ValueError):
 
 
 class FilterValueError(ValueError):
-    """A literal that does not fit its field, or a refused ``$regex``; ``span`` locates it."""
+    """A literal that does not fit its field, or a refused ``$regex``; ``span`` locates it.
 
-    def __init__(self, message: str, span: Span | None = None) -> None:
+    ``without_value`` is the message without the literal's text (a server's
+    answer, which may be logged, points at the value instead of quoting it).
+    """
+
+    def __init__(
+        self, message: str, span: Span | None = None, *, without_value: str | None = None
+    ) -> None:
         self.span = span
+        self.without_value = message if without_value is None else without_value
         super().__init__(message)
 
 
@@ -176,7 +183,8 @@ def _condition(node: Condition, kind_of: Callable[[str], FieldKind | None]) -> L
     try:
         return _leaf(node, kind)
     except ValueError as error:
-        raise FilterValueError(str(error), node.value_span) from None
+        without_value = error.without_value if isinstance(error, LiteralError) else None
+        raise FilterValueError(str(error), node.value_span, without_value=without_value) from None
 
 
 def plan(expr: Expr, kind_of: Callable[[str], FieldKind | None]) -> Test:

@@ -33,6 +33,7 @@ from ._schema import FieldKind
 __all__ = [
     "MAX_REGEX_LENGTH",
     "Key",
+    "LiteralError",
     "Value",
     "compile_regex",
     "like_regex",
@@ -114,8 +115,24 @@ def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> 
         return text.casefold()
     key = _number_key(text) if kind in ("number", "integer") else stored_key(kind, text)
     if key is None:
-        raise ValueError(f"{field} is a {kind} field: {text!r} is not {_EXPECTED[kind]}")
+        raise LiteralError(field, kind, text)
     return key
+
+
+class LiteralError(ValueError):
+    """A filter literal that does not fit its field's kind.
+
+    ``str()`` quotes the value, for whoever wrote it; ``without_value`` says
+    the same without it, for answers that may end up in logs (the value is
+    often personal data).
+
+    >>> LiteralError("DateNaissance", "date", "jo@example.net").without_value
+    'DateNaissance is a date field: the value is not a date such as "1990-06-12"'
+    """
+
+    def __init__(self, field: str, kind: FieldKind, text: str) -> None:
+        self.without_value = f"{field} is a {kind} field: the value is not {_EXPECTED[kind]}"
+        super().__init__(f"{field} is a {kind} field: {text!r} is not {_EXPECTED[kind]}")
 
 
 _EXPECTED = {
