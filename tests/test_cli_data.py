@@ -467,6 +467,53 @@ def test_import_checks_fields_rights_notation_and_lengths(
     assert emu.request_count("POST", "put_objects") == 0
 
 
+def test_the_dry_run_refuses_what_put_would_refuse(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A lone surrogate (a JSON escape) and an id past 64 bits: --dry-run must not
+    # call them valid, and a real import must not write the batches before them.
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        '{"id": 0, "Nom": "fine"}\n'
+        '{"id": 0, "Nom": "\\udc80"}\n'
+        '{"id": 99999999999999999999, "Nom": "x"}\n'
+        '{"id": 0, "Nom": "x", "link.\\ud800": "5"}\n',
+        encoding="utf-8",
+    )
+    for extra in (["--dry-run"], ["--batch-size", "1"]):
+        code, _, err = _run(capsys, "import", "contact", str(path), *_conn(emu), *extra)
+        assert code == 1, err
+        assert f"{path}:2: data['Nom'] holds a lone surrogate" in err
+        assert f"{path}:3: id is over the maximum of 9223372036854775807" in err
+        assert f"{path}:4: " in err
+        assert "3 of 4 records are not valid; nothing was sent" in err
+    assert emu.request_count("POST", "put_objects") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: line 1: JSON nested too deeply"),
+        ("deep.jsonl", '{"Nom": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "deep.jsonl:1:"),
+        ("dup.csv", "id,Nom,Nom\n0,a,b\n", "dup.csv: the CSV header names 'Nom' twice"),
+    ],
+)
+def test_unreadable_input_files_are_one_line_errors_naming_the_file(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    text: str,
+    message: str,
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, _, err = _run(capsys, "import", "contact", str(path), "--dry-run", *_conn(emu))
+    assert code in (1, 2)
+    assert str(tmp_path / message) in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2
+
+
 def test_mandatory_fields_are_required_on_creates_only(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

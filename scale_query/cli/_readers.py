@@ -39,6 +39,11 @@ _SUFFIXES = {
 }
 
 
+# A row is flat (or the API's {"id", "data", "link"}): json's recursion limit is
+# far past any real one, and reaching it is a message, not a traceback.
+_TOO_DEEP = "JSON nested too deeply (a row is a flat object)"
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One input record: where it starts, its values, or why it could not be read."""
@@ -110,6 +115,9 @@ def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
         except json.JSONDecodeError as error:
             yield Row(number, problem=f"not valid JSON ({error.msg}, column {error.colno})")
             continue
+        except RecursionError:
+            yield Row(number, problem=_TOO_DEEP)
+            continue
         yield _object_row(number, item)
 
 
@@ -142,6 +150,8 @@ def _json_rows(stream: io.TextIOBase) -> Iterator[Row]:
             item, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
             raise UsageError(f"line {error.lineno}: not valid JSON ({error.msg})") from None
+        except RecursionError:
+            raise UsageError(f"line {line_of(position)}: {_TOO_DEEP}") from None
         yield _object_row(line_of(position), item)
         position = skip(end)
         if position < len(text) and text[position] == ",":
@@ -190,6 +200,8 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
             return
         with open(path, encoding="utf-8-sig", newline="") as handle:
             yield from read(handle)
+    except UsageError as error:  # the file's shape: name the file
+        raise UsageError(f"{'stdin' if path == '-' else path}: {error}") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
     except UnicodeDecodeError as error:

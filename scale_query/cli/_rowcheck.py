@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..client._protocol import record_payload
 from ..language._suggest import closest
 from ..language._values import to_text
 from ..semantics._reading import read_value
@@ -159,4 +160,10 @@ class RowChecker:
         record: dict[str, Any] = {"id": record_id, "data": data}
         if link:
             record["link"] = link
+        try:
+            # put's own checks (the id's range, text that UTF-8 can carry), so a
+            # record called valid here is never refused once writing has begun.
+            record_payload(record)
+        except (TypeError, ValueError) as error:
+            return None, [str(error).removeprefix("record 0: ")]
         return record, []
