@@ -278,6 +278,174 @@ def test_an_interrupted_export_leaves_whole_records_and_says_how_many(
             assert len(json.loads(text)) == 1000
 
 
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_an_export_killed_midway_leaves_whole_records_and_says_how_many(
+    emu: Emulator, tmp_path: Path, signal_name: str
+) -> None:
+    # `kill` (SIGTERM) or a closed terminal (SIGHUP) between two pages, in a
+    # child process: without a handler the signal would end it on the spot,
+    # leaving a hidden temporary file and no message.
+    import subprocess
+    import sys
+
+    target = tmp_path / "part.csv"
+    target.write_text("the old file\n", encoding="utf-8")
+    script = f"""
+import os, signal, sys
+from scale_query.cli import _progress, main
+advance = _progress.Progress.advance
+def advance_then_signal(self, count):
+    advance(self, count)
+    if self.count == 1000:
+        os.kill(os.getpid(), signal.{signal_name})
+_progress.Progress.advance = advance_then_signal
+sys.exit(main(sys.argv[1:]))
+"""
+    argv = ["export", "contact", *_conn(emu), "-o", str(target)]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 130, done.stderr
+    assert f"{target} holds the 1,000 whole records written before the stop" in done.stderr
+    assert len(_csv(target)) == 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["part.csv"]  # no temporary file left
+
+
+def test_an_import_stopped_between_batches_still_reports_every_record(
+    emu: Emulator,
+    client: Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scale_query.cli import _progress
+
+    advance = _progress.Progress.advance
+
+    def interrupt_after_the_first_batch(self: _progress.Progress, count: int) -> None:
+        advance(self, count)
+        raise KeyboardInterrupt  # as Ctrl-C (or kill) between two batches would
+
+    monkeypatch.setattr(_progress.Progress, "advance", interrupt_after_the_first_batch)
+    rows = [["", f"between{i}"] for i in range(5)]
+    path = _write_csv(tmp_path / "new.csv", ["id", "Ville"], rows)
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys,
+        "import",
+        "contact",
+        str(path),
+        *_conn(emu),
+        "--batch-size",
+        "2",
+        "--report",
+        str(report),
+    )
+    assert code == 130, err
+    fates = [(row["line"], row["status"]) for row in _csv(report)]
+    assert fates == [
+        ("2", "ok"),
+        ("3", "ok"),
+        ("4", "not-sent"),
+        ("5", "not-sent"),
+        ("6", "not-sent"),
+    ]
+    assert _marked(client, "between") == {"between0", "between1"}
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, "connection"])
+def test_an_export_stopped_before_the_first_record_leaves_the_old_file(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stop: type[BaseException] | str,
+) -> None:
+    from scale_query import APIConnectionError
+    from scale_query.client import _client
+
+    def no_page(self: Client, query: Query) -> Iterator[Any]:
+        if stop == "connection":
+            raise APIConnectionError("could not connect", method="GET", url="u")
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(_client.Client, "iter_pages", no_page)
+    target = tmp_path / "kept.csv"
+    target.write_text("yesterday's export\n", encoding="utf-8")
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "-o", str(target))
+    assert code == (130 if stop is KeyboardInterrupt else 1)
+    assert f"nothing was written; {target} is as it was" in err
+    assert target.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.csv"]
+
+
+def test_an_export_onto_a_full_disk_is_a_one_line_error_and_keeps_the_old_file(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    from scale_query.cli import _output
+
+    flush = _output.Output.flush
+
+    def full_after_the_first_page(self: _output.Output) -> None:
+        flush(self)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_output.Output, "flush", full_after_the_first_page)
+    target = tmp_path / "kept.csv"
+    target.write_text("yesterday's export\n", encoding="utf-8")
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "-o", str(target))
+    assert code == 2
+    assert err == (
+        f"scale-query export: {target}: cannot write (No space left on device); "
+        f"stopped after 0 records, {target} is as it was\n"
+    )
+    assert target.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.csv"]
+
+
+def test_an_import_whose_report_cannot_be_written_stops_and_says_how_far_it_went(
+    emu: Emulator,
+    client: Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    from scale_query.cli import _output
+
+    def full_disk(self: _output.Output) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_output.Output, "flush", full_disk)  # the first batch's report
+    path = _write_csv(tmp_path / "new.csv", ["id", "Ville"], [["", f"full{i}"] for i in range(5)])
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys,
+        "import",
+        "contact",
+        str(path),
+        *_conn(emu),
+        "--batch-size",
+        "2",
+        "--report",
+        str(report),
+    )
+    assert code == 2
+    assert err == (
+        f"scale-query import: {report}: cannot write (No space left on device); the import "
+        "stopped; the records up to line 3 may have been written\n"
+    )
+    assert _marked(client, "full") == {"full0", "full1"}  # no batch sent blind after it
+    assert not report.exists() and [p.name for p in tmp_path.iterdir()] == ["new.csv"]
+
+
 def test_progress_is_absent_when_stderr_is_not_a_terminal(
     emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

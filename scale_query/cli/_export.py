@@ -151,7 +151,17 @@ def _first_url(query: Query, connection: _connection.Connection) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Export; 0 when every record was written, 1 on a failure, 130 on Ctrl-C."""
+    """Export; 0 when every record was written, 1 on a failure, 130 on Ctrl-C.
+
+    ``kill`` and a closed terminal stop it as Ctrl-C does (exit status 130).
+    """
+    from ._signals import stop_like_ctrl_c
+
+    with stop_like_ctrl_c():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     fmt = args.format or format_for(args.output)
     if fmt == "parquet":
         from ..client._arrow import INSTALL_HINT
@@ -205,14 +215,25 @@ def _export(
         writer = make_writer(fmt, output, schema, columns, typed=args.typed)
         stopped: BaseException | None = None
         try:
-            for page in connection.client.iter_pages(query):
-                writer.write(page)
-                progress.advance(len(page))
-        except (KeyboardInterrupt, ScaleError, ValueError) as error:
-            stopped = error
-        # Whatever happened, the file ends properly: whole records, readable.
-        writer.close()
-        output.commit()
+            try:
+                for page in connection.client.iter_pages(query):
+                    writer.write(page)
+                    progress.advance(len(page))
+            except (KeyboardInterrupt, ScaleError, ValueError) as error:
+                stopped = error
+            # Whatever happened, the file ends properly: whole records, readable. Stopped
+            # before the first record, it is dropped instead: an old file stays as it was.
+            writer.close()
+        except BrokenPipeError:
+            raise  # stdout piped into `head`: main() ends quietly
+        except OSError as error:
+            # A full disk, a file size limit: the temporary file is dropped on the way out.
+            raise UsageError(
+                f"{_NAME}: {output.name}: cannot write ({error.strerror or error}); "
+                f"stopped after {progress.count:,} records, {output.name} is as it was"
+            ) from None
+        if stopped is None or progress.count or output.path is None:
+            output.commit()
     if stopped is None:
         progress.summary(f"exported {rate(progress.count, progress.elapsed)} to {output.name}")
         return 0
@@ -221,8 +242,9 @@ def _export(
         if isinstance(stopped, KeyboardInterrupt)
         else _connection.explain(stopped, connection)
     )
-    sys.stderr.write(
-        f"{_NAME}: stopped ({why}); {output.name} holds the {progress.count:,} whole records "
-        "written before the stop\n"
-    )
+    if output.committed:
+        held = f"{output.name} holds the {progress.count:,} whole records written before the stop"
+    else:
+        held = f"before the first record; nothing was written; {output.name} is as it was"
+    sys.stderr.write(f"{_NAME}: stopped ({why}); {held}\n")
     return 130 if isinstance(stopped, KeyboardInterrupt) else 1

@@ -143,7 +143,17 @@ def _checked(rows: Iterable[Row], check: RowChecker) -> Iterator[_Item]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check, then write the records; the exit code says whether all went through."""
+    """Check, then write the records; the exit code says whether all went through.
+
+    ``kill`` and a closed terminal stop it as Ctrl-C does (exit status 130).
+    """
+    from ._signals import stop_like_ctrl_c
+
+    with stop_like_ctrl_c():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..client._exceptions import ScaleError
     from ._rowcheck import RowChecker
 
@@ -231,60 +241,83 @@ def _write(
     client = connection.client
     stopped: str | None = None
     interrupted = False
-    with Output(args.report) if args.report else _NoOutput() as output:
-        report = _Report(output if args.report else None)
-        with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
-            batches = _batches(checked, args.batch_size)
-            for batch in batches:
-                if stopped is not None:
-                    report.add(_not_sent(batch, stopped))
-                    continue
-                lines = [row for row, record, _ in batch if record is None]
-                if lines:  # the file changed since it was checked
-                    stopped = f"line {lines[0].line} changed after it was checked"
-                    report.add(_not_sent(batch, stopped))
-                    continue
-                payloads = [record for _, record, _ in batch if record is not None]
+    sent_through = 0  # the last input line of the last batch sent
+    try:
+        with Output(args.report) if args.report else _NoOutput() as output:
+            report = _Report(output if args.report else None)
+            with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
+                batches = _batches(checked, args.batch_size)
                 try:
-                    results = client.put(args.object, payloads, batch_size=len(payloads))
-                except PartialWriteError as error:
-                    why = _connection.explain(error.cause, connection)
-                    unknown = set(error.unknown)
-                    report.add(
-                        Outcome(
-                            row.line,
-                            _id(record),
-                            "unknown" if i in unknown else "not-sent",
-                            error=why,
-                        )
-                        for i, (row, record, _) in enumerate(batch)
-                    )
-                    stopped = f"not sent: the import stopped at line {batch[0][0].line} ({why})"
+                    for batch in batches:
+                        if stopped is not None:
+                            report.add(_not_sent(batch, stopped))
+                            continue
+                        lines = [row for row, record, _ in batch if record is None]
+                        if lines:  # the file changed since it was checked
+                            stopped = f"line {lines[0].line} changed after it was checked"
+                            report.add(_not_sent(batch, stopped))
+                            continue
+                        payloads = [record for _, record, _ in batch if record is not None]
+                        sent_through = batch[-1][0].line
+                        try:
+                            results = client.put(args.object, payloads, batch_size=len(payloads))
+                        except PartialWriteError as error:
+                            why = _connection.explain(error.cause, connection)
+                            unknown = set(error.unknown)
+                            report.add(
+                                Outcome(
+                                    row.line,
+                                    _id(record),
+                                    "unknown" if i in unknown else "not-sent",
+                                    error=why,
+                                )
+                                for i, (row, record, _) in enumerate(batch)
+                            )
+                            stopped = (
+                                f"not sent: the import stopped at line {batch[0][0].line} ({why})"
+                            )
+                        except KeyboardInterrupt:
+                            interrupted = True
+                            stopped = "not sent: interrupted"
+                            report.add(
+                                Outcome(
+                                    row.line, _id(record), "unknown", error="interrupted in flight"
+                                )
+                                for row, record, _ in batch
+                            )
+                        except ScaleError as error:
+                            stopped = _connection.explain(error, connection)
+                            report.add(_not_sent(batch, stopped))
+                        else:
+                            report.add(
+                                Outcome(
+                                    row.line,
+                                    result.id,
+                                    "ok" if result.ok else "failed",
+                                    result.created,
+                                    result.updated,
+                                    "" if result.ok else (result.error or result.status),
+                                )
+                                for (row, _, _), result in zip(batch, results, strict=True)
+                            )
+                        progress.advance(len(batch))
                 except KeyboardInterrupt:
+                    # Between two batches (reading the file, drawing progress): the batch
+                    # in hand was reported; the rest is read only to be reported not sent.
                     interrupted = True
                     stopped = "not sent: interrupted"
-                    report.add(
-                        Outcome(row.line, _id(record), "unknown", error="interrupted in flight")
-                        for row, record, _ in batch
-                    )
-                except ScaleError as error:
-                    stopped = _connection.explain(error, connection)
-                    report.add(_not_sent(batch, stopped))
-                else:
-                    report.add(
-                        Outcome(
-                            row.line,
-                            result.id,
-                            "ok" if result.ok else "failed",
-                            result.created,
-                            result.updated,
-                            "" if result.ok else (result.error or result.status),
-                        )
-                        for (row, _, _), result in zip(batch, results, strict=True)
-                    )
-                progress.advance(len(batch))
-        if args.report:
-            output.commit()
+                    for batch in batches:
+                        report.add(_not_sent(batch, stopped))
+            if args.report:
+                output.commit()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        # The report cannot be written (a full disk): stop rather than go on blind.
+        raise UsageError(
+            f"{_NAME}: {args.report}: cannot write ({error.strerror or error}); the import "
+            f"stopped; the records up to line {sent_through} may have been written"
+        ) from None
     counts = report.counts
     parts = [f"{counts['created']:,} created", f"{counts['updated']:,} updated"]
     parts += [f"{counts[s]:,} {s}" for s in ("failed", "unknown", "not-sent") if counts[s]]
