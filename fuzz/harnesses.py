@@ -183,7 +183,8 @@ def check_python_source(data: bytes) -> None:
     for one in found:
         for offset in range(len(one.text) + 1):
             after_break = one.text[offset - 1 : offset] in ("\r", "\n")
-            assert inside(one.position(offset)), (one, offset)
+            at_end = offset == len(one.text)  # the place after the text: an end too
+            assert inside(one.position(offset), after_break and at_end), (one, offset)
             assert inside(one.position(offset, end=True), after_break), (one, offset)
         for d in validate(one.text):  # where check reports each finding
             if d.offset is not None and d.end_offset is not None:

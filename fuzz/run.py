@@ -41,7 +41,9 @@ def fuzz(name: str, flags: list[str]) -> None:
 
     check = harnesses.HARNESSES[name]
     check(b"")  # set-up (the emulator's demo data) before the clock starts
-    atheris.Setup([sys.argv[0], *flags], check)
+    # libFuzzer runs argv[0] again for -merge and -fork: make it this command.
+    again = f"{sys.executable} {Path(__file__).resolve()} {name} --"
+    atheris.Setup([again, *flags], check)
     atheris.Fuzz()
 
 

@@ -44,6 +44,8 @@ def test_every_harness_has_a_corpus_and_run_knows_it() -> None:
 
 
 @pytest.mark.timeout(300)
+# Python sources of the corpus hold escapes such as "\e": ast warns about them.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::SyntaxWarning")
 @pytest.mark.parametrize("name", NAMES)
 def test_corpus_replays(name: str) -> None:
     check: Callable[[bytes], None] = harnesses.HARNESSES[name]
