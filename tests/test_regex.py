@@ -16,11 +16,12 @@ import sys
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scale_query import MAX_REGEX_LENGTH, Condition, Op, evaluate, validate
 from scale_query.emulator import Emulator
+from scale_query.semantics._re2_syntax import syntax_problem
 from scale_query.semantics._reading import like_regex
 from scale_query.semantics._regex import (
     MAX_REGEX_PROGRAM,
@@ -258,3 +259,63 @@ def test_import_and_check_do_not_load_the_engine() -> None:
         "assert 're2' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- RE2's syntax rules without RE2 (validate where RE2 cannot be installed) -
+
+# Pieces of RE2's syntax, valid and not, for patterns made of up to 8 of them.
+PIECES = [
+    *("a", "é", "_", ".", "^", "$", "|", "(", ")", "(?:", "(?i)", "(?i-s:", "(?-", "(?P<n>"),
+    *("(?<n>", "(?P<", "(?", "?", "[", "]", "[^", "-", "[:alpha:]", "[:foo:]", "[:", ":]"),
+    *("*", "+", "*?", "{", "}", "{2}", "{2,}", "{2,5}", "{5,2}", "{1001}", "{0}", "{10}"),
+    *("{100}", ",", "\\", "\\d", "\\W", "\\b", "\\B", "\\A", "\\z", "\\Z", "\\p{L}"),
+    *("\\p{Greek}", "\\p{Foo}", "\\pL", "\\pX", "\\P{^L}", "\\p", "\\x41", "\\x{41}"),
+    *("\\x{110000}", "\\x{", "\\x", "\\0", "\\01", "\\7", "\\Q", "\\E", "\\-", "\\e", "\\8"),
+    *("\\]", ":", "=", "<", ">", "P", "0", "1", "'", "!", "#", " "),
+]
+
+
+def _re2_says(pattern: str) -> str | None:
+    import re2  # type: ignore[import-untyped]
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True
+    options.log_errors = False
+    try:
+        re2.compile(pattern, options)
+    except re2.error as error:
+        message: str = error.args[0].decode("utf-8", "replace")
+        return message
+    return None
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join))
+def test_syntax_rules_say_what_re2_says(pattern: str) -> None:
+    problem = syntax_problem(pattern)
+    mine = None if problem is None else ": ".join(filter(None, [problem.what, problem.fragment]))
+    assert mine == _re2_says(pattern)
+    if problem is not None and problem.fragment:
+        assert pattern[problem.offset :].startswith(problem.fragment)
+
+
+def test_validate_refuses_alike_without_re2() -> None:
+    # Python with re2 unimportable, as in the browser: the same SQ203, words and place.
+    texts = ['Nom $regex "(a)\\\\1"', 'Nom $regex "ab[c"', 'Nom $regex "^(Du|De)"']
+    code = (
+        "import json, sys\n"
+        "sys.modules['re2'] = None  # import re2 fails\n"
+        "import scale_query.semantics._regex as policy\n"
+        "policy._engine_installed = lambda: False\n"
+        "from scale_query import validate\n"
+        f"texts = {texts!r}\n"
+        "print(json.dumps([[(d.code, d.message, d.hint, d.offset) for d in validate(t)]"
+        " for t in texts]))\n"
+    )
+    alone = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    with_re2 = [[(d.code, d.message, d.hint, d.offset) for d in validate(t)] for t in texts]
+    assert json.loads(alone) == json.loads(json.dumps(with_re2))
+    assert [len(found) for found in with_re2] == [1, 1, 0]

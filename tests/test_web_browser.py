@@ -426,12 +426,6 @@ REGEXES = ['"^J(ea)?n"', '"(ab"', '"[[:alpha:]]+"', '"a{2,1}"', '"\\\\1"', '"(?=
            '"[[:<:]]du"', '"x**"', '"' + "(a|a)*" * 20 + '"']  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQ203 compiles $regex patterns with google-re2, which has no Pyodide build: "
-    "validate() fails in the page on a pattern with regex syntax (docs/web.md). Remove this "
-    "mark once semantics checks patterns without re2 in the same words.",
-)
 def test_regex_parity(page: Any, emulator: Emulator, tmp_path: Path) -> None:
     texts = [text for text in corpus() if "$regex" in text]
     texts += [f"Nom $regex {pattern}" for pattern in REGEXES]

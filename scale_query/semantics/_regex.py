@@ -35,7 +35,10 @@ $regex pattern refused at character 4: a back-reference (\\1)
 from __future__ import annotations
 
 import functools
+import importlib.util
 from typing import Any, Final, NamedTuple
+
+from ._re2_syntax import syntax_problem
 
 __all__ = [
     "MAX_REGEX_LENGTH",
@@ -43,7 +46,9 @@ __all__ = [
     "CompiledRegex",
     "RegexRefused",
     "Translation",
+    "check_regex",
     "compile_regex",
+    "regex_refusal",
     "translate",
 ]
 
@@ -303,22 +308,52 @@ def _original_offset(moves: list[tuple[int, int]], offset: int) -> int:
     return original + offset - translated
 
 
-def _engine_refusal(message: str, translation: Translation) -> RegexRefused:
+def _engine_refusal(
+    what: str, fragment: str, offset: int | None, translation: Translation
+) -> RegexRefused:
+    """RE2's refusal (``what``, the part of the pattern it shows, where that
+    starts in the translation), in words with a hint, placed in the written pattern."""
+    message = f"{what}: {fragment}" if fragment else what
     hint = next(
         (hint for start, hint in _HINTS if message.startswith(start)),
         "see docs/language.md for the patterns $regex accepts",
     )
-    # RE2 says "<what>: <the part of the pattern at fault>"; for parentheses
-    # the part is the whole pattern, so point at the parenthesis itself.
-    what, _, fragment = message.partition(": ")
+    # For parentheses RE2 shows the whole pattern: point at the parenthesis.
     if what == "missing )" and translation.unclosed:
         return _refused("a '(' that is never closed", translation.unclosed[-1], hint)
     if what == "unexpected )" and translation.stray is not None:
         return _refused("a ')' that closes nothing", translation.stray, hint)
-    found = translation.text.find(fragment) if fragment else -1
-    if found < 0:
+    if offset is None:
+        offset = translation.text.find(fragment) if fragment else -1
+    if offset < 0:
         return RegexRefused(f"$regex pattern refused: {message}", hint)
-    return _refused(f"{what} in '{fragment}'", _original_offset(translation.moves, found), hint)
+    shown = f"{what} in '{fragment}'" if fragment else what
+    return _refused(shown, _original_offset(translation.moves, offset), hint)
+
+
+def check_regex(pattern: str) -> Translation:
+    """The policy without the engine: every refusal but the program's size.
+
+    The length bound, MySQL's syntax translated (:func:`translate`), and RE2's
+    syntax rules (:mod:`._re2_syntax`): what RE2 would refuse is refused here
+    first, in the same words, where RE2 is not even installed.
+
+    >>> check_regex("[[:<:]]du").text
+    '\\\\bdu'
+    """
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise RegexRefused(
+            f"$regex pattern is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}",
+            "shorten the pattern, or split it into several conditions joined by $or",
+        )
+    surrogate = next((i for i, c in enumerate(pattern) if "\ud800" <= c <= "\udfff"), None)
+    if surrogate is not None:
+        raise _refused("a lone surrogate", surrogate, "write the character as a whole code point")
+    translation = translate(pattern)
+    problem = syntax_problem(translation.text)
+    if problem is not None:
+        raise _engine_refusal(problem.what, problem.fragment, problem.offset, translation)
+    return translation
 
 
 @functools.lru_cache(maxsize=256)
@@ -333,12 +368,7 @@ def compile_regex(pattern: str) -> CompiledRegex:
     >>> compile_regex("^du").search("Dupont") is not None
     True
     """
-    if len(pattern) > MAX_REGEX_LENGTH:
-        raise RegexRefused(
-            f"$regex pattern is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}",
-            "shorten the pattern, or split it into several conditions joined by $or",
-        )
-    translation = translate(pattern)
+    translation = check_regex(pattern)
     # Imported here, once a $regex is met: `import scale_query` and `check`
     # on filters without one never load the engine.
     import re2  # type: ignore[import-untyped]
@@ -349,15 +379,11 @@ def compile_regex(pattern: str) -> CompiledRegex:
     options.log_errors = False  # errors come back as exceptions, not on stderr
     try:
         compiled = re2.compile(translation.text, options)
-    except re2.error as error:
+    except re2.error as error:  # what check_regex let through (the differential test says none)
         detail = error.args[0] if error.args else b""
         message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        raise _engine_refusal(message, translation) from None
-    except UnicodeEncodeError:  # a lone surrogate: UTF-8 cannot hold it
-        raise RegexRefused(
-            "$regex pattern refused: it holds a lone surrogate",
-            "write the character as a whole code point",
-        ) from None
+        what, _, fragment = message.partition(": ")
+        raise _engine_refusal(what, fragment, None, translation) from None
     # The engine's own size of the pattern; private in the wrapper, hence Any.
     program: int = compiled._regexp.ProgramSize()
     if program > MAX_REGEX_PROGRAM:
@@ -367,3 +393,27 @@ def compile_regex(pattern: str) -> CompiledRegex:
             "large counts such as .{0,500} expand to many: use + or * for long runs",
         )
     return CompiledRegex(pattern, compiled)
+
+
+@functools.cache
+def _engine_installed() -> bool:
+    return importlib.util.find_spec("re2") is not None
+
+
+def regex_refusal(pattern: str) -> RegexRefused | None:
+    """Why ``pattern`` is refused, or None: what validate's SQ203 reports.
+
+    Where RE2 is installed, exactly :func:`compile_regex`'s verdict; where it
+    is not (Pyodide), every refusal but the program's size.
+
+    >>> regex_refusal("(a)\\\\1").hint
+    'RE2 matches in linear time and cannot recall a group: write the repeated text out'
+    """
+    try:
+        if _engine_installed():
+            compile_regex(pattern)
+        else:
+            check_regex(pattern)
+    except RegexRefused as refused:
+        return refused
+    return None

@@ -23,7 +23,7 @@ from ..language._ast import And, Condition, Expr, Op, Span
 from ..language._suggest import closest
 from ._finding import Finding
 from ._reading import literal_key
-from ._regex import MAX_REGEX_LENGTH, RegexRefused, compile_regex
+from ._regex import MAX_REGEX_LENGTH, regex_refusal
 from ._sq205 import contradictions
 
 if TYPE_CHECKING:
@@ -286,12 +286,12 @@ _REGEX_SYNTAX = frozenset("[](){}\\*+?|")
 def _regex_finding(node: Condition, pattern: str) -> Finding | None:
     if len(pattern) <= MAX_REGEX_LENGTH and _REGEX_SYNTAX.isdisjoint(pattern):
         return None
-    try:
-        compile_regex(pattern)
-    except RegexRefused as error:
-        # The same words as the emulator's 400 and evaluate()'s ValueError.
-        return Finding("SQ203", error.reason, _regex_span(node, error.offset), error.hint)
-    return None
+    # The same words as the emulator's 400 and evaluate()'s ValueError, also
+    # where the regex engine cannot be installed (the web playground).
+    error = regex_refusal(pattern)
+    if error is None:
+        return None
+    return Finding("SQ203", error.reason, _regex_span(node, error.offset), error.hint)
 
 
 def _regex_span(node: Condition, pos: int | None) -> Span | None:
