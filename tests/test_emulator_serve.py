@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 import signal
@@ -172,13 +173,16 @@ def test_hosts_beyond_this_machine(host: str) -> None:
     assert not _is_loopback(host)
 
 
-def _start(*argv: str) -> tuple[subprocess.Popen[str], list[str]]:
+def _start(
+    *argv: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], list[str]]:
     """``scale-query serve ARGV --port 0``, and its banner up to ``Ctrl-C stops.``."""
     process = subprocess.Popen(
         [sys.executable, "-m", "scale_query.cli", "serve", *argv, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert process.stdout is not None
     lines: list[str] = []
@@ -189,8 +193,8 @@ def _start(*argv: str) -> tuple[subprocess.Popen[str], list[str]]:
     return process, lines
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGINT)
+def _stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGINT) -> str:
+    process.send_signal(how)
     assert process.wait(timeout=20) == 0
     assert process.stderr is not None
     return process.stderr.read()
@@ -224,6 +228,25 @@ def test_serve_demo_banner_tokens_and_admin(tmp_path: Path) -> None:
     finally:
         err = _stop(process)
     assert "warning: listening on 0.0.0.0" in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_serve_stopped_by_a_signal_removes_its_temporary_data(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    # `kill`, `docker stop` or a closed terminal stop it as Ctrl-C does: the
+    # banner's "gone when serve stops" holds, and a --db file is checkpointed.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process, lines = _start("--demo", env=env)
+    assert any(line.strip().startswith("data      a temporary file") for line in lines)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("scale-emulator-")]
+    _stop(process, how)
+    assert [p.name for p in tmp_path.iterdir()] == []
+    db = tmp_path / "kept.sqlite"
+    process, _ = _start("--demo", "--db", str(db), env=env)
+    _stop(process, how)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.sqlite"]
 
 
 @pytest.mark.slow

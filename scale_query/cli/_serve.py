@@ -167,7 +167,7 @@ def _warn_if_exposed(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C."""
+    """Serve until Ctrl-C, ``kill`` or a closed terminal."""
     try:
         from ..emulator._server import build, listening_socket
     except ModuleNotFoundError as error:
@@ -204,14 +204,18 @@ def run(args: argparse.Namespace) -> int:
             f"{error.strerror or error}"
         ) from None
     emulator.host, emulator.port = args.host, sock.getsockname()[1]
-    _warn_if_exposed(args)
-    _announce(emulator, args)
-    server = emulator.server()
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        # uvicorn has shut down already; it re-raises Ctrl-C for the caller.
-        print("stopped.", flush=True)
-    finally:
-        emulator.api.store.close()
+    from ._signals import stop_like_ctrl_c
+
+    # `kill` and a closed terminal stop it as Ctrl-C does, from the banner on:
+    # uvicorn shuts down, then re-raises the signal it caught, which lands here.
+    with stop_like_ctrl_c():
+        try:
+            _warn_if_exposed(args)
+            _announce(emulator, args)
+            emulator.server().run(sockets=[sock])
+        except KeyboardInterrupt:
+            print("stopped.", flush=True)
+        finally:
+            # The temporary data file goes; a --db file is checkpointed and closed.
+            emulator.api.store.close()
     return 0
