@@ -305,7 +305,20 @@ def test_sort_by_nested_json_is_a_400(
     assert response.status_code == 400 and "sort_by" in response.json()["message"]
 
 
-@pytest.mark.parametrize("body", ["[" * 20_000, '{"failures":' * 5000, "\udc80", '["x"]'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 20_000,
+        '{"failures":' * 5000,
+        "\udc80",
+        '["x"]',
+        # Python's json reads these; a NaN latency or an infinite Retry-After
+        # answered later requests with a 500, and made GET faults invalid JSON.
+        '{"failures": 0, "latency": NaN}',
+        '{"failures": 0, "retry_after": Infinity}',
+        '{"failures": 0, "failure_rate": -Infinity}',
+    ],
+)
 def test_admin_bodies_that_are_not_switches_are_400s(
     http: httpx.Client, scale_emulator: Emulator, body: str
 ) -> None:

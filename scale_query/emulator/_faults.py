@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections import Counter
@@ -70,8 +71,13 @@ def _checked(name: str, value: Any) -> Any:
         raise TypeError(f"fault {name!r} takes a {type(default).__name__}, not {value!r}")
     if isinstance(default, bool):
         return value
-    if not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"fault {name!r} must be a number, 0 or more, not {value!r}")
+    # NaN and infinity (json reads both) would fail later: a 500, or NaN in GET faults.
+    if (
+        not isinstance(value, (int, float))
+        or (isinstance(value, float) and not math.isfinite(value))
+        or value < 0
+    ):
+        raise ValueError(f"fault {name!r} must be a finite number, 0 or more, not {value!r}")
     if name == "failure_rate" and value > 1:
         raise ValueError(f"fault 'failure_rate' is a probability between 0 and 1, not {value}")
     if isinstance(default, int) and not isinstance(value, int):
