@@ -271,7 +271,8 @@ def test_parse_whitespace(kind: str, where: str, text: str) -> None:
         parse(text)
     error = caught.value
     # A span is never empty: at the end of the text it is the place after it.
-    assert 0 <= error.offset < error.end_offset <= max(len(text), error.offset + 1)
+    assert 0 <= error.offset <= len(text)
+    assert error.offset < error.end_offset <= max(len(text), error.offset + 1)
     if where != "alone":
         assert error.offset >= N  # the fault is after the run, and so is the caret
     assert text.count("\n", 0, error.offset) + 1 == error.line
