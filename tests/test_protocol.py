@@ -333,6 +333,7 @@ def test_parse_records_keeps_strings(conf: Settings) -> None:
         (b"[1, 2]", '"objects" list'),
         (b'{"objects": [{"data": {}}]}', 'with an "id"'),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"objects": [], "n": ' + b"1" * 5000 + b"}", "not valid JSON"),  # int() refuses it
     ],
 )
 def test_parse_records_refuses_bodies_that_are_not_records(
@@ -432,6 +433,15 @@ def test_error_body_is_truncated_and_the_token_masked(conf: Settings) -> None:
     for text in (str(error), repr(error), error.body, error.message, error.url):
         assert TOKEN not in text
     assert "***" in error.message
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * 100_000 + b"]" * 100_000, b'{"message": ' + b"1" * 5000 + b"}"]
+)
+def test_an_error_body_json_cannot_read_is_shown_as_text(conf: Settings, body: bytes) -> None:
+    # Deep nesting (RecursionError) or a 5,000-digit number (ValueError): still a BadRequest.
+    error = error_from_response(conf, list_objects_request(conf), 400, {}, body)
+    assert isinstance(error, BadRequest) and error.message == body.decode()[:200]
 
 
 def test_rate_limited_carries_retry_after(conf: Settings) -> None:

@@ -300,10 +300,16 @@ def decode_json(request: Request, body: bytes) -> Any:
     """The JSON of a response body, or a ``APIConnectionError`` saying it is not JSON."""
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:
+        # JSONDecodeError, UnicodeDecodeError, or an integer past int()'s 4,300 digits.
+        at = getattr(error, "pos", getattr(error, "start", None))
+        what = (
+            f"a number too long to read, in {len(body)} bytes"
+            if at is None
+            else f"{type(error).__name__} at {at} of {len(body)} bytes"
+        )
         raise APIConnectionError(
-            f"the response is not valid JSON ({error.__class__.__name__} at "
-            f"{getattr(error, 'pos', getattr(error, 'start', '?'))} of {len(body)} bytes)",
+            f"the response is not valid JSON ({what})",
             method=request.method,
             url=request.url,
         ) from None
@@ -427,7 +433,7 @@ def error_from_response(
     message = ""
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past json's recursion
         payload = None
     if isinstance(payload, Mapping):
         for key in ("message", "error", "detail", "msg"):
