@@ -14,6 +14,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _WINDOW = 100
 
 
+def _printable(words: str) -> str:
+    if _SURROGATE.search(words) is None:
+        return words
+    return words.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of the 0-based ``offset`` in ``text``."""
     offset = max(0, min(offset, len(text)))
@@ -47,12 +53,16 @@ class FilterSyntaxError(ScaleError, ValueError):
         expected: tuple[str, ...] = (),
         hint: str | None = None,
     ) -> None:
+        # A message or hint may quote the text, and the text may hold a lone
+        # surrogate, which no terminal or log can encode: such a character is
+        # written as its escape (\udcc7), so every error can be printed.
+        message = _printable(message)
         self.message = message
         self.text = text
         self.offset = offset
         self.end_offset = max(offset + 1, end_offset if end_offset is not None else offset + 1)
         self.expected = expected
-        self.hint = hint
+        self.hint = None if hint is None else _printable(hint)
         self.line, self.column = line_and_column(text, offset)
         super().__init__(message)
 
