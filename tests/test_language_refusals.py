@@ -37,7 +37,13 @@ def test_a_name_that_cannot_be_bare_renders_in_brackets_and_reads_back() -> None
 
 @pytest.mark.parametrize(
     ("text", "start"),
-    [('a $eq "\\ud800"', 6), ('a $eq "x\udc80"', 6), ('a $in ["ok", "\\udfff"]', 13)],
+    [
+        ('a $eq "\\ud800"', 6),
+        ('a $eq "x\udc80"', 6),
+        ('a $in ["ok", "\\udfff"]', 13),
+        ("[a\udc80] $eq 1", 0),
+        ('x $eq 1 $or [\ud800] $eq "y"', 12),
+    ],
 )
 def test_a_lone_surrogate_is_a_syntax_error_that_prints(text: str, start: int) -> None:
     with pytest.raises(sq.FilterSyntaxError) as caught:

@@ -436,11 +436,13 @@ def refused_token(text: str, start: int, end: int, why: str) -> FilterSyntaxErro
             expected=("a field name",) if field else ("a value",),
             hint=f"put other names in brackets: [{written}]" if field else f'quote it: "{written}"',
         )
+    field = why == "surrogate_field"
     return FilterSyntaxError(
-        "the string holds a lone surrogate, which is not Unicode text",
+        f"the {'field name' if field else 'string'} holds a lone surrogate, "
+        "which is not Unicode text",
         text=text,
         offset=start,
         end_offset=end,
-        expected=("a value",),
+        expected=("a field name",) if field else ("a value",),
         hint="pass text that encodes as UTF-8 (a surrogate pair, or the character itself)",
     )

@@ -83,7 +83,8 @@ class _Nesting(Exception):
 def _field(c: list[Any]) -> tuple[str, int, int]:
     kind, text, start, end = c[0]
     if kind != "FIELD":
-        return (text[1:-1], start, end)
+        # Brackets take any character but "]": a lone surrogate included.
+        return (_check_text(text[1:-1], start, end, "surrogate_field"), start, end)
     if not text.isascii():
         _check_name(text, start)
     return (text, start, end)
@@ -100,14 +101,14 @@ def _check_name(text: str, start: int, why: str = "bad_name") -> None:
         at += len(part) + 1
 
 
-def _check_text(value: str, start: int, end: int) -> str:
+def _check_text(value: str, start: int, end: int, why: str = "surrogate") -> str:
     # A lone surrogate (from "\ud800" or from the caller's own str) is not
     # Unicode text: no server could store it, no URL can carry it.
     if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise _Refused("surrogate", start, end) from None
+            raise _Refused(why, start, end) from None
     return value
 
 
