@@ -32,6 +32,7 @@ there are resolved in file order.
 from __future__ import annotations
 
 import ast
+import warnings
 import codecs
 import io
 import re
@@ -536,6 +537,14 @@ def _starts_statement(line: str) -> bool:
     return True
 
 
+def _parse_module(source: str) -> ast.Module:
+    # A user's file may hold escapes such as "\e": they are that file's
+    # business, not check's, so Python's warnings about them stay silent.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
 def _trees(text: str, lines: Sequence[str]) -> Iterator[tuple[int, ast.Module]]:
     """``(line offset, tree)`` of pieces made of whole top-level statements.
 
@@ -545,7 +554,7 @@ def _trees(text: str, lines: Sequence[str]) -> Iterator[tuple[int, ast.Module]]:
     linear. Raises SyntaxError (line numbers in the file) for invalid Python.
     """
     if len(text) <= WHOLE_FILE:
-        yield 0, ast.parse(text)
+        yield 0, _parse_module(text)
         return
     start, count = 0, len(lines)
     while start < count:
@@ -556,7 +565,7 @@ def _trees(text: str, lines: Sequence[str]) -> Iterator[tuple[int, ast.Module]]:
                 size += len(lines[end])
                 end += 1
             try:
-                tree = ast.parse("".join(lines[start:end]))
+                tree = _parse_module("".join(lines[start:end]))
             except SyntaxError as error:
                 if end < count:
                     want *= 2
@@ -618,5 +627,9 @@ def python_filters(text: str, calls: Sequence[FilterCall] = ()) -> tuple[list[Fi
         line = getattr(error, "lineno", None) or 1
         reason = getattr(error, "msg", None) or str(error)
         return [], f"not valid Python (line {line}: {reason}), skipped"
+    except (RecursionError, MemoryError):
+        # What ast.parse raises for an expression nested thousands deep
+        # (x = 1+1+...+1, - - - ... 1): CPython's own limits, not ours.
+        return [], "not read: nested too deeply for Python's own parser, skipped"
     found.sort(key=lambda f: (f.first_line, f.position(0)))
     return found, None
