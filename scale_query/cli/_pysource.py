@@ -32,11 +32,11 @@ there are resolved in file order.
 from __future__ import annotations
 
 import ast
-import warnings
 import codecs
 import io
 import re
 import tokenize
+import warnings
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import TypeAlias
