@@ -403,6 +403,45 @@ def test_no_silent_passes(
     assert message in out.stderr
 
 
+def test_a_folder_whose_files_cannot_be_read_is_no_pass(tmp_path: Path) -> None:
+    (tmp_path / "latin.filter").write_bytes(b'Nom $eq "\xe9"\n')
+    out = run("check", ".", cwd=tmp_path)
+    assert out.returncode == 2, out.stdout
+    assert "All checks passed" not in out.stdout
+    assert "latin.filter: cannot read (not UTF-8 text); skipped" in out.stderr
+    assert "nothing checked in .: no file found could be read" in out.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "fmt"])
+def test_stdin_that_is_not_utf8_is_refused_as_a_file_is(tmp_path: Path, command: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "scale_query.cli", command, "-"],
+        cwd=tmp_path,
+        input=b'Nom $eq "\xe9" $and\n',
+        capture_output=True,
+        timeout=60,
+    )
+    assert out.returncode == 2, out.stdout
+    assert out.stderr.decode().splitlines() == ["<stdin>: cannot read (not UTF-8 text)"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = " + "+".join(["1"] * 5000) + "\n",  # RecursionError in ast
+        "x = " + "-" * 20000 + "1\n",  # MemoryError: the parser's own stack
+    ],
+)
+def test_python_too_deep_for_ast_is_skipped_with_a_note(tmp_path: Path, source: str) -> None:
+    (tmp_path / "deep.py").write_text(f'import scale_query as sq\n{source}sq.parse("a $eq")\n')
+    out = run("check", "deep.py", cwd=tmp_path)
+    assert "Traceback" not in out.stderr
+    assert out.stderr.splitlines() == [
+        "deep.py: not read: nested too deeply for Python's own parser, skipped"
+    ]
+    assert out.returncode == 0
+
+
 def test_near_misses_are_named(tmp_path: Path) -> None:
     (tmp_path / "b.filters").write_text("")
     out = run("check", ".", cwd=tmp_path)

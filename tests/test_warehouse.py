@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -177,6 +178,27 @@ def test_cli_prints_sql_and_params(capsys: pytest.CaptureFixture[str], tmp_path:
         "sql": 'SELECT * FROM "contact" WHERE "Nom" IS NOT NULL AND LOWER("Nom") = ?',
         "params": ["a"],
     }
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "out", "err"),
+    [
+        ('Nom $eq "é"'.encode(), 0, "LOWER(\"Nom\") = 'é'", ""),
+        (b'Nom $eq "\xe9"', 2, "", "<stdin>: cannot read (not UTF-8 text)\n"),
+    ],
+)
+def test_cli_reads_stdin_as_utf8_whatever_the_locale(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    code: int,
+    out: str,
+    err: str,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), errors="surrogateescape"))
+    assert main(["sql", "-"]) == code
+    printed = capsys.readouterr()
+    assert out in printed.out and printed.err == err
 
 
 def test_cli_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:

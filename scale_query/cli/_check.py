@@ -179,6 +179,9 @@ def run(args: argparse.Namespace) -> int:
         checked += 1
         filters += len(source.filters)
         results += lint(source, schemas, codes)
+    if not checked:
+        # Every file found was skipped: that is nothing checked, not a pass.
+        raise UsageError(f"nothing checked in {', '.join(paths)}: no file found could be read")
     for note in schemas.notes:
         sys.stderr.write(f"note: {note}\n")
     unused = _schema_notes(codes, asked, schemas.missing)

@@ -134,14 +134,17 @@ def read_text(path: str) -> str:
     """A file's text, or stdin's for ``-``; a usage error when unreadable.
 
     Line endings are kept as they are; a byte-order mark is left for the
-    readers, which skip it.
+    readers, which skip it. Stdin is read as bytes and decoded as a file is,
+    whatever the locale (a text stdin would turn bad bytes into surrogates).
     """
+    shown = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            return sys.stdin.read()
+            buffer = getattr(sys.stdin, "buffer", None)
+            return sys.stdin.read() if buffer is None else buffer.read().decode("utf-8")
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
     except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise UsageError(f"{shown}: cannot read ({error.strerror or error})") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: cannot read (not UTF-8 text)") from None
+        raise UsageError(f"{shown}: cannot read (not UTF-8 text)") from None

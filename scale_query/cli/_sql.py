@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 
+from ._discover import read_text
 from ._errors import UsageError
 
 __all__ = ["configure", "run"]
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from ..semantics._schema import ObjectSchema
     from ..semantics._warehouse import UnsupportedSQL, to_sql
 
-    text = sys.stdin.read() if args.filter == "-" else args.filter
+    text = read_text("-") if args.filter == "-" else args.filter
     schema = None
     if args.schema is not None:
         try:
