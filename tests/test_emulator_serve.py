@@ -109,7 +109,7 @@ def test_db_file_keeps_data_across_restarts(tmp_path: Path) -> None:
                     }
                 }
             },
-            "objects.a.records[0]: field 'N' is a integer field",
+            "objects.a.records[0]: field 'N' is an integer field",
         ),
         ({"objects": {}, "profiles": [{"token": ""}]}, "profiles[0]: the 'token' is empty"),
         ({"objects": {}, "profiles": [{"token": "a b"}]}, "profiles[0]: the 'token' holds a"),

@@ -146,3 +146,15 @@ def test_validate_and_the_emulator_over_http_agree(
     )
     assert response.status_code in (200, 400), response.text
     assert refused_by_validate == (response.status_code == 400), response.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("integer", "F is an integer field: '1_000' is not a number such as 12"),
+        ("date", "F is a date field: '1_000' is not a date such as"),
+    ],
+)
+def test_an_unreadable_literal_names_its_field_kind_in_english(kind: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        sq.evaluate(sq.parse('F $eq "1_000"'), {"F": "1"}, _schema(kind))

@@ -28,7 +28,7 @@ from typing import Any
 from ..language._ast import Expr, walk
 from ..language._values import to_text
 from ..semantics._evaluate import Predicate, compile_predicate
-from ..semantics._reading import compile_regex, stored_key
+from ..semantics._reading import a_kind, compile_regex, stored_key
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
 from ._dbfile import APPLICATION_ID, StoreFileError, inspect
@@ -126,7 +126,7 @@ def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -
     kind = kind or info.kind
     if text and kind != "text" and stored_key(kind, text) is None:
         raise RecordError(
-            f"field {info.name!r} is a {kind} field: {text!r} is not like {_EXAMPLES[kind]!r}"
+            f"field {info.name!r} is {a_kind(kind)} field: {text!r} is not like {_EXAMPLES[kind]!r}"
         )
     return text
 

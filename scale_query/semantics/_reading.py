@@ -35,6 +35,7 @@ __all__ = [
     "Key",
     "LiteralError",
     "Value",
+    "a_kind",
     "compile_regex",
     "like_regex",
     "literal_key",
@@ -131,8 +132,17 @@ class LiteralError(ValueError):
     """
 
     def __init__(self, field: str, kind: FieldKind, text: str) -> None:
-        self.without_value = f"{field} is a {kind} field: the value is not {_EXPECTED[kind]}"
-        super().__init__(f"{field} is a {kind} field: {text!r} is not {_EXPECTED[kind]}")
+        self.without_value = f"{field} is {a_kind(kind)} field: the value is not {_EXPECTED[kind]}"
+        super().__init__(f"{field} is {a_kind(kind)} field: {text!r} is not {_EXPECTED[kind]}")
+
+
+def a_kind(kind: FieldKind) -> str:
+    """The kind with its article, for messages.
+
+    >>> a_kind("integer"), a_kind("date")
+    ('an integer', 'a date')
+    """
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 _EXPECTED = {
