@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from . import _connection
 from ._errors import UsageError
-from ._writers import FORMATS, format_for
+from ._formats import format_for
+from ._writers import FORMATS
 
 if TYPE_CHECKING:
     from ..client._query import Query

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import _connection
 from ._errors import UsageError
-from ._readers import INPUT_FORMATS, Row, input_format, read_rows
+from ._formats import format_for
+from ._readers import INPUT_FORMATS, Row, read_rows
 
 if TYPE_CHECKING:
     from ._output import Output
@@ -98,7 +99,7 @@ class _Report:
         self.output = output
         self.counts: Counter[str] = Counter()
         self.problems: list[Outcome] = []
-        self.jsonl = output is not None and input_format(output.name) == "jsonl"
+        self.jsonl = output is not None and format_for(output.name) == "jsonl"
         if output is not None and not self.jsonl:
             import csv
 
@@ -157,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..client._exceptions import ScaleError
     from ._rowcheck import RowChecker
 
-    fmt = args.format or input_format(args.file)
+    fmt = args.format or format_for(args.file)
     connection = None
     try:
         with _connection.connect(args, "import") as connection:

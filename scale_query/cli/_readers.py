@@ -26,17 +26,9 @@ from typing import Any
 
 from ._errors import UsageError
 
-__all__ = ["INPUT_FORMATS", "Row", "input_format", "read_rows"]
+__all__ = ["INPUT_FORMATS", "Row", "read_rows"]
 
 INPUT_FORMATS = ("csv", "jsonl", "json", "parquet")
-_SUFFIXES = {
-    ".csv": "csv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
 
 
 # A row is flat (or the API's {"id", "data", "link"}): json's recursion limit is
@@ -51,16 +43,6 @@ class Row:
     line: int
     values: Mapping[str, Any] = field(default_factory=dict)
     problem: str | None = None
-
-
-def input_format(path: str) -> str:
-    """The format a file name implies (``csv`` for stdin and unknown suffixes).
-
-    >>> input_format("updates.jsonl"), input_format("-")
-    ('jsonl', 'csv')
-    """
-    lower = path.lower()
-    return next((fmt for suffix, fmt in _SUFFIXES.items() if lower.endswith(suffix)), "csv")
 
 
 def _flatten(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,32 +33,12 @@ from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
 from ._tables import TableWriter
 
-__all__ = ["FORMATS", "Writer", "format_for", "make_writer"]
+__all__ = ["FORMATS", "Writer", "make_writer"]
 
 #: A str as a JSON string, non-ASCII kept (json.dumps' own C encoder, minus its overhead).
 _string: Callable[[str], str] = json.encoder.encode_basestring
 
 FORMATS = ("csv", "jsonl", "json", "parquet", "table")
-_SUFFIXES = {
-    ".csv": "csv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
-
-
-def format_for(path: str | None) -> str:
-    """The format a file name implies (``csv`` when it implies none, or for stdout).
-
-    >>> format_for("out.jsonl"), format_for("x.PARQUET"), format_for(None)
-    ('jsonl', 'parquet', 'csv')
-    """
-    if path is None:
-        return "csv"
-    lower = path.lower()
-    return next((fmt for suffix, fmt in _SUFFIXES.items() if lower.endswith(suffix)), "csv")
 
 
 def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
