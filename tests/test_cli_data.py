@@ -682,6 +682,22 @@ def test_unreadable_input_files_are_one_line_errors_naming_the_file(
     assert len(err.strip().splitlines()) <= 2
 
 
+def test_a_report_that_would_replace_the_input_file_is_refused(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _write_csv(tmp_path / "updates.csv", ["id", "Ville"], [["1", "Gent"]])
+    before = path.read_bytes()
+    (tmp_path / "alias.csv").symlink_to(path)
+    for report in (path, tmp_path / "." / "updates.csv", tmp_path / "alias.csv"):
+        code, _, err = _run(
+            capsys, "import", "contact", str(path), *_conn(emu), "--report", str(report)
+        )
+        assert code == 2
+        assert err == f"scale-query import: --report {report} is the input file; name another\n"
+    assert path.read_bytes() == before
+    assert emu.request_count() == 0
+
+
 def test_mandatory_fields_are_required_on_creates_only(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

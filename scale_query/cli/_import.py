@@ -159,6 +159,9 @@ def _run(args: argparse.Namespace) -> int:
     from ._rowcheck import RowChecker
 
     fmt = args.format or format_for(args.file)
+    if args.report and args.file != "-" and _same_file(args.report, args.file):
+        # The report would replace the input once written: the user's data gone.
+        raise UsageError(f"{_NAME}: --report {args.report} is the input file; name another")
     connection = None
     try:
         with _connection.connect(args, "import") as connection:
@@ -183,6 +186,16 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links too); False when one is missing."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _validate_rows(
