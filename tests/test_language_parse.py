@@ -142,6 +142,11 @@ BAD = [
     ("a $eq 1 b $eq 2", 9, 10, "join conditions with $and or $or", "expected"),
     ("$and a $eq 1", 1, 5, "must come before", "found '$and'"),
     ("a $eq", 6, 7, "add a value", "needs a value"),
+    ("Adresse..Ville $eq 1", 8, 15, "[Adresse..Ville]", "'Adresse..Ville' is no dotted name"),
+    ("Adresse. $eq 1", 8, 9, "[Adresse.]", "'Adresse.' is no dotted name"),
+    ("a.1 $eq 1", 2, 4, "[a.1]", "'a.1' is no dotted name"),
+    (".a $eq 1", 1, 3, "[.a]", "a field name cannot start with '.'"),
+    ("2emeAdresse $eq 1", 1, 12, "[2emeAdresse]", "cannot start with a digit"),
 ]
 
 

@@ -81,6 +81,8 @@ _CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _BAD_IN_STRING = re.compile(r'\\u(?![0-9a-fA-F]{4})|\\[^"\\/bfnrtu]|[\x00-\x1f]')
 _SINGLE_QUOTED = re.compile(r"'[^'\n]*'?")
 _VALID_NUMBER = re.compile(_tables.TERMINALS["NUMBER"])
+# The characters of a bare field name and its dots (one run, no nesting).
+_NAME_RUN = re.compile(r"[\w.]+")
 
 
 def _found(text: str, start: int, end: int) -> str:
@@ -272,12 +274,28 @@ def diagnose(
             )
         return error(f"expected {_join(words)}, found {written!r}", None, stop)
 
+    if char == "." and previous == "FIELD" and pos and _NAME_RUN.match(text[pos - 1]):
+        # The field's pattern stopped at a dot: a part after it is no name
+        # ("Adresse..Ville", "Adresse.", "a.1"). Show the whole field.
+        start = pos
+        while start and _NAME_RUN.match(text[start - 1]):
+            start -= 1
+        run = _NAME_RUN.match(text, pos)
+        stop = run.end() if run else pos + 1
+        written = text[start:stop]
+        return error(
+            f"{written!r} is no dotted name: each part after a '.' starts with a letter or '_'",
+            f"put other names in brackets: [{written}]",
+            stop,
+        )
+
     number = _NUMBERISH.match(text, pos)
     if number:
         written = number.group()
         if "a field name" in words:
+            first = "a digit" if written[0].isdigit() else repr(written[0])
             return error(
-                f"a field name cannot start with a digit: {written!r}",
+                f"a field name cannot start with {first}: {written!r}",
                 f"write it in brackets: [{written}]",
                 number.end(),
             )
