@@ -23,6 +23,7 @@ from scale_query.emulator._limits import (
     MAX_BODY_BYTES,
     MAX_CONNECTIONS,
     MAX_FORM_FIELDS,
+    MAX_HEAD_BUFFER_BYTES,
     MAX_HEAD_BYTES,
     MAX_INT64,
     MAX_JSON_DEPTH,
@@ -222,6 +223,19 @@ def test_a_url_past_the_bound_is_a_414_in_json(
     ).is_success
 
 
+def test_headers_past_the_bound_are_a_431_in_json(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    # The documented bound holds exactly, whatever chunks the bytes arrive in
+    # (h11's own buffer limit let a 70,000-byte head through).
+    url = f"{scale_emulator.instance_url}/get_object_list"
+    auth = {"Authorization": f"Bearer {scale_emulator.token}"}
+    response = http.get(url, headers={**auth, "X-Padding": "x" * (MAX_HEAD_BYTES + 5000)})
+    assert response.status_code == 431
+    assert f"{MAX_HEAD_BYTES:,}" in response.json()["message"]
+    assert http.get(url, headers={**auth, "X-Padding": "x" * (MAX_HEAD_BYTES - 500)}).is_success
+
+
 def test_a_body_past_the_bound_is_a_413(http: httpx.Client, scale_emulator: Emulator) -> None:
     response = http.post(
         f"{scale_emulator.instance_url}/put_objects/products",
@@ -284,6 +298,7 @@ def test_the_docs_state_every_bound_with_its_value() -> None:
     for value in (
         MAX_URL_BYTES,
         MAX_HEAD_BYTES,
+        MAX_HEAD_BUFFER_BYTES,
         MAX_BODY_BYTES,
         MAX_RECORDS_PER_WRITE,
         MAX_INT64,

@@ -30,6 +30,7 @@ from ._form import objects_field
 from ._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
+    MAX_HEAD_BYTES,
     MAX_URL_BYTES,
     InputError,
     json_depth_exceeds,
@@ -99,8 +100,9 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-class _UrlLimit:
-    """414 for a request target (path and query string) longer than MAX_URL_BYTES."""
+class _HeadLimits:
+    """414 for a request target (path and query string) longer than MAX_URL_BYTES,
+    431 for headers (names and values) past MAX_HEAD_BYTES."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -116,6 +118,11 @@ class _UrlLimit:
                     "shorten the filter (an $in list can often be split into several requests)"
                 )
                 await _error(414, message)(scope, receive, send)
+                return
+            headers = sum(len(name) + len(value) for name, value in scope["headers"])
+            if headers > MAX_HEAD_BYTES:
+                message = f"the headers hold {headers:,} bytes; the limit is {MAX_HEAD_BYTES:,}"
+                await _error(431, message)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -330,4 +337,4 @@ def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> 
     )
     # A path with a trailing '/' is a 404 with a hint, not a 307 to follow.
     app.router.redirect_slashes = False
-    return _UrlLimit(app)
+    return _HeadLimits(app)

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_CONNECTIONS",
     "MAX_FORM_FIELDS",
+    "MAX_HEAD_BUFFER_BYTES",
     "MAX_HEAD_BYTES",
     "MAX_INT64",
     "MAX_JSON_DEPTH",
@@ -43,9 +44,14 @@ __all__ = [
 #: too (nginx's and Apache's default request line is about 8 KiB), so a filter
 #: that passes the emulator also passes the real API's front end.
 MAX_URL_BYTES = 8192
-#: The whole request head (request line and headers): past it, the HTTP
-#: server refuses the request (400) before the app sees it.
+#: The request's headers, names and values together, may hold at most this
+#: many bytes; past it the answer is 431 in JSON.
 MAX_HEAD_BYTES = 64 * 1024
+#: A request head (request line and headers) not finished within this many
+#: bytes is refused by the HTTP server itself (h11: 400 in plain text, or the
+#: connection closed), so that memory stays bounded; twice MAX_HEAD_BYTES, so a
+#: head a little past that bound still reaches the app and gets its 431.
+MAX_HEAD_BUFFER_BYTES = 2 * MAX_HEAD_BYTES
 #: A request body (a ``put_objects`` form) may hold at most this many bytes (413).
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: Open connections at once (each may be sending a body up to MAX_BODY_BYTES).

@@ -24,7 +24,13 @@ import json
 import sys
 from typing import Any
 
-from ._limits import MAX_BODY_BYTES, MAX_INT64, MAX_RECORDS_PER_WRITE, MAX_URL_BYTES
+from ._limits import (
+    MAX_BODY_BYTES,
+    MAX_HEAD_BYTES,
+    MAX_INT64,
+    MAX_RECORDS_PER_WRITE,
+    MAX_URL_BYTES,
+)
 
 __all__ = ["OPENAPI_PATH", "openapi_document", "openapi_text"]
 
@@ -218,6 +224,7 @@ def _responses() -> Json:
         "NotAcceptable": _error("The Accept header rules out application/json."),
         "TooLarge": _error(f"The body is larger than {MAX_BODY_BYTES} bytes."),
         "UriTooLong": _error(f"The URL is longer than {MAX_URL_BYTES} bytes."),
+        "HeadersTooLarge": _error(f"The headers hold more than {MAX_HEAD_BYTES} bytes."),
         "TooManyRequests": _error(
             "Rate limited: wait Retry-After seconds.",
             {"Retry-After": {"schema": {"type": "string", "pattern": "^[0-9]+$"}}},
@@ -236,6 +243,7 @@ def _common_errors(*extra: tuple[str, str]) -> Json:
         "406": _ref("responses", "NotAcceptable"),
         "414": _ref("responses", "UriTooLong"),
         "429": _ref("responses", "TooManyRequests"),
+        "431": _ref("responses", "HeadersTooLarge"),
         "500": _ref("responses", "ServerError"),
         "503": _ref("responses", "Unavailable"),
     }

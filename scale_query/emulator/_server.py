@@ -19,7 +19,7 @@ from ._app import PREFIX, build_app
 from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
 from ._faults import FaultState
-from ._limits import MAX_CONNECTIONS, MAX_HEAD_BYTES
+from ._limits import MAX_CONNECTIONS, MAX_HEAD_BUFFER_BYTES
 from ._names import check_instance, check_token
 from ._store import Store
 
@@ -185,10 +185,10 @@ class Emulator:
             lifespan="off",
             access_log=False,
             # h11 everywhere (not httptools where installed): the same limits for
-            # everyone, and a request head big enough for a URL past MAX_URL_BYTES
-            # to reach the app and get its 414.
+            # everyone, and a head buffer big enough for a URL or headers past
+            # their bounds to reach the app and get its 414 or 431.
             http="h11",
-            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+            h11_max_incomplete_event_size=MAX_HEAD_BUFFER_BYTES,
             # Open connections at once; past it uvicorn answers 503 (plain text).
             limit_concurrency=MAX_CONNECTIONS,
         )
