@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from scale_query.cli import main
-from scale_query.cli._serve import _is_loopback, configure
+from scale_query.cli._serve import _announce, _is_loopback, configure
 from scale_query.client._protocol import Settings
 from scale_query.client._query import check_name
 from scale_query.emulator import build, load_datamart, serve
@@ -239,7 +239,7 @@ def test_serve_stopped_by_a_signal_removes_its_temporary_data(
     # banner's "gone when serve stops" holds, and a --db file is checkpointed.
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     process, lines = _start("--demo", env=env)
-    assert any(line.strip().startswith("data      a temporary file") for line in lines)
+    assert any(line.split() == ["data", "a", "temporary", *line.split()[3:]] for line in lines)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("scale-emulator-")]
     _stop(process, how)
     assert [p.name for p in tmp_path.iterdir()] == []
@@ -300,3 +300,19 @@ def test_the_docs_list_every_serve_option_and_fault_switch() -> None:
     options = set(re.findall(r"--[a-z][a-z-]+", parser.format_help())) - {"--help"}
     assert len(options) > 15 and {o for o in options if f"`{o}" not in docs} == set()
     assert all(f"`{switch.name}=" in docs for switch in FAULT_SWITCHES)
+
+
+def test_the_banner_lines_up_its_addresses(capsys: pytest.CaptureFixture[str]) -> None:
+    args = argparse.Namespace(demo=True, datamart=None, host="127.0.0.1", db=None)
+    with serve(demo=True) as emulator:
+        _announce(emulator, args)
+    rows = capsys.readouterr().out.splitlines()[1:6]
+    labels = ["base URL", "instance", "data", "OpenAPI", "playground"]
+    assert [row[2:].startswith(label) for row, label in zip(rows, labels, strict=True)] == [
+        True
+    ] * 5
+    starts = {
+        len(row) - len(row[2 + len(label) :].lstrip(" "))
+        for row, label in zip(rows, labels, strict=True)
+    }
+    assert len(starts) == 1, rows

@@ -135,13 +135,18 @@ def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
     width = max(len(token) for token, _ in profiles)
     what = "the demo datamart" if args.demo else args.datamart
     objects = ", ".join(emulator.api.datamart.objects)
+    site = url.rsplit("/v1/datamart", 1)[0]
+    places = {
+        "base URL": url,
+        "instance": emulator.instance,
+        "data": _data_line(args),
+        "OpenAPI": f"{site}/openapi.json",
+        "playground": f"{site}/playground/",
+    }
+    label_width = max(len(label) for label in places)
     lines = [
         f"scale-query emulator: {what} ({objects})",
-        f"  base URL  {url}",
-        f"  instance  {emulator.instance}",
-        f"  data      {_data_line(args)}",
-        f"  OpenAPI   {url.rsplit('/v1/datamart', 1)[0]}/openapi.json",
-        f"  playground {url.rsplit('/v1/datamart', 1)[0]}/playground/",
+        *(f"  {label.ljust(label_width)}  {value}" for label, value in places.items()),
         "API tokens (Authorization: Bearer TOKEN), each with its profile:",
         *(f"  {token.ljust(width)}  {summary}" for token, summary in profiles),
         "Admin token (fault switches and reset under /_emulator; keep it to yourself):",
