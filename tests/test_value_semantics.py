@@ -158,3 +158,18 @@ def test_validate_and_the_emulator_over_http_agree(
 def test_an_unreadable_literal_names_its_field_kind_in_english(kind: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         sq.evaluate(sq.parse('F $eq "1_000"'), {"F": "1"}, _schema(kind))
+
+
+@pytest.mark.parametrize("kind", ["number", "integer"])
+def test_a_number_beyond_a_double_is_refused_by_every_reader(kind: str) -> None:
+    # float() makes it infinite: SQLite read CAST('inf' AS REAL) as 0.0, and
+    # validate called 9...9 "not a whole number".
+    expr = sq.parse("F $lt " + "9" * 400)
+    (finding,) = sq.validate(expr, _schema(kind))
+    assert finding.code == "SQ105"
+    assert "beyond the range of numbers" in finding.message
+    assert not _readable_for_evaluate(expr, kind)
+    assert not _readable_for_compiler(expr, kind)
+    with pytest.raises(ValueError, match="beyond the range of numbers"):
+        sq.to_sql(expr, "sqlite", schema=_schema(kind).to_api())
+    assert sq.evaluate(sq.parse("F $lt 10"), {"F": "9" * 400}, _schema(kind)) is False

@@ -22,6 +22,7 @@ them accepts, the others accept too, with the same meaning:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from typing import TypeAlias
@@ -61,7 +62,12 @@ _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 def _number_key(text: str, pattern: re.Pattern[str] = _NUMBER) -> float | None:
     text = text.strip()
-    return float(Decimal(text)) if pattern.fullmatch(text) else None
+    if not pattern.fullmatch(text):
+        return None
+    key = float(Decimal(text))
+    # Past a double's range (about 1.8e308) float() gives inf, which engines
+    # read apart (SQLite's CAST('inf' AS REAL) is 0.0): no such number.
+    return key if math.isfinite(key) else None
 
 
 def _date_key(text: str) -> str | None:
@@ -132,8 +138,12 @@ class LiteralError(ValueError):
     """
 
     def __init__(self, field: str, kind: FieldKind, text: str) -> None:
-        self.without_value = f"{field} is {a_kind(kind)} field: the value is not {_EXPECTED[kind]}"
-        super().__init__(f"{field} is {a_kind(kind)} field: {text!r} is not {_EXPECTED[kind]}")
+        #: A number in the language's notation, but too large for a double.
+        self.out_of_range = kind in ("number", "integer") and bool(_NUMBER.fullmatch(text.strip()))
+        why = "is beyond the range of numbers (±1.8e308)" if self.out_of_range else "is not"
+        expected = "" if self.out_of_range else f" {_EXPECTED[kind]}"
+        self.without_value = f"{field} is {a_kind(kind)} field: the value {why}{expected}"
+        super().__init__(f"{field} is {a_kind(kind)} field: {text!r} {why}{expected}")
 
 
 def a_kind(kind: FieldKind) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 from ..language._ast import And, Condition, Expr, Op, Span
 from ..language._suggest import closest
 from ._finding import Finding
-from ._reading import literal_key
+from ._reading import LiteralError, literal_key
 from ._regex import MAX_REGEX_LENGTH, regex_refusal
 from ._sq205 import contradictions
 
@@ -128,8 +128,8 @@ def _type_finding(
     kind = info.kind
     try:
         key = literal_key(kind, value, info.name)
-    except ValueError:
-        return _unreadable(info, value, span)
+    except LiteralError as error:
+        return _unreadable(info, value, span, out_of_range=error.out_of_range)
     if kind == "integer" and op in _EXACT_OPS and isinstance(key, float) and not key.is_integer():
         return Finding(
             "SQ105",
@@ -140,8 +140,17 @@ def _type_finding(
     return None
 
 
-def _unreadable(info: FieldInfo, value: str | Decimal, span: Span | None) -> Finding:
+def _unreadable(
+    info: FieldInfo, value: str | Decimal, span: Span | None, *, out_of_range: bool = False
+) -> Finding:
     shown = _show(value)
+    if out_of_range:
+        return Finding(
+            "SQ105",
+            f"{shown} is beyond the range of numbers (±1.8e308); field {info.name!r} holds numbers",
+            span,
+            "compare with a number that has at most 308 digits before the point",
+        )
     if info.kind == "date":
         return Finding(
             "SQ103",
