@@ -149,7 +149,7 @@ def _unreadable(
             "SQ105",
             f"{shown} is beyond the range of numbers (±1.8e308); field {info.name!r} holds numbers",
             span,
-            "compare with a number that has at most 308 digits before the point",
+            "compare with a number between -1.8e308 and 1.8e308",
         )
     if info.kind == "date":
         return Finding(
