@@ -143,6 +143,22 @@ def test_export_writes_exactly_what_the_evaluator_selects(
     assert emu.request_count("POST", "put_objects") == 0
 
 
+def test_a_long_where_is_shown_as_a_window_around_the_fault(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = " $or ".join(f'Nom $eq "{i}"' for i in range(100))
+    code, _, err = _run(
+        capsys, "export", "contact", *_conn(emu), "--where", where + ' $or DateNaisance $gt "1"'
+    )
+    assert code == 2
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if "SQ101" in line)
+    shown, caret = lines[at + 1], lines[at + 2]
+    assert len(shown) <= 110
+    assert shown[caret.index("^") :].startswith("DateNaisance")
+    assert caret.strip() == "^" * len("DateNaisance")
+
+
 def test_a_filter_typo_shows_the_caret_and_sends_nothing(
     emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -378,6 +394,40 @@ def test_an_export_stopped_before_the_first_record_leaves_the_old_file(
     assert f"nothing was written; {target} is as it was" in err
     assert target.read_text(encoding="utf-8") == "yesterday's export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kept.csv"]
+
+
+def test_an_export_to_a_fifo_or_device_writes_into_it_and_leaves_it_in_place(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # `-o /dev/null` once replaced /dev/null itself with a regular file (as root):
+    # a target that is not a regular file is written into, never renamed over.
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), "--limit", "3", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(received[0].decode().splitlines()) == 4  # the header and three records
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_an_export_to_dash_writes_stdout(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "export", "contact", *_conn(emu), "--limit", "2", "-o", "-")
+    assert code == 0 and len(out.splitlines()) == 3
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_export_onto_a_full_disk_is_a_one_line_error_and_keeps_the_old_file(

@@ -6,6 +6,10 @@ into place with :func:`os.replace` by :meth:`Output.commit`: readers of the
 target never see a half-written file, and an existing file keeps its
 permission bits. :meth:`Output.discard` removes the temporary file instead.
 
+``-`` is stdout. A target that exists and is not a regular file (``/dev/null``,
+a named pipe, a terminal) is written into directly, as a shell redirection
+would: renaming a file over it would replace the device or pipe itself.
+
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "out.csv")
 >>> with Output(path) as out:
@@ -40,7 +44,7 @@ class Output:
     """
 
     def __init__(self, path: str | None) -> None:
-        self.path = path
+        self.path = None if path == "-" else path
         self._temporary: str | None = None
         self._binary: BinaryIO | None = None
         self._text: io.TextIOWrapper | None = None
@@ -58,7 +62,7 @@ class Output:
         target = os.path.realpath(self.path)
         folder = os.path.dirname(target) or "."
         try:
-            old = os.stat(target)
+            old = os.stat(self.path)
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)
@@ -68,6 +72,8 @@ class Output:
         else:
             if stat.S_ISDIR(old.st_mode):
                 raise UsageError(f"{self.path}: is a folder; name a file")
+            if not stat.S_ISREG(old.st_mode):
+                return self._open_directly()
             self._mode = stat.S_IMODE(old.st_mode)
         try:
             handle, self._temporary = tempfile.mkstemp(
@@ -76,6 +82,14 @@ class Output:
         except OSError as error:
             raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
         self._binary = os.fdopen(handle, "wb")
+        return self
+
+    def _open_directly(self) -> Output:
+        assert self.path is not None
+        try:
+            self._binary = open(self.path, "wb")  # noqa: SIM115 (closed by commit/discard)
+        except OSError as error:
+            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
         return self
 
     @property
@@ -109,6 +123,8 @@ class Output:
         """Make the file visible at its path (atomically); nothing to do for stdout."""
         self.flush()
         if self.path is None or self._temporary is None:
+            with contextlib.suppress(OSError):
+                self._close()  # a device or pipe written directly
             self.committed = True
             return
         try:
@@ -133,6 +149,9 @@ class Output:
     def discard(self) -> None:
         """Drop the temporary file; the target stays as it was."""
         if self._temporary is None:
+            if self.path is not None:
+                with contextlib.suppress(OSError):
+                    self._close()  # a device or pipe written directly
             return
         with contextlib.suppress(OSError):
             self._close()
