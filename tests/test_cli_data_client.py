@@ -229,12 +229,12 @@ def test_iter_costs_at_most_a_quarter_more_requests_than_pages(
 def test_the_window_grows_with_full_pages_and_caps_at_prefetch() -> None:
     pager = Pager(Query("contact"), default_size=2, prefetch=3)
     seen = []
-    for _ in range(20):
+    for n in range(20):
         seen.append(pager.window)
-        pager.accept([Record("1"), Record("2")])
+        pager.accept([Record(str(2 * n + 1)), Record(str(2 * n + 2))])
     assert seen[0] == 1 and max(seen) == 3
     assert seen == sorted(seen)  # never shrinks while pages are full
-    pager.accept([Record("1")])
+    pager.accept([Record("41")])
     assert pager.done
 
 

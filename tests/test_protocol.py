@@ -573,6 +573,23 @@ def test_pager_plan(query: Query, available: int, pages: list[int], total: int) 
     assert _drain(Pager(query, default_size=2), available) == (pages, total)
 
 
+def test_pager_stops_a_server_that_ignores_paging(conf: Settings) -> None:
+    # A server that ignores page or pagesize would make iter() read forever.
+    same = [Record("1"), Record("2")]
+    pager = Pager(Query("contact").where('EMail $eq "jo@x.net"'), default_size=2)
+    for page in (1, 2):  # two requests in flight, as iter() sends them
+        assert pager.next_page() == page
+        pager.request(conf, page)
+    pager.accept(same)
+    with pytest.raises(APIConnectionError, match="ignores the page parameter") as caught:
+        pager.accept(same)
+    assert caught.value.url.endswith("page=2&pagesize=2") and "jo" not in str(caught.value)
+    pager = Pager(Query("contact"), default_size=2)
+    pager.request(conf, pager.next_page() or 0)
+    with pytest.raises(APIConnectionError, match="3 records for a page of 2: it ignores pagesize"):
+        pager.accept([*same, Record("3")])
+
+
 def test_pager_request_asks_for_the_page(conf: Settings) -> None:
     pager = Pager(Query("contact").where("a $eq 1"), default_size=250)
     request = pager.request(conf, 4)

@@ -8,8 +8,10 @@ at the server's cap; :class:`Page` is what ``get`` returns.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable
 
+from ._exceptions import APIConnectionError
 from ._models import Record
 from ._protocol import DEFAULT_PAGE_SIZE, Request, Settings, get_objects_request
 from ._query import Query
@@ -88,9 +90,9 @@ class Pager:
     [1, 2, 3, None]
     >>> pager = Pager(Query("contact"), default_size=2, prefetch=4)
     >>> windows = []
-    >>> for _ in range(9):
+    >>> for n in range(9):
     ...     windows.append(pager.window)
-    ...     _ = pager.accept([Record("1"), Record("2")])
+    ...     _ = pager.accept([Record(str(2 * n + 1)), Record(str(2 * n + 2))])
     >>> windows
     [1, 1, 1, 1, 2, 2, 2, 2, 3]
     """
@@ -108,6 +110,9 @@ class Pager:
         self._query = query
         self._next = self.first
         self.done = False
+        # The requests sent and not answered yet, in page order (for errors).
+        self._sent: deque[Request] = deque()
+        self._last_first_id: str | None = None
 
     @property
     def window(self) -> int:
@@ -123,10 +128,30 @@ class Pager:
 
     def request(self, settings: Settings, page: int) -> Request:
         """The ``get_objects`` request of page ``page``."""
-        return get_objects_request(settings, self._query.page(page, size=self.size))
+        request = get_objects_request(settings, self._query.page(page, size=self.size))
+        self._sent.append(request)
+        return request
 
     def accept(self, records: list[Record]) -> list[Record]:
-        """Take the records of the next page in order; return those to yield."""
+        """Take the records of the next page in order; return those to yield.
+
+        A server that ignores ``pagesize`` (more records than asked) or
+        ``page`` (a page that starts where the one before did) would make the
+        reading endless: that is an :class:`APIConnectionError` instead.
+        """
+        request = self._sent.popleft() if self._sent else None
+        if len(records) > self.size:
+            raise _ignored(
+                request, f"{len(records)} records for a page of {self.size}: it ignores pagesize"
+            )
+        first = records[0].id if records else None
+        if first is not None and first == self._last_first_id:
+            raise _ignored(
+                request,
+                f"this page starts with record {first} again, as the page "
+                "before did: it ignores the page parameter",
+            )
+        self._last_first_id = first
         if len(records) >= self.size:
             self.full_pages += 1
         else:
@@ -137,3 +162,10 @@ class Pager:
             if self.remaining <= 0:
                 self.done = True
         return records
+
+
+def _ignored(request: Request | None, what: str) -> APIConnectionError:
+    method, url = (request.method, request.url) if request is not None else ("", "")
+    return APIConnectionError(
+        f"unexpected response: {what}; stopped rather than read forever", method=method, url=url
+    )
