@@ -250,6 +250,36 @@ def test_serve_stopped_by_a_signal_removes_its_temporary_data(
 
 
 @pytest.mark.slow
+def test_serve_stops_on_a_signal_even_with_a_request_held_by_latency(tmp_path: Path) -> None:
+    # uvicorn waits for requests in flight before it stops; one held by a long
+    # latency fault kept `kill` from stopping serve at all.
+    import threading
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process, lines = _start("--demo", "--latency", "3600", "--admin-token", "adm1n-t0ken", env=env)
+    (export,) = [line.strip() for line in lines if line.strip().startswith("export ")]
+    base = dict(item.split("=", 1) for item in shlex.split(export)[1:])["SCALE_BASE_URL"]
+    held = threading.Thread(
+        target=lambda: httpx.get(
+            f"{base}/demo/get_object_list",
+            headers={"Authorization": "Bearer demo-token"},
+            timeout=None,
+        ),
+        daemon=True,
+    )
+    held.start()
+    requests = base.replace("/v1/datamart", "/_emulator/requests")
+    admin = {"Authorization": "Bearer adm1n-t0ken"}
+    try:
+        while not httpx.get(requests, headers=admin).json():  # the request is in its latency
+            pass
+        _stop(process, signal.SIGTERM)
+    finally:
+        process.kill()  # a no-op once it stopped
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.slow
 def test_serve_with_tokens_accepts_only_those(tmp_path: Path) -> None:
     mart = tmp_path / "mart.json"
     mart.write_text(json.dumps(MART), encoding="utf-8")

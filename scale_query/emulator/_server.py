@@ -25,6 +25,9 @@ from ._store import Store
 
 __all__ = ["Emulator", "build", "listening_socket", "serve"]
 
+#: Seconds a stopping server gives the requests in flight to finish.
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
 
 def build(
     *,
@@ -191,6 +194,9 @@ class Emulator:
             h11_max_incomplete_event_size=MAX_HEAD_BUFFER_BYTES,
             # Open connections at once; past it uvicorn answers 503 (plain text).
             limit_concurrency=MAX_CONNECTIONS,
+            # Stopping waits this long for requests in flight, no longer: one held
+            # by a long latency fault would otherwise keep serve from stopping.
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         return uvicorn.Server(config)
 
