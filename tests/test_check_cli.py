@@ -442,6 +442,14 @@ def test_python_too_deep_for_ast_is_skipped_with_a_note(tmp_path: Path, source: 
     assert out.returncode == 0
 
 
+def test_a_long_line_is_shown_as_a_window_around_the_fault(tmp_path: Path) -> None:
+    (tmp_path / "long.filter").write_text('Nom $eq "' + "x" * 5000 + '" $and\tPays $eq\n')
+    out = run("check", "long.filter", cwd=tmp_path)
+    _, shown, caret, _hint, _summary = out.stdout.splitlines()
+    assert len(shown) <= 110 and shown.startswith("  ...") and shown.endswith("Pays $eq")
+    assert caret.endswith("^") and len(caret) == len(shown) + 1  # just past the last character
+
+
 def test_near_misses_are_named(tmp_path: Path) -> None:
     (tmp_path / "b.filters").write_text("")
     out = run("check", ".", cwd=tmp_path)

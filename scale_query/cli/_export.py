@@ -94,17 +94,12 @@ def _query(args: argparse.Namespace) -> Query:
     return query
 
 
-def _caret(text: str, column: int | None, end_column: int | None, same_line: bool) -> str:
-    start = (column or 1) - 1
-    width = (end_column - start - 1) if same_line and end_column is not None else 1
-    return " " * start + "^" * max(1, width)
-
-
 def check_filter(text: str, schema: ObjectSchema, *, quiet: bool = False) -> None:
     """Check a filter against the object's schema; UsageError (caret and hint) on an error.
 
     Warnings (not the opt-in personal-data one) go to stderr unless ``quiet``.
     """
+    from ..language._syntax_error import excerpt
     from ..semantics._rules import RULES
     from ..semantics._validate import validate
 
@@ -117,9 +112,11 @@ def check_filter(text: str, schema: ObjectSchema, *, quiet: bool = False) -> Non
         if d.severity != "error" and quiet:
             continue
         row = lines[(d.line or 1) - 1] if (d.line or 1) <= len(lines) else ""
+        start = (d.column or 1) - 1
+        same_line = d.end_line == d.line and d.end_column is not None
+        shown_row, caret = excerpt(row, start, (d.end_column or 0) - 1 - start if same_line else 1)
         parts = [f"--where:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
-        parts.append("  " + row)
-        parts.append("  " + _caret(row, d.column, d.end_column, d.end_line == d.line))
+        parts += ["  " + shown_row, "  " + caret]
         if d.hint:
             parts.append(f"  hint: {d.hint}")
         shown.append("\n".join(parts))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO
 
+from ..language._syntax_error import excerpt
 from ..semantics._validate import Diagnostic
 
 __all__ = ["FORMATS", "Result", "write_report"]
@@ -18,7 +19,8 @@ class Result(NamedTuple):
     source_line: str = ""
 
 
-def _caret(result: Result) -> str:
+def _excerpt(result: Result) -> tuple[str, str]:
+    """The source line and its caret, as ``str()`` of a syntax error shows them."""
     d = result.diagnostic
     start = (d.column or 1) - 1
     row = result.source_line
@@ -26,8 +28,7 @@ def _caret(result: Result) -> str:
         width = d.end_column - (d.column or 1)
     else:
         width = len(row) - start
-    width = max(1, min(width, max(1, len(row) - start)))
-    return " " * start + "^" * width
+    return excerpt(row, start, width)
 
 
 def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
@@ -35,7 +36,8 @@ def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int) ->
         d = result.diagnostic
         out.write(f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}\n")
         if result.source_line:
-            out.write(f"  {result.source_line.replace(chr(9), ' ')}\n  {_caret(result)}\n")
+            shown, caret = _excerpt(result)
+            out.write(f"  {shown}\n  {caret}\n")
         if d.hint:
             out.write(f"  hint: {d.hint}\n")
     errors = sum(r.diagnostic.severity == "error" for r in results)

@@ -6,7 +6,7 @@ import re
 
 from ._errors import ScaleError
 
-__all__ = ["FilterSyntaxError", "line_and_column"]
+__all__ = ["FilterSyntaxError", "excerpt", "line_and_column"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -18,6 +18,33 @@ def _printable(words: str) -> str:
     if _SURROGATE.search(words) is None:
         return words
     return words.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
+    """A faulty line as shown under its message, and the caret line under the fault.
+
+    ``start`` is the fault's 0-based column in ``row`` and ``width`` its length;
+    the caret never runs past the end of the line. A line longer than 100
+    characters is cut to a window around the fault, with ``...`` where it was
+    cut. Each character shows as one: tabs as spaces, a lone surrogate (which
+    no terminal or log file can encode) as U+FFFD, so the caret stays aligned.
+
+    >>> excerpt("Nom\t$ge 1", 4, 3)
+    ('Nom $ge 1', '    ^^^')
+    """
+    width = max(1, min(width, len(row) - start))
+    if len(row) > _WINDOW:
+        full = len(row)
+        left = max(0, min(start - _WINDOW // 3, full + 1 - _WINDOW))
+        row = row[left : left + _WINDOW]
+        start -= left
+        width = max(1, min(width, _WINDOW - start))
+        if left:
+            row = "..." + row[3:]
+        if left + _WINDOW < full:
+            row = row[:-3] + "..."
+    shown = _SURROGATE.sub("\ufffd", row.replace("\t", " "))
+    return shown, " " * start + "^" * width
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -86,28 +113,8 @@ class FilterSyntaxError(ScaleError, ValueError):
         line_start = self.offset - (self.column - 1)
         line_end = self.text.find("\n", self.offset)
         row = self.text[line_start : len(self.text) if line_end < 0 else line_end]
-        start = self.column - 1
-        # The caret never runs past the end of the faulty line.
-        width = max(1, min(self.end_offset - self.offset, len(row) - start))
-        if len(row) > _WINDOW:
-            # A long one-line filter: show a window around the fault.
-            full = len(row)
-            left = max(0, min(start - _WINDOW // 3, full + 1 - _WINDOW))
-            row = row[left : left + _WINDOW]
-            start -= left
-            width = max(1, min(width, _WINDOW - start))
-            if left:
-                row = "..." + row[3:]
-            if left + _WINDOW < full:
-                row = row[:-3] + "..."
-        # One character for one: tabs as spaces, and a lone surrogate (which no
-        # terminal or log file can encode) as U+FFFD, so the caret stays aligned.
-        shown = _SURROGATE.sub("\ufffd", row.replace("\t", " "))
-        out = [
-            f"{source}:{self.line}:{self.column}: {self.message}",
-            f"  {shown}",
-            f"  {' ' * start}{'^' * width}",
-        ]
+        shown, caret = excerpt(row, self.column - 1, self.end_offset - self.offset)
+        out = [f"{source}:{self.line}:{self.column}: {self.message}", f"  {shown}", f"  {caret}"]
         if self.hint:
             out.append(f"  hint: {self.hint}")
         return "\n".join(out)
