@@ -128,6 +128,27 @@ def test_every_public_name_of_the_spec_is_importable() -> None:
         getattr(scale_query, name)  # every advertised name exists
 
 
+@pytest.mark.parametrize("name", ["Expr", "Value", "FilterValue"])
+def test_public_type_aliases_are_types_at_run_time(name: str) -> None:
+    # As strings they broke typing.get_type_hints (pydantic, FastAPI, typer)
+    # on any annotation naming them: NameError: name 'Condition' is not defined.
+    import typing
+
+    import scale_query
+
+    namespace: dict[str, object] = {}
+    exec(f"import scale_query as sq\ndef f(x: sq.{name}) -> None: ...", namespace)
+    assert typing.get_type_hints(namespace["f"])["x"] == getattr(scale_query, name)
+    assert not isinstance(getattr(scale_query, name), str)
+
+
+def test_an_expression_is_an_instance_of_expr() -> None:
+    import scale_query as sq
+
+    assert isinstance(sq.parse("a $eq 1 $or b $eq 2"), sq.Expr)
+    assert not isinstance("a $eq 1", sq.Expr)
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [

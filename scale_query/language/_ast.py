@@ -38,7 +38,7 @@ __all__ = [
 #: Parentheses alone (``((a $eq 1))``) count too when parsing; see docs/language.md.
 MAX_DEPTH = 256
 
-Value: TypeAlias = "str | Decimal | tuple[str | Decimal, ...]"
+Value: TypeAlias = str | Decimal | tuple[str | Decimal, ...]
 
 
 class Op(enum.Enum):
@@ -344,7 +344,9 @@ class Or(_Group):
     joiner: ClassVar[str] = "$or"
 
 
-Expr: TypeAlias = "Condition | And | Or"
+# A real union, not a string: annotations naming it resolve at run time
+# (typing.get_type_hints, pydantic), and isinstance(x, Expr) works.
+Expr: TypeAlias = Condition | And | Or
 
 
 def walk(expr: Expr) -> Iterator[Condition]:

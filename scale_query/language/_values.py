@@ -16,7 +16,7 @@ __all__ = ["FilterValue", "filter_value", "format_number", "to_text"]
 #: What the builder takes as a value: text, a number (``int``, ``Decimal``, a
 #: finite ``float``), a ``date`` or a naive ``datetime``. ``bool`` and ``None``
 #: are refused at run time with a message saying what to pass instead.
-FilterValue: TypeAlias = "str | int | Decimal | float | dt.date | dt.datetime"
+FilterValue: TypeAlias = str | int | Decimal | float | dt.date | dt.datetime
 
 
 def format_number(number: Decimal) -> str:
