@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -134,3 +136,20 @@ def test_positions_are_the_ones_check_prints(text: str) -> None:
     ]
     ours = [(d.code, d.line, d.column, d.end_line, d.end_column) for d in validate(text)]
     assert printed == ours
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"[" * 100_000, "contact.json: not valid JSON (nested too deeply)"),
+        (b"\xff{}", "contact.json: not UTF-8 text"),
+        (b"{", "contact.json: not valid JSON (Expecting"),
+        ('\ufeff{"Nom": 5}'.encode(), "field 'Nom': expected an object"),  # a BOM is fine
+    ],
+)
+def test_a_schema_file_that_cannot_be_read_is_a_value_error_naming_it(
+    tmp_path: Path, data: bytes, words: str
+) -> None:
+    (tmp_path / "contact.json").write_bytes(data)
+    with pytest.raises(ValueError, match=re.escape(words)):
+        ObjectSchema.from_file(tmp_path / "contact.json")

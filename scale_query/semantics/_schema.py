@@ -154,16 +154,25 @@ class ObjectSchema(Mapping[str, FieldInfo]):
 
     @classmethod
     def from_file(cls, path: str | PathLike[str], name: str | None = None) -> ObjectSchema:
-        """Load a saved ``get_object_info`` response (a JSON file), named after the file."""
+        """Load a saved ``get_object_info`` response (a JSON file), named after the file.
+
+        OSError when the file cannot be opened; ValueError naming the file when
+        it is not UTF-8 JSON text (nested too deeply included) or not metadata.
+        """
         # os.path rather than pathlib: this module loads with every `check`.
         import os.path
 
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        shown = os.fspath(path)
+        with open(path, "rb") as file:
+            raw = file.read()
         try:
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write
+        except UnicodeDecodeError:
+            raise ValueError(f"{shown}: not UTF-8 text") from None
         except json.JSONDecodeError as error:
-            raise ValueError(f"{os.fspath(path)}: not valid JSON ({error})") from None
+            raise ValueError(f"{shown}: not valid JSON ({error})") from None
+        except RecursionError:
+            raise ValueError(f"{shown}: not valid JSON (nested too deeply)") from None
         stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
         return cls.from_api(data, name if name is not None else stem)
 
