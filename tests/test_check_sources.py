@@ -360,11 +360,18 @@ def test_config_without_our_table(tmp_path: Path) -> None:
         ("[tool.scale-query]\nobjects = ['a']\n", "table of globs"),
         ("[tool.scale-query]\nfilter-calls = [{name = 'f', argument = -1}]\n", "not a function"),
         ("[tool.scale-query\n", "invalid TOML"),
+        ("[tool.scale-query]\nschema = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
     ],
 )
 def test_config_errors_are_usage_errors(tmp_path: Path, body: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(body)
     with pytest.raises(UsageError, match=message):
+        load_config(str(tmp_path))
+
+
+def test_a_pyproject_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.scale-query]\n# caf\xe9\n")
+    with pytest.raises(UsageError, match=r"pyproject\.toml: cannot read \(not UTF-8 text\)"):
         load_config(str(tmp_path))
 
 

@@ -120,10 +120,18 @@ def test_bad_definitions_say_where(change: dict[str, Any], words: str) -> None:
         build(datamart={"profiles": [{"token": "t"}], **change})
 
 
-def test_load_errors_name_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"{nope", r"mart\.json: not valid JSON"),
+        (b"[" * 100_000, r"mart\.json: not valid JSON \(nested too deeply\)"),
+        (b'{"objects": "caf\xe9"}', r"mart\.json: not UTF-8 text"),
+    ],
+)
+def test_load_errors_name_the_file(tmp_path: Path, data: bytes, words: str) -> None:
     broken = tmp_path / "mart.json"
-    broken.write_text("{nope", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"mart\.json: not valid JSON"):
+    broken.write_bytes(data)
+    with pytest.raises(ValueError, match=words):
         load_datamart(broken)
 
 

@@ -166,6 +166,8 @@ def _table(path: str) -> dict[str, Any] | None:
             text = handle.read()
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: cannot read (not UTF-8 text)") from None
     # Most pyproject files have no section of ours: spare them the TOML parser.
     if "scale-query" not in text:
         return None
@@ -175,6 +177,8 @@ def _table(path: str) -> dict[str, Any] | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: invalid TOML ({error})") from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise UsageError(f"{path}: invalid TOML (nested too deeply)") from None
     table = data.get("tool", {}).get("scale-query")
     if table is None:
         return None

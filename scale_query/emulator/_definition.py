@@ -241,8 +241,12 @@ def load_datamart(source: str | Path | Mapping[str, Any]) -> Datamart:
             data = json.loads(Path(source).read_text(encoding="utf-8"))
         except OSError as error:
             raise ValueError(f"{where}: cannot read ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{where}: not UTF-8 text") from None
         except json.JSONDecodeError as error:
             raise ValueError(f"{where}: not valid JSON ({error})") from None
+        except RecursionError:
+            raise ValueError(f"{where}: not valid JSON (nested too deeply)") from None
     try:
         root = _mapping(data, "datamart")
         objects = {
