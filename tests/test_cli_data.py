@@ -714,6 +714,9 @@ def test_the_dry_run_refuses_what_put_would_refuse(
         ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: line 1: JSON nested too deeply"),
         ("deep.jsonl", '{"Nom": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "deep.jsonl:1:"),
         ("dup.csv", "id,Nom,Nom\n0,a,b\n", "dup.csv: the CSV header names 'Nom' twice"),
+        # A stray quote would swallow the lines after it into one value.
+        ("open.csv", 'id,Nom\n0,"Dupont\n0,Martin\n', "open.csv: line 3: not readable as CSV"),
+        ("quote.csv", 'id,Nom\n0,"Ma"rtin"\n', "quote.csv: line 2: not readable as CSV"),
     ],
 )
 def test_unreadable_input_files_are_one_line_errors_naming_the_file(

@@ -64,7 +64,16 @@ def _object_row(line: int, item: object) -> Row:
 
 
 def _csv_rows(stream: io.TextIOBase) -> Iterator[Row]:
-    reader = csv.reader(stream)
+    # strict: a stray or unclosed quote is an error, not a value that swallows
+    # the lines after it ('0,"Dupont' would read the rest of the file as a name).
+    reader = csv.reader(stream, strict=True)
+    try:
+        yield from _csv_records(reader)
+    except csv.Error as error:
+        raise UsageError(f"line {reader.line_num}: not readable as CSV ({error})") from None
+
+
+def _csv_records(reader: Any) -> Iterator[Row]:
     try:
         header = next(reader)
     except StopIteration:
@@ -188,5 +197,3 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
         raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except csv.Error as error:
-        raise UsageError(f"{path}: not readable as CSV ({error})") from None
