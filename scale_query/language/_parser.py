@@ -219,7 +219,7 @@ class _Machine:
         self.states: list[dict[str, int]] = tables["STATES"]
         self.end_state: int = tables["END_STATE"]
         # One match of IGNORE covers a whole run (its pattern ends in "+"); the
-        # loop in skip() takes runs of different ignored kinds one after another.
+        # driver's loop takes runs of different ignored kinds one after another.
         # Whitespace is never part of a token pattern: a quantified run in front
         # of the alternatives would backtrack, exponentially once nested.
         self._ignore = re.compile(tables["IGNORE"])
@@ -229,14 +229,6 @@ class _Machine:
             for origin, size, name in tables["RULES"]
         ]
         self._lexers: dict[int, re.Pattern[str]] = {}
-
-    def skip(self, text: str, pos: int) -> int:
-        """The offset of the first character at or after ``pos`` that is not ignored."""
-        match = self._ignore.match(text, pos)
-        while match is not None and match.end() > pos:
-            pos = match.end()
-            match = self._ignore.match(text, pos)
-        return pos
 
     def lexer(self, state: int) -> re.Pattern[str]:
         """The token pattern for ``state``: only the terminals valid there."""
@@ -297,7 +289,6 @@ def _run(machine: _Machine, text: str) -> Expr:
     states = machine.states
     rules = machine.rules
     lexers = machine._lexers
-    skip = machine.skip
     ignore = machine._ignore.match
     end_state = machine.end_state
     stack = [0]
@@ -308,8 +299,12 @@ def _run(machine: _Machine, text: str) -> Expr:
     pos = 0
     while True:
         state = stack[-1]
-        if ignore(text, pos) is not None:
-            pos = skip(text, pos)
+        # One match of IGNORE takes a whole run; the loop (rarely entered
+        # twice) takes runs of different ignored kinds one after another.
+        ignored = ignore(text, pos)
+        while ignored is not None and ignored.end() > pos:
+            pos = ignored.end()
+            ignored = ignore(text, pos)
         match = (lexers.get(state) or machine.lexer(state)).match(text, pos)
         if match is None:
             if pos < size_of_text:
