@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -448,6 +449,17 @@ def test_a_long_line_is_shown_as_a_window_around_the_fault(tmp_path: Path) -> No
     _, shown, caret, _hint, _summary = out.stdout.splitlines()
     assert len(shown) <= 110 and shown.startswith("  ...") and shown.endswith("Pays $eq")
     assert caret.endswith("^") and len(caret) == len(shown) + 1  # just past the last character
+
+
+@pytest.mark.parametrize("command", [["check"], ["fmt", "--check"]])
+def test_a_folder_search_reads_regular_files_only(tmp_path: Path, command: list[str]) -> None:
+    # A named pipe called *.filter blocked the search forever (open() waits for a writer).
+    os.mkfifo(tmp_path / "pipe.filter")
+    (tmp_path / "ok.filter").write_text("a $eq 1\n")
+    out = run(*command, ".", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    named = run(*command, "pipe.filter", cwd=tmp_path)
+    assert (named.returncode, named.stderr) == (2, "pipe.filter: not a regular file\n")
 
 
 def test_near_misses_are_named(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ ends in ``.py``. Folders are searched for both; a file named on the command
 line must be one or the other (or stdin, ``-``). Hidden folders, virtual
 environments (any folder holding ``pyvenv.cfg``), ``node_modules``,
 ``__pycache__`` and ``site-packages`` are never searched, nor is anything an
-``exclude`` glob matches.
+``exclude`` glob matches; a search takes regular files only (not a named
+pipe, which would block the read, nor a dangling link).
 
 >>> file_kind("queries/a.filter"), file_kind("app.py"), file_kind("notes.txt")
 ('filter', 'python', None)
@@ -108,6 +109,8 @@ def discover(
             files.append((given, kind))
             continue
         if not os.path.isdir(given):
+            if os.path.exists(given):  # a named pipe, a device, a socket
+                raise UsageError(f"{given}: not a regular file")
             raise UsageError(f"{given}: no such file or folder")
         found: list[tuple[str, Kind]] = []
         for folder, dirs, names in os.walk(given):
@@ -124,7 +127,8 @@ def discover(
                     if "filter" in name.lower() and len(near) < 5:
                         near.append(path)
                     continue
-                if not matches(path, exclude, root):
+                # Regular files only: opening a named pipe would wait forever.
+                if not matches(path, exclude, root) and os.path.isfile(path):
                     found.append((path, kind))
         files += sorted(found)
     return Found(files, sorted(near))
