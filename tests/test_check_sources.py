@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -398,6 +399,15 @@ def test_schema_folder_gives_each_object_its_fields(tmp_path: Path) -> None:
     assert "no schema for object 'products'" in store.notes[0]
     store.pick("products")
     assert len(store.notes) == 2  # once per object
+
+
+@pytest.mark.timeout(30)
+def test_schema_folder_reads_its_regular_json_files_only(tmp_path: Path) -> None:
+    folder = _schemas(tmp_path)
+    os.mkfifo(folder / "pipe.json")  # opening it would wait forever
+    (folder / "archive.json").mkdir()
+    (folder / "gone.json").symlink_to(folder / "missing")
+    assert sorted(load_schemas([str(folder)]).by_object) == ["contact", "orders"]
 
 
 def test_one_schema_applies_to_filters_naming_no_object_only(tmp_path: Path) -> None:

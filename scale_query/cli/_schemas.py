@@ -112,7 +112,12 @@ def load_schemas(values: Sequence[str]) -> Schemas:
         if os.path.isdir(path):
             if name:
                 raise UsageError(f"{value}: OBJECT=PATH names one file, not a folder")
-            files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
+            # Regular files only: a named pipe would block, a folder cannot be read.
+            files = sorted(
+                f
+                for f in os.listdir(path)
+                if f.endswith(".json") and os.path.isfile(os.path.join(path, f))
+            )
             if not files:
                 raise UsageError(f"cannot read schema {path}: the folder holds no *.json file")
             for file in files:
