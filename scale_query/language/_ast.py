@@ -42,7 +42,11 @@ Value: TypeAlias = str | Decimal | tuple[str | Decimal, ...]
 
 
 class Op(enum.Enum):
-    """A comparison operator; its value is the token, ``Op.GTE.value == "$gte"``."""
+    """A comparison operator; its value is the token, ``Op.GTE.value == "$gte"``.
+
+    >>> Op("$gte"), Op.GTE.complement, Op.IN.takes_list
+    (<Op.GTE: '$gte'>, <Op.LT: '$lt'>, True)
+    """
 
     EQ = "$eq"
     NEQ = "$neq"
@@ -93,7 +97,12 @@ _COMPLEMENTS = {
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Where a node came from: 0-based offsets into the parsed text, end excluded."""
+    """Where a node came from: 0-based offsets into the parsed text, end excluded.
+
+    >>> from scale_query import parse
+    >>> parse('Nom $eq "x" $and Age $gt 1').operands[1].span
+    Span(start=17, end=26)
+    """
 
     start: int
     end: int
