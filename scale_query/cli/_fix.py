@@ -25,7 +25,7 @@ then a field), so up to :data:`ROUNDS` rounds run.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ._lint import SourceFile, filter_diagnostics, place, read_source
@@ -154,11 +154,7 @@ def _filter_edits(
     schema = schemas.pick(one.object)
     edits: list[_Edit] = []
     taken = -1
-    for d in filter_diagnostics(one, schemas, codes):
-        placed = place(d, one)
-        assert placed.line is not None
-        if suppressed(d.code, source.noqa, (placed.line, one.last_line)):
-            continue
+    for d, _ in _unsuppressed(one, source, schemas, codes):
         edit = _edit(d, one, schema, unsafe)
         if edit is None or edit.start < taken:
             continue  # no fix, or it overlaps the one before
@@ -169,6 +165,17 @@ def _filter_edits(
     if not edits or not _verified(one, edits):
         return []
     return [w for w in (_written(one, e, source) for e in edits) if w is not None]
+
+
+def _unsuppressed(
+    one: Filter, source: SourceFile, schemas: Schemas, codes: frozenset[str]
+) -> Iterator[tuple[Diagnostic, Diagnostic]]:
+    """Each diagnostic of a filter that no ``# noqa`` silences, with its place in the file."""
+    for d in filter_diagnostics(one, schemas, codes):
+        placed = place(d, one)
+        assert placed.line is not None
+        if not suppressed(d.code, source.noqa, (placed.line, one.last_line)):
+            yield d, placed
 
 
 def _verified(one: Filter, edits: Sequence[_Edit]) -> bool:
@@ -206,11 +213,7 @@ def quick_fixes(source: SourceFile, schemas: Schemas, codes: frozenset[str]) -> 
     found = []
     for one in source.filters:
         schema = schemas.pick(one.object)
-        for d in filter_diagnostics(one, schemas, codes):
-            placed = place(d, one)
-            assert placed.line is not None
-            if suppressed(d.code, source.noqa, (placed.line, one.last_line)):
-                continue
+        for d, placed in _unsuppressed(one, source, schemas, codes):
             edit = _edit(d, one, schema, True)
             written = None if edit is None else _written(one, edit, source)
             if edit is None or written is None or not _verified(one, [edit]):
