@@ -147,6 +147,9 @@ BAD = [
     ("a.1 $eq 1", 2, 4, "[a.1]", "'a.1' is no dotted name"),
     (".a $eq 1", 1, 3, "[.a]", "a field name cannot start with '.'"),
     ("2emeAdresse $eq 1", 1, 12, "[2emeAdresse]", "cannot start with a digit"),
+    # Decomposed text (NFD, as macOS file names give it): 'e' then U+0301.
+    ("Civilite\u0301 $eq 1", 9, 10, "write Civilité", "combining mark U+0301 after 'e'"),
+    ("Pays $in [Belgique\u0301]", 19, 20, "write Belgiqué", "combining mark U+0301"),
 ]
 
 

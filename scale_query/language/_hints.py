@@ -103,6 +103,18 @@ def _expected_words(expected: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _is_combining(char: str) -> bool:
+    import unicodedata  # only on this error path
+
+    return unicodedata.category(char).startswith("M")
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
+
+
 def _join(words: tuple[str, ...]) -> str:
     if len(words) <= 1:
         return "".join(words) or "nothing"
@@ -273,6 +285,22 @@ def diagnose(
                 stop,
             )
         return error(f"expected {_join(words)}, found {written!r}", None, stop)
+
+    if pos and _NAME_RUN.match(text[pos - 1]) and _is_combining(char):
+        # Decomposed text (NFD: "e" then U+0301, as macOS file names give it)
+        # looks like a name but the pattern stops at the mark.
+        start = pos
+        while start and _NAME_RUN.match(text[start - 1]):
+            start -= 1
+        stop = pos
+        while stop < len(text) and (_NAME_RUN.match(text[stop]) or _is_combining(text[stop])):
+            stop += 1
+        composed = _nfc(text[start:stop])
+        return error(
+            f"combining mark U+{ord(char):04X} after {text[pos - 1]!r}: the name is decomposed",
+            f"write {composed} (each accented letter as one character)",
+            pos + 1,
+        )
 
     if char == "." and previous == "FIELD" and pos and _NAME_RUN.match(text[pos - 1]):
         # The field's pattern stopped at a dot: a part after it is no name
