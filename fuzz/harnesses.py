@@ -47,11 +47,6 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-#: Open findings, reported (fuzz/README.md): the check stays, switched off by
-#: name until the fix lands; tests/test_fuzz_corpus.py fails once it has.
-OPEN = frozenset({"bracketed-field-lone-surrogate"})
-
-
 def _printable(message: str) -> None:
     message.encode("utf-8")  # no lone surrogate: a terminal or a log can show it
 
@@ -108,11 +103,6 @@ def check_parse(data: bytes) -> None:
     except FilterSyntaxError as error:
         check_syntax_error(text, error)
         return
-    except ValueError as error:
-        # A lone surrogate in [a bracketed field] escapes as the AST's ValueError.
-        if "bracketed-field-lone-surrogate" in OPEN and "lone surrogate" in str(error):
-            return
-        raise
     canonical = render(expr)
     assert parse(canonical) == expr, canonical[:200]
     assert render(parse(canonical)) == canonical
@@ -126,10 +116,6 @@ def check_validate(data: bytes) -> None:
         parses = True
     except FilterSyntaxError:
         parses = False
-    except ValueError as error:  # the open finding of check_parse
-        if "bracketed-field-lone-surrogate" in OPEN and "lone surrogate" in str(error):
-            return
-        raise
     for schema in (None, _SCHEMA):
         found = validate(text, schema)
         assert any(d.code == "SQ001" for d in found) is not parses
