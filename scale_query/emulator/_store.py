@@ -156,6 +156,19 @@ def _record_id(value: object, what: str = "'id'") -> int:
     )
 
 
+def may_write(table: Table, rights: Rights) -> bool:
+    """Whether a profile may write anything to ``table``: one field, or every field.
+
+    A profile that may write no field of an object creates, updates and links
+    none of its records.
+    """
+    if rights.write is None:
+        return True
+    return any(
+        info.writable and name in rights.write for name, info in table.schema.items()
+    ) or any(f"id_{link}" in rights.write for link in table.link_columns)
+
+
 def _failed(given_id: object, message: str, found: bool = False) -> dict[str, Any]:
     return {
         "status": "ERROR",
@@ -352,7 +365,9 @@ class Store:
                 row[f"k{i}"] = stored_key(kind, text)
         return row
 
-    def _links(self, conn: sqlite3.Connection, table: Table, link: object) -> dict[str, Any]:
+    def _links(
+        self, conn: sqlite3.Connection, table: Table, link: object, rights: Rights | None
+    ) -> dict[str, Any]:
         if not isinstance(link, Mapping):
             raise RecordError("'link' must be an object: linked object name to record id")
         out = {}
@@ -360,6 +375,9 @@ class Store:
             column = table.link_columns.get(name)
             if column is None:
                 raise RecordError(f"object {table.name!r} has no link to {name!r}")
+            # A link is the field id_<linked>: a profile's write list must name it.
+            if rights is not None and not rights.can_write(f"id_{name}"):
+                raise RecordError(f"link {name!r} is not writable with this token")
             target = _record_id(raw, f"link {name!r}")
             other = self.tables[name]
             found = conn.execute(f"SELECT 1 FROM {other.sql_name} WHERE {_ID} = ?", (target,))
@@ -377,7 +395,7 @@ class Store:
         link: Mapping[str, Any],
         rights: Rights | None = None,
     ) -> int:
-        values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+        values = {**self._row(table, data, rights), **self._links(conn, table, link, rights)}
         if record_id:
             values["id"] = record_id
         if not values:
@@ -420,7 +438,11 @@ class Store:
     ) -> dict[str, Any]:
         conn = self._db.writer
         try:
+            # Not even a create with no data, nor a link: nothing at all.
+            refused = f"this API token may not write to object {table.name!r}"
             if record_id == 0:
+                if not may_write(table, rights):
+                    raise RecordError(refused)
                 new_id = self._insert(conn, table, 0, data, link, rights)
                 created = True
             else:
@@ -429,8 +451,13 @@ class Store:
                 ).fetchone()
                 if exists is None:
                     raise RecordError(f"no {table.name} record has id {record_id}")
+                if not may_write(table, rights):
+                    raise RecordError(refused, found=True)
                 try:
-                    values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+                    values = {
+                        **self._row(table, data, rights),
+                        **self._links(conn, table, link, rights),
+                    }
                 except RecordError as error:
                     raise RecordError(str(error), found=True) from None
                 if values:
