@@ -26,7 +26,7 @@ from ..semantics._params import query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
-from ._form import objects_field
+from ._form import FormReader
 from ._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
@@ -44,8 +44,8 @@ PREFIX = "/v1/datamart"
 ADMIN_PREFIX = "/_emulator"
 _JSON = "application/json"
 
-#: What one request does in its worker thread: (profile, body bytes) -> JSON body.
-Work = Callable[[Profile, bytes], Any]
+#: What one request does in its worker thread: (profile, objects field) -> JSON body.
+Work = Callable[[Profile, str | None], Any]
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -100,6 +100,43 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
+async def read_form(request: Request, limit: int = MAX_BODY_BYTES) -> str | None:
+    """The ``objects`` field of a ``put_objects`` form, parsed as the body arrives.
+
+    Each piece goes to a :class:`FormReader` in a worker thread as it comes: a
+    body past a bound (size, records, values, depth) is refused at the first
+    piece past it, with only that field's bytes ever kept. After a refusal the
+    rest of the body is read and dropped (up to ``limit``), so that a client
+    still sending it gets the answer instead of a reset connection.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"the body holds {declared} bytes; the limit is {limit}")
+    content_type = request.headers.get("content-type", "").encode("latin-1")
+    refusal: ApiError | None = None
+    reader: FormReader | None = None
+    try:
+        reader = FormReader(content_type)
+    except InputError as error:
+        refusal = ApiError(400, str(error))
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the body is larger than the limit of {limit} bytes")
+        if refusal is None and reader is not None and chunk:
+            try:
+                await run_in_threadpool(reader.write, chunk)
+            except InputError as error:
+                refusal = ApiError(400, str(error))
+    if refusal is not None or reader is None:
+        raise refusal or ApiError(400, "the body is not a form")
+    try:
+        return await run_in_threadpool(reader.close)
+    except InputError as error:
+        raise ApiError(400, str(error)) from None
+
+
 class _HeadLimits:
     """414 for a request target (path and query string) longer than MAX_URL_BYTES,
     431 for headers (names and values) past MAX_HEAD_BYTES."""
@@ -151,7 +188,7 @@ class _Endpoints:
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
                 raise ApiError(404, f"unknown instance {request.path_params['instance']!r}")
-            raw = await read_body(request) if body else b""
+            raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
             response = await run_in_threadpool(lambda: _json(work(profile, raw)))
         except ApiError as error:
@@ -173,7 +210,7 @@ class _Endpoints:
         name = request.path_params["object"]
         query = request.scope.get("query_string", b"")
 
-        def work(profile: Profile, _: bytes) -> Any:
+        def work(profile: Profile, _: str | None) -> Any:
             # Parsed here, in the worker thread, like the rest of the request;
             # a repeated parameter takes its last value, as PHP and Starlette do.
             try:
@@ -192,16 +229,12 @@ class _Endpoints:
 
     async def put_objects(self, request: Request) -> Response:
         name = request.path_params["object"]
-        content_type = request.headers.get("content-type", "").encode("latin-1")
-
-        def work(profile: Profile, raw: bytes) -> Any:
-            try:
-                text = objects_field(content_type, raw)
-            except InputError as error:
-                raise ApiError(400, str(error)) from None
-            return self.api.put_objects(profile, name, text)
-
-        return await self.handle(request, "put_objects", work, body=True)
+        return await self.handle(
+            request,
+            "put_objects",
+            lambda profile, text: self.api.put_objects(profile, name, text),
+            body=True,
+        )
 
     # ---- the emulator's own admin paths (not part of the datamart API) ----
 

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -
     """The text stored for ``value`` in field ``info``; RecordError when it does not fit."""
     if isinstance(value, str):
         text = value
-    elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+    elif isinstance(value, bool) or not isinstance(value, (int, float, Decimal, type(None))):
         raise RecordError(f"field {info.name!r}: a value is a string or a number")
     else:
         try:
