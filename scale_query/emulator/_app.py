@@ -8,6 +8,7 @@ parsing the filter, matching regexes, SQLite) runs in a worker thread
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import math
@@ -20,13 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..semantics._params import query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
 from ._form import FormReader
+from ._hosts import served_host
 from ._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
@@ -162,6 +164,56 @@ class _HeadLimits:
                 await _error(431, message)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class _HostCheck:
+    """400 for a ``Host`` header not naming this emulator (DNS rebinding: :mod:`._hosts`)."""
+
+    def __init__(self, app: ASGIApp, bound: Callable[[], str]) -> None:
+        self.app = app
+        self.bound = bound
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            hosts = [v for k, v in scope["headers"] if k == b"host"]
+            header = hosts[-1].decode("latin-1") if hosts else None
+            if len(hosts) > 1 or not served_host(header, self.bound()):
+                message = (
+                    "the Host header does not name this emulator: reach it as localhost, "
+                    "by an IP address or by the host name it listens on (a defence against "
+                    "DNS rebinding)"
+                )
+                await _error(400, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _QuietStop:
+    """A request still running when the server stops is cut short without a traceback.
+
+    uvicorn cancels such a request after its graceful shutdown time and logs
+    the cancellation with a traceback; the one line it prints first says it all.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if scope["type"] != "http":
+                raise
+            if not started:
+                with contextlib.suppress(Exception):
+                    await _error(503, "the emulator is stopping")(scope, receive, send)
 
 
 class _Endpoints:
@@ -308,7 +360,10 @@ class _Endpoints:
         return await self._run_admin(request, action)
 
     async def openapi(self, request: Request) -> Response:
-        return _json(openapi_document(str(request.base_url).rstrip("/") + PREFIX))
+        # The address the connection came in on, never the Host header (a caller's text).
+        host, port = request.scope.get("server") or ("127.0.0.1", 80)
+        shown = f"[{host}]" if ":" in host else host
+        return _json(openapi_document(f"http://{shown}:{port}{PREFIX}"))
 
 
 def _routes(ep: _Endpoints) -> list[Route]:
@@ -358,9 +413,16 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(500, f"internal error in the emulator: {type(exc).__name__}")
 
 
-def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> ASGIApp:
+def build_app(
+    api: Api,
+    faults: FaultState,
+    instance: str,
+    admin_token: str,
+    bound: Callable[[], str] = lambda: "127.0.0.1",
+) -> ASGIApp:
     """The ASGI app serving ``/v1/datamart/{instance}/...``, the OpenAPI document and the
-    admin paths ``/_emulator/...`` (those need ``admin_token``)."""
+    admin paths ``/_emulator/...`` (those need ``admin_token``); ``bound`` gives the host
+    it listens on (a Host header may name it)."""
     app = Starlette(
         routes=[
             *_routes(_Endpoints(api, faults, instance, admin_token)),
@@ -370,4 +432,4 @@ def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> 
     )
     # A path with a trailing '/' is a 404 with a hint, not a 307 to follow.
     app.router.redirect_slashes = False
-    return _HeadLimits(app)
+    return _QuietStop(_HostCheck(_HeadLimits(app), bound))
