@@ -32,7 +32,7 @@ from ..semantics._evaluate import Predicate, compile_predicate
 from ..semantics._reading import a_kind, compile_regex, stored_key
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
-from ._dbfile import APPLICATION_ID, StoreFileError, inspect
+from ._dbfile import APPLICATION_ID, FileLock, StoreFileError, discard, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 from ._limits import MAX_INT64, excerpt, whole_number
 from ._pool import Connections
@@ -202,17 +202,25 @@ class Store:
         self._predicates: dict[int, tuple[Predicate, tuple[str, ...]]] = {}
         self._handles = itertools.count(1)
         self.dirty = False
+        self._lock: FileLock | None = None
         if db is None:
             handle, name = tempfile.mkstemp(prefix="scale-emulator-", suffix=".sqlite")
             os.close(handle)
             self._path, self._temporary, state = Path(name), True, "new"
         else:
             self._path, self._temporary = Path(db), False
-            state = inspect(self._path)
+            inspect(self._path)  # a folder or a foreign file: refused before anything is opened
+            # Locked before it is read again: no second serve builds or resets it meanwhile.
+            self._lock = FileLock(self._path)
+            try:
+                state = inspect(self._path)
+            except BaseException:
+                self._release(discard_new=True)
+                raise
         try:
             self._db = Connections(str(self._path), self._setup, durable=not self._temporary)
         except sqlite3.Error as error:
-            self._remove_temporary()
+            self._release(discard_new=True)
             raise StoreFileError(f"{self._path}: cannot open ({error})") from None
         try:
             if state == "new" or reset:
@@ -220,6 +228,12 @@ class Store:
             else:
                 self._check_definition()
             self._db.use_wal()
+        except sqlite3.Error as error:
+            # A full disk, most often: one line, and no half-made file for the next run.
+            self.close(discard_new=state == "new")
+            raise StoreFileError(
+                f"{self._path}: cannot write the emulator's data ({error}; is the disk full?)"
+            ) from None
         except BaseException:
             self.close()
             raise
@@ -547,12 +561,25 @@ class Store:
         record = {n: "" if v is None else str(v) for n, v in zip(names, values, strict=True)}
         return 1 if predicate(record) else 0
 
-    def close(self) -> None:
-        """Close the connections; a temporary file is removed."""
+    def close(self, *, discard_new: bool = False) -> None:
+        """Close the connections; a temporary file is removed, a ``db`` file unlocked.
+
+        ``discard_new``: the ``db`` file was new and its making failed; it goes
+        back to what it was (absent or empty).
+        """
         db = getattr(self, "_db", None)
         if db is not None:
-            db.close()
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self._release(discard_new=discard_new)
+
+    def _release(self, *, discard_new: bool) -> None:
         self._remove_temporary()
+        if self._lock is not None:
+            if discard_new:
+                discard(self._path, existed=self._lock.existed)
+            self._lock.release()
+            self._lock = None
 
     def _remove_temporary(self) -> None:
         if self._temporary:
