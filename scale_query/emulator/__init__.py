@@ -8,11 +8,13 @@ http://127.0.0.1:53211/v1/datamart demo demo-token
 Holds, one job per module: the datamart definition and its API profiles
 (``_definition``; the demo one in ``_demo``), instance ids and tokens
 (``_names``), the API's rules without HTTP (``_api``), the bounds every
-request meets (``_limits``), the form of a write (``_form``), the SQLite
-store (``_store``; its files in ``_dbfile``, its connections in ``_pool``),
-the fault switches (``_faults``), the Starlette app (``_app``), the OpenAPI
-document (``_openapi``), the server thread (``_server``) and the pytest
-plugin (``pytest_plugin``).
+request meets (``_limits``), the Host names it answers (``_hosts``), the
+form of a write read as it arrives (``_form``; the bounds of its JSON
+counted in ``_jsonscan``), the SQLite store (``_store``; its files in
+``_dbfile``, its connections in ``_pool``), the fault switches
+(``_faults``), the Starlette app (``_app``), the OpenAPI document
+(``_openapi``), the server thread (``_server``) and the pytest plugin
+(``pytest_plugin``).
 
 May import: the language and semantics wings, the standard library, and
 its extra's libraries (starlette, uvicorn, python-multipart); never the

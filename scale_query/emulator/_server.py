@@ -119,8 +119,8 @@ class Emulator:
         self.token = token
         #: Guards the admin paths ``/_emulator/...`` (fault switches, reset, counts).
         self.admin_token = admin_token
-        self.app = build_app(api, faults, instance, admin_token)
         self.host = "127.0.0.1"
+        self.app = build_app(api, faults, instance, admin_token, lambda: self.host)
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
