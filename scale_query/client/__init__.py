@@ -3,9 +3,10 @@
 Holds ``Query`` (``_query``) and the one URL builder (``_urls``), the records
 and results (``_models``), the errors (``_exceptions``), the sans-IO request
 core (``_protocol``: requests built and responses read, ``_retry``,
-``_paging``, ``_batches``) and the sync and async clients (``_client``, the
-only module that imports httpx, loaded on first use of ``Client`` or
-``AsyncClient``).
+``_paging``, ``_batches``), Arrow and typed records (``_arrow``, ``_typed``),
+the per-request deadline and body bound (``_deadline``, on httpcore) and the
+sync and async clients (``_client``, the only module that imports httpx,
+loaded on first use of ``Client`` or ``AsyncClient``).
 
 May import: the language and semantics wings, the standard library, and httpx
 in ``_client`` only. Never the emulator or the command line.
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         APIConnectionError,
         APIError,
         BadRequest,
+        DecodingError,
         Forbidden,
         MethodNotAllowed,
         NotAcceptable,
@@ -50,6 +52,7 @@ __all__ = [
     "AsyncClient",
     "BadRequest",
     "Client",
+    "DecodingError",
     "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",

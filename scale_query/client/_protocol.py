@@ -30,7 +30,7 @@ from typing import Any
 
 from ..language._values import to_text
 from ..semantics._schema import ObjectSchema, read_flag
-from ._exceptions import APIConnectionError, APIError, error_for_status
+from ._exceptions import APIError, DecodingError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
 from ._query import MAX_API_INTEGER, Query
 from ._urls import (
@@ -333,34 +333,39 @@ def _strings(value: object) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON does not have.
+    raise ValueError(f"{name} is not JSON")
+
+
 def decode_json(request: Request, body: bytes) -> Any:
-    """The JSON of a response body, or a ``APIConnectionError`` saying it is not JSON."""
+    """The JSON of a response body, or a :class:`DecodingError` saying why it is not."""
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_no_constant)
     except ValueError as error:
         # JSONDecodeError, UnicodeDecodeError, or an integer past int()'s 4,300 digits.
         at = getattr(error, "pos", getattr(error, "start", None))
         what = (
-            f"a number too long to read, in {len(body)} bytes"
+            f"{error}, in {len(body)} bytes"
             if at is None
             else f"{type(error).__name__} at {at} of {len(body)} bytes"
         )
-        raise APIConnectionError(
+        raise DecodingError(
             f"the response is not valid JSON ({what})",
             method=request.method,
             url=request.url,
         ) from None
     except RecursionError:
         # json.loads recurses once per nesting level: a hostile body can exhaust the stack.
-        raise APIConnectionError(
+        raise DecodingError(
             f"the response is not the JSON expected: nested too deeply ({len(body)} bytes)",
             method=request.method,
             url=request.url,
         ) from None
 
 
-def _shape_error(request: Request, expected: str) -> APIConnectionError:
-    return APIConnectionError(
+def _shape_error(request: Request, expected: str) -> DecodingError:
+    return DecodingError(
         f"unexpected response: expected {expected}", method=request.method, url=request.url
     )
 
@@ -379,8 +384,20 @@ def parse_records(request: Request, body: bytes) -> list[Record]:
     for item in _objects(request, decode_json(request, body)):
         if not isinstance(item, Mapping) or "id" not in item:
             raise _shape_error(request, 'records with an "id"')
-        out.append(Record(str(item["id"]), _strings(item.get("data")), _strings(item.get("link"))))
+        record_id = _id_text(item["id"])
+        if record_id is None:
+            raise _shape_error(request, "record ids that are whole numbers")
+        out.append(Record(record_id, _strings(item.get("data")), _strings(item.get("link"))))
     return out
+
+
+def _id_text(value: object) -> str | None:
+    """A record id as the text of a whole number, or None when it is not one."""
+    if type(value) is int and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
 
 
 def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectSummary]:
@@ -414,6 +431,9 @@ def parse_write_results(request: Request, body: bytes) -> list[WriteResult]:
     for item in _objects(request, decode_json(request, body)):
         if not isinstance(item, Mapping):
             raise _shape_error(request, "one result object per record")
+        if not isinstance(item.get("status"), str) or not item["status"]:
+            # Without it, nobody can tell whether the record was written.
+            raise _shape_error(request, 'results with a "status"')
         error = item.get("error", item.get("errors"))
         out.append(
             WriteResult(
