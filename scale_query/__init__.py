@@ -42,10 +42,11 @@ def __getattr__(name: str) -> _typing.Any:
     elif name in client.__all__:
         value = getattr(client, name)
     elif name == "errors":
-        # A submodule, loaded on first use like the client's names it holds.
-        from . import errors
+        # A submodule, loaded on first use like the client's names it holds
+        # (not "from . import errors": that asks this very function first).
+        import importlib
 
-        return errors
+        return importlib.import_module(f"{__name__}.errors")
     else:
         raise AttributeError(f"module 'scale_query' has no attribute {name!r}")
     globals()[name] = value
