@@ -433,14 +433,40 @@ def test_stdin_that_is_not_utf8_is_refused_as_a_file_is(tmp_path: Path, command:
         "x = " + "-" * 20000 + "1\n",  # MemoryError: the parser's own stack
     ],
 )
-def test_python_too_deep_for_ast_is_skipped_with_a_note(tmp_path: Path, source: str) -> None:
+def test_python_too_deep_for_ast_fails_the_run(tmp_path: Path, source: str) -> None:
     (tmp_path / "deep.py").write_text(f'import scale_query as sq\n{source}sq.parse("a $eq")\n')
     out = run("check", "deep.py", cwd=tmp_path)
     assert "Traceback" not in out.stderr
     assert out.stderr.splitlines() == [
-        "deep.py: not read: nested too deeply for Python's own parser, skipped"
+        "deep.py: not read: nested too deeply for Python's own parser: not checked"
     ]
-    assert out.returncode == 0
+    assert out.stdout == "Found 0 errors and 0 warnings; 1 file not read (see above).\n"
+    assert out.returncode == 1
+
+
+def test_a_file_that_is_not_python_never_passes(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text('import scale_query as sq\nsq.parse("Nom $eqq 1")\ndef (:\n')
+    (tmp_path / "good.filter").write_text('Nom $like "S*"\n')
+    out = run("check", ".", cwd=tmp_path)
+    assert out.stderr.splitlines() == [
+        "bad.py: not valid Python (line 3: invalid syntax): not checked"
+    ]
+    assert "All checks passed" not in out.stdout
+    assert out.returncode == 1
+    assert run("check", ".", "--exit-zero", cwd=tmp_path).returncode == 0
+
+
+def test_a_long_chain_of_aliases_is_read(tmp_path: Path) -> None:
+    # Was "not read: nested too deeply" (the name resolver recursed), and exit 0.
+    chain = "".join(f"q{i} = q{i - 1}\n" for i in range(1, 501))
+    (tmp_path / "chain.py").write_text(
+        'import scale_query as sq\nsq.parse("Nom $eqq 1")\nq0 = sq.Query("contact")\n'
+        f'{chain}q500.where("Nom $eq 1")\n'
+    )
+    out = run("check", "chain.py", cwd=tmp_path)
+    assert out.stderr == ""
+    assert out.stdout.startswith("chain.py:2:15: SQ001 unknown operator '$eqq'\n")
+    assert out.returncode == 1
 
 
 def test_a_long_line_is_shown_as_a_window_around_the_fault(tmp_path: Path) -> None:
