@@ -25,7 +25,7 @@ then a field), so up to :data:`ROUNDS` rounds run.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ._lint import SourceFile, filter_diagnostics, place, read_source
@@ -74,10 +74,10 @@ class _Edit(NamedTuple):
     code: str
 
 
-def _unique(name: str, best: str, known: Sequence[str]) -> bool:
-    from ..language._suggest import closest
+def _unique(name: str, best: str, known: Iterable[str]) -> bool:
+    from ..language._suggest import only_match
 
-    return closest(name, [k for k in known if k != best]) is None
+    return only_match(name, best, known)
 
 
 def _unbracket(name: str) -> str:
@@ -108,7 +108,7 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
         if schema is None:
             return None
         best = _unbracket(d.replacement)
-        if not (unsafe or _unique(_unbracket(here), best, list(schema))):
+        if not (unsafe or _unique(_unbracket(here), best, schema)):
             return None
     elif d.code not in _ALWAYS_SAFE and not unsafe:
         return None
