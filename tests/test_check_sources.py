@@ -497,3 +497,16 @@ def test_noqa_on_last_line_of_multiline_python_literal() -> None:
         ("SQ201", 6, 5)
     ]
     assert results[0].source_line == '  a $eq "*x"'
+
+
+def test_quick_fixes_for_a_like_without_star_offer_both_readings() -> None:
+    from scale_query.cli._fix import quick_fixes
+    from scale_query.cli._lint import read_source, select_codes
+    from scale_query.cli._schemas import Schemas
+
+    source = read_source("c.filter", "filter", 'EMail $like "gmail.com"\n')
+    fixes = quick_fixes(source, Schemas({}), select_codes(None))
+    assert [(f.column, f.length, f.replacement, f.safe) for f in fixes] == [
+        (7, 5, "$eq", False),
+        (13, 11, '"*gmail.com*"', False),
+    ]
