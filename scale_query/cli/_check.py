@@ -1,9 +1,10 @@
 """``scale-query check``: lint filters in files, folders, Python sources or stdin.
 
 Exit 0 when no error is found (warnings alone do not fail), 1 when one is
-(or, with ``--diff``, when a fix is available), 2 for a usage error, which
-includes finding no file to check. See docs/rules.md for the codes and
-docs/ci.md for CI, schemas and ``--fix``.
+(or, with ``--diff``, when a fix is available) or when a Python source could
+not be read (not valid Python: its filters were not checked, so nothing
+passed), 2 for a usage error, which includes finding no file to check. See
+docs/rules.md for the codes and docs/ci.md for CI, schemas and ``--fix``.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
     results: list[Result] = []
     named = set(paths)
-    checked = filters = fixed = 0
+    checked = filters = fixed = unread = 0
     diff_shown = False
     for path, kind in found.files:
         shown = stdin_name if path == "-" else path
@@ -154,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
 
         source = reread(text)
         if source.problem:
+            # Not read is not passed: the run fails, as for an error found.
+            unread += 1
             sys.stderr.write(f"{shown}: {source.problem}\n")
         if fixing and source.filters:
             from ._fix import fix_source
@@ -195,11 +198,11 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stderr if args.fix and "-" in paths else sys.stdout
     if args.fix and fixed:
         out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
-    write_report(results, args.format, out, checked=checked, filters=filters)
+    write_report(results, args.format, out, checked=checked, filters=filters, unread=unread)
     if args.exit_zero:
         return 0
     failing = {"error", "warning"} if args.warnings_as_errors else {"error"}
-    return 1 if any(r.diagnostic.severity in failing for r in results) else 0
+    return 1 if unread or any(r.diagnostic.severity in failing for r in results) else 0
 
 
 _NEITHER = f"not a filter file or Python source (checked: {FILE_KINDS})"
