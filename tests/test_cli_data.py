@@ -133,7 +133,10 @@ def test_export_writes_exactly_what_the_evaluator_selects(
     everyone = list(client.iter("contact"))
     expected = [r for r in everyone if evaluate(parse(where), r.data, schema)]
     assert [row["id"] for row in rows] == [r.id for r in expected]
-    assert rows[0] == {"id": expected[0].id, **expected[0].data}  # the API's text, every field
+    # The API's text, every field; a cell a spreadsheet would run (+32 ...) has a ' before it.
+    data = {name: ("'" + v if v[:1] == "+" else v) for name, v in expected[0].data.items()}
+    assert rows[0] == {"id": expected[0].id, **data}
+    assert rows[0]["Telephone"].startswith("'+")
     assert f"exported {len(rows):,} records" in err
     assert not [p for p in tmp_path.iterdir() if p.name != "out.csv"]  # no temporary file left
 
@@ -390,7 +393,7 @@ def test_an_export_stopped_before_the_first_record_leaves_the_old_file(
     target = tmp_path / "kept.csv"
     target.write_text("yesterday's export\n", encoding="utf-8")
     code, _, err = _run(capsys, "export", "contact", *_conn(emu), "-o", str(target))
-    assert code == (130 if stop is KeyboardInterrupt else 1)
+    assert code == (130 if stop is KeyboardInterrupt else 3)  # 3: the network failed
     assert f"nothing was written; {target} is as it was" in err
     assert target.read_text(encoding="utf-8") == "yesterday's export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kept.csv"]
@@ -450,7 +453,7 @@ def test_an_export_onto_a_full_disk_is_a_one_line_error_and_keeps_the_old_file(
     target = tmp_path / "kept.csv"
     target.write_text("yesterday's export\n", encoding="utf-8")
     code, _, err = _run(capsys, "export", "contact", *_conn(emu), "-o", str(target))
-    assert code == 2
+    assert code == 3  # a full disk: the I/O status
     assert err == (
         f"scale-query export: {target}: cannot write (No space left on device); "
         f"stopped after 0 records, {target} is as it was\n"

@@ -183,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
             second = kept if kept is not None else read_rows(args.file, fmt)
             return _write(args, connection, _checked(second, check), total)
     except ScaleError as error:
-        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+        raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
 

@@ -7,7 +7,6 @@ import json
 import sys
 
 from . import _connection
-from ._errors import UsageError
 
 __all__ = ["configure", "run"]
 
@@ -32,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         with _connection.connect(args, "objects") as connection:
             objects = connection.client.list_objects()
     except ScaleError as error:
-        raise UsageError(f"scale-query objects: {_connection.explain(error, connection)}") from None
+        raise _connection.failure("scale-query objects", error, connection) from None
     if args.json:
         payload = {
             name: {"acl": o.acl, "create_time": o.created, "update_time": o.updated}

@@ -7,7 +7,9 @@ Rows in the API's own shape (``{"id": .., "data": {..}, "link": {..}}``) are
 flattened to that.
 
 - CSV: UTF-8 (a byte-order mark is skipped), a header line, comma-separated,
-  quoted as the csv module (and every spreadsheet) writes it; every value is text.
+  quoted as the csv module (and every spreadsheet) writes it; every value is
+  text. The ``'`` that ``export`` puts before a cell starting like a formula
+  is taken off again (:func:`~scale_query.cli._writers.restore`), unless ``raw``.
 - JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line.
 - JSON (``.json``): one array of objects (read whole: prefer JSON Lines for
   big files).
@@ -24,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import UsageError
+from ._errors import UsageError, reading_failure
 
 __all__ = ["INPUT_FORMATS", "Row", "read_rows"]
 
@@ -63,12 +65,20 @@ def _object_row(line: int, item: object) -> Row:
     return Row(line, _flatten(item))
 
 
-def _csv_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _csv_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     # strict: a stray or unclosed quote is an error, not a value that swallows
     # the lines after it ('0,"Dupont' would read the rest of the file as a name).
     reader = csv.reader(stream, strict=True)
     try:
-        yield from _csv_records(reader)
+        if raw:
+            yield from _csv_records(reader)
+            return
+        from ._writers import restore
+
+        for row in _csv_records(reader):
+            if row.problem is None and any(v[:1] == "'" for v in row.values.values()):
+                row = Row(row.line, {k: restore(v) for k, v in row.values.items()})
+            yield row
     except csv.Error as error:
         raise UsageError(f"line {reader.line_num}: not readable as CSV ({error})") from None
 
@@ -97,7 +107,7 @@ def _csv_records(reader: Any) -> Iterator[Row]:
         yield Row(start, dict(zip(names, cells, strict=True)))
 
 
-def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _jsonl_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     for number, text in enumerate(stream, 1):
         if not text.strip():
             continue
@@ -112,7 +122,7 @@ def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
         yield _object_row(number, item)
 
 
-def _json_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _json_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     text = stream.read()
     decoder = json.JSONDecoder()
     position, line, counted = 0, 1, 0
@@ -166,8 +176,10 @@ def _parquet_rows(path: str) -> Iterator[Row]:
             yield _object_row(number, item)
 
 
-def read_rows(path: str, fmt: str) -> Iterator[Row]:
+def read_rows(path: str, fmt: str, *, raw: bool = False) -> Iterator[Row]:
     """The rows of the file at ``path`` (``-``: stdin) in format ``fmt``, lazily.
+
+    ``raw``: CSV cells as they are (no ``'`` taken off).
 
     A file that cannot be opened or is not in the format at all is a
     :class:`UsageError`; a row that cannot be read is a :class:`Row` with a
@@ -179,7 +191,7 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
         try:
             yield from _parquet_rows(path)
         except OSError as error:
-            raise UsageError(f"{path}: cannot read ({error})") from None
+            raise reading_failure(f"{path}: cannot read ({error})", error) from None
         except ImportError as error:
             raise UsageError(str(error)) from None
         return
@@ -187,13 +199,13 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
     try:
         if path == "-":
             stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-            yield from read(stream)
+            yield from read(stream, raw)
             return
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield from read(handle)
+            yield from read(handle, raw)
     except UsageError as error:  # the file's shape: name the file
         raise UsageError(f"{'stdin' if path == '-' else path}: {error}") from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise reading_failure(f"{path}: cannot read ({error.strerror or error})", error) from None
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start})") from None

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             schema = client.object_info(args.object)
     except ScaleError as error:
-        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+        raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
     if args.output:
