@@ -490,7 +490,7 @@ def test_an_import_whose_report_cannot_be_written_stops_and_says_how_far_it_went
         "--report",
         str(report),
     )
-    assert code == 2
+    assert code == 3
     assert err == (
         f"scale-query import: {report}: cannot write (No space left on device); the import "
         "stopped; the records up to line 3 may have been written\n"
@@ -828,7 +828,7 @@ def test_a_fault_mid_import_reports_what_the_emulator_holds(
         str(report),
         *_conn(emu),
     )
-    assert code == 1
+    assert code == 3  # the server failed: the I/O status
     outcome = {row["line"]: row for row in _csv(report)}
     assert sorted(outcome, key=int) == [str(n) for n in range(2, 14)]  # every line, once
     by_status: dict[str, set[str]] = {}
@@ -841,6 +841,7 @@ def test_a_fault_mid_import_reports_what_the_emulator_holds(
     assert (by_status["unknown"] <= held) is unknown_written  # ...and the unknown, if applied
     assert not by_status["not-sent"] & held
     assert all(outcome[str(n)]["updated"] == "Y" for n in range(2, 8))
+    assert "6 of 12 records written in" in err  # the ok ones only, each fate counted apart
     assert "6 updated, 3 unknown, 3 not-sent" in err
     assert emu.request_count("POST", "put_objects") == 3  # nothing sent twice
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -321,3 +322,100 @@ def test_where_reads_a_saved_filter_file_and_sort_takes_a_dash(
     saved.write_text('# object: orders\nStatut $eq "x"\n')
     code, _, err = _run(capsys, "export", "contact", *_conn(emu), "--where", f"@{saved}")
     assert code == 2 and "the filter is for 'orders'" in err
+
+
+# deliver 3: --skip-invalid, --rejects, a report on every path, exact counts ---------------
+
+
+def _bad_and_good(tmp_path: Path) -> Path:
+    path = tmp_path / "new.csv"
+    path.write_text(
+        "id,Nom,DateNaissance\n"
+        "0,Skip1,1990-06-12\n"
+        "0,Skip2,12/06/1990\n"
+        "0,'=Skip3,1985-01-31\n"
+        "0,Skip4,1985-13-31\n"
+        "0,Skip5\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_skip_invalid_loads_the_valid_rows_and_rejects_the_others(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _bad_and_good(tmp_path)
+    report, rejects = tmp_path / "report.csv", tmp_path / "rejects.csv"
+    code, _, err = _run(
+        capsys, "import", "contact", str(path), *_conn(emu), "--skip-invalid",
+        "--rejects", str(rejects), "--report", str(report),
+    )  # fmt: skip
+    assert code == 1, err  # not every record went in
+    assert "2 of 5 records written in" in err and "2 created, 0 updated, 3 invalid" in err
+    stored = {r.data["Nom"] for r in client.iter(Query("contact").where('Nom $like "*Skip*"'))}
+    assert stored == {"Skip1", "=Skip3"}
+    fates = sorted((int(row["line"]), row["status"]) for row in _rows(report))
+    assert fates == [(2, "ok"), (3, "invalid"), (4, "ok"), (5, "invalid"), (6, "invalid")]
+    rejected = list(csv.reader(rejects.open(encoding="utf-8", newline="")))
+    assert rejected[0] == ["id", "Nom", "DateNaissance", "rejected.line", "rejected.reason"]
+    assert [row[:3] for row in rejected[1:3]] == [
+        ["0", "Skip2", "12/06/1990"],
+        ["0", "Skip4", "1985-13-31"],
+    ]
+    assert [row[-2] for row in rejected[1:]] == ["3", "5", "6"]
+    assert "is not a date" in rejected[1][-1] and rejected[3][:2] == ["0", "Skip5"]
+
+    # Fixed, the rejects file imports as it is (its two added columns are ignored).
+    rejects.write_text(
+        "id,Nom,DateNaissance,rejected.line,rejected.reason\n0,Skip2,1990-06-12,3,was bad\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run(capsys, "import", "contact", str(rejects), *_conn(emu), "--quiet")
+    assert code == 0, err
+
+
+def test_a_refused_file_and_a_dry_run_still_write_the_report(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _bad_and_good(tmp_path)
+    report, rejects = tmp_path / "report.jsonl", tmp_path / "rejects.csv"
+    for extra in ([], ["--dry-run"], ["--dry-run", "--skip-invalid"]):
+        code, _, err = _run(
+            capsys, "import", "contact", str(path), *_conn(emu), "--report", str(report),
+            "--rejects", str(rejects), *extra,
+        )  # fmt: skip
+        assert code == 1, err
+        rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+        assert [(r["line"], r["status"]) for r in rows] == [
+            (2, "not-sent"), (3, "invalid"), (4, "not-sent"), (5, "invalid"), (6, "invalid")
+        ]  # fmt: skip
+        assert "not a date" in rows[1]["error"]
+        assert len(_rows(rejects)) == 3
+    assert emu.request_count("POST", "put_objects") == 0
+    assert (
+        "3 of 5 records are not valid; nothing was sent"
+        in _run(capsys, "import", "contact", str(path), *_conn(emu))[2]
+    )
+
+
+def test_jsonl_rejects_keep_the_rows_and_numbers_keep_their_digits(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "orders.jsonl"
+    path.write_text(
+        '{"id": 0, "Reference": 9007199254740993.0, "Montant": 1}\n'
+        '{"id": 0, "Reference": "BIG-2", "Montant": "12,50"}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    code, _, err = _run(
+        capsys, "import", "orders", str(path), *_conn(emu), "--skip-invalid",
+        "--rejects", str(rejects), "--quiet",
+    )  # fmt: skip
+    assert code == 1, err
+    kept = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert kept[0]["Reference"] == "BIG-2" and kept[0]["rejected.line"] == 2
+    assert kept[1]["rejected.line"] == 3 and "not valid JSON" in kept[1]["rejected.reason"]
+    (big,) = client.iter(Query("orders").where('Reference $like "9007*"'))
+    assert big.data["Reference"] == "9007199254740993"  # not rounded through a float

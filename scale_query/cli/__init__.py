@@ -4,7 +4,9 @@ Holds one module per subcommand, each with two functions:
 ``configure(parser)`` adds its arguments and ``run(args) -> int`` does the
 work and returns the exit code; :data:`_COMMANDS` below names them. Shared
 helpers have modules of their own: ``_errors`` (:class:`UsageError`),
-``_config`` (``[tool.scale-query]``), ``_atomic`` (atomic file writes),
+``_config`` (``[tool.scale-query]``), ``_atomic`` (the one atomic file
+writer) and ``_output`` (stdout or a file through it), ``_rejects``
+(``import --rejects``),
 ``_filterfile``, ``_pysource``, ``_noqa`` and ``_discover`` (where filters
 are found), ``_schemas`` (a schema per object), ``_report`` (output formats),
 ``_fix`` (``--fix``) and ``_lsp*`` (the language server).

@@ -10,7 +10,8 @@ flattened to that.
   quoted as the csv module (and every spreadsheet) writes it; every value is
   text. The ``'`` that ``export`` puts before a cell starting like a formula
   is taken off again (:func:`~scale_query.cli._writers.restore`), unless ``raw``.
-- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line.
+- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line; numbers
+  keep their digits (read as :class:`~decimal.Decimal`, never through a float).
 - JSON (``.json``): one array of objects (read whole: prefer JSON Lines for
   big files).
 - Parquet (``.parquet``): typed columns, read batch by batch (needs pyarrow).
@@ -24,6 +25,7 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ._errors import UsageError, reading_failure
@@ -45,6 +47,10 @@ class Row:
     line: int
     values: Mapping[str, Any] = field(default_factory=dict)
     problem: str | None = None
+    #: CSV only: the header's names (one tuple shared by every row), and the
+    #: cells of a row that could not be read (for ``--rejects``).
+    header: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 def _flatten(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +83,8 @@ def _csv_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
 
         for row in _csv_records(reader):
             if row.problem is None and any(v[:1] == "'" for v in row.values.values()):
-                row = Row(row.line, {k: restore(v) for k, v in row.values.items()})
+                values = {k: restore(v) for k, v in row.values.items()}
+                row = Row(row.line, values, header=row.header)
             yield row
     except csv.Error as error:
         raise UsageError(f"line {reader.line_num}: not readable as CSV ({error})") from None
@@ -88,7 +95,7 @@ def _csv_records(reader: Any) -> Iterator[Row]:
         header = next(reader)
     except StopIteration:
         return
-    names = [name.strip() for name in header]
+    names = tuple(name.strip() for name in header)
     if not any(names):
         raise UsageError("the CSV file's first line must name the columns")
     for name in names:
@@ -102,9 +109,10 @@ def _csv_records(reader: Any) -> Iterator[Row]:
         if not cells:
             continue
         if len(cells) != len(names):
-            yield Row(start, problem=f"{len(cells)} cells, but the header names {len(names)}")
+            problem = f"{len(cells)} cells, but the header names {len(names)}"
+            yield Row(start, problem=problem, header=names, cells=tuple(cells))
             continue
-        yield Row(start, dict(zip(names, cells, strict=True)))
+        yield Row(start, dict(zip(names, cells, strict=True)), header=names)
 
 
 def _jsonl_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
@@ -112,7 +120,7 @@ def _jsonl_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
         if not text.strip():
             continue
         try:
-            item = json.loads(text)
+            item = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:
             yield Row(number, problem=f"not valid JSON ({error.msg}, column {error.colno})")
             continue
@@ -124,7 +132,7 @@ def _jsonl_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
 
 def _json_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     text = stream.read()
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_float=Decimal)
     position, line, counted = 0, 1, 0
 
     def skip(at: int) -> int:

@@ -100,7 +100,7 @@ class RowChecker:
         self.links = [
             info.name[3:]
             for info in schema.values()
-            if info.name.startswith("id_") and info.name != self.own_id and not info.writable
+            if info.name.startswith("id_") and info.name != self.own_id and info.kind == "integer"
         ]
         self.writes_nothing = not any(info.writable for info in schema.values())
 

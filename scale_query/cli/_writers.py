@@ -70,8 +70,8 @@ def needs_quote_mark(value: str) -> bool:
 def neutralise(value: str) -> str:
     """``value`` safe in a spreadsheet cell: a ``'`` in front when it starts like a formula.
 
-    >>> neutralise('=HYPERLINK("http://x")'), neutralise("Dupont")
-    ('\'=HYPERLINK("http://x")', 'Dupont')
+    >>> print(neutralise('=HYPERLINK("http://x")'), neutralise("Dupont"))
+    '=HYPERLINK("http://x") Dupont
     """
     return "'" + value if needs_quote_mark(value) else value
 

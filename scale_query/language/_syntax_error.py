@@ -50,8 +50,8 @@ def for_terminal(text: str, *, newlines: bool = False) -> str:
     a title, a bell, text reordered by bidirectional controls), on a terminal
     or not. ``newlines=True`` keeps line breaks (for multi-line messages).
 
-    >>> for_terminal("Dupont\x1b[2J\x07 \u202eabc")
-    'Dupont\\x1b[2J\\x07 \\u202eabc'
+    >>> print(for_terminal("Dupont\x1b[2J\x07 \u202eabc"))
+    Dupont\\x1b[2J\\x07 \\u202eabc
     """
     return text.translate(_TERMINAL_LINES if newlines else _TERMINAL)
 
@@ -67,8 +67,9 @@ def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
 
     >>> excerpt("Nom\t$ge 1", 4, 3)
     ('Nom $ge 1', '    ^^^')
-    >>> excerpt("N\x1bm $ge 1", 4, 3)
-    ('N\\x1bm $ge 1', '       ^^^')
+    >>> print(*excerpt("N\x1bm $ge 1", 4, 3), sep="\\n")
+    N\\x1bm $ge 1
+           ^^^
     """
     width = max(1, min(width, len(row) - start))
     if len(row) > _WINDOW:
