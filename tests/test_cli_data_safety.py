@@ -158,6 +158,17 @@ def test_a_filter_with_control_characters_is_shown_escaped(
     assert code == 2 and "\x1b" not in err and "\\x1b[2J" in err
 
 
+def test_check_shows_a_filter_file_with_control_characters_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "evil.filter"
+    path.write_text('Nom\x1b]0;owned\x07 $ge "\u202ex"\n', encoding="utf-8")
+    code, out, err = _run(capsys, "check", str(path))
+    assert code == 1
+    assert "\\x1b]0;owned\\x07" in out
+    assert not any(c in out + err for c in "\x1b\x07\u202e")
+
+
 # finding 8: the dry run checks links and rights as the real run does ---------------------
 
 

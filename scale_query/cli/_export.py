@@ -150,9 +150,9 @@ def check_filter(
 
     Warnings (not the opt-in personal-data one) go to stderr unless ``quiet``.
     """
-    from ..language._syntax_error import excerpt
     from ..semantics._rules import RULES
     from ..semantics._validate import validate
+    from ._report import Result, render
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()
@@ -163,18 +163,11 @@ def check_filter(
         if d.severity != "error" and quiet:
             continue
         row = lines[(d.line or 1) - 1] if (d.line or 1) <= len(lines) else ""
-        start = (d.column or 1) - 1
-        same_line = d.end_line == d.line and d.end_column is not None
-        shown_row, caret = excerpt(row, start, (d.end_column or 0) - 1 - start if same_line else 1)
-        parts = [f"{source}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
-        parts += ["  " + shown_row, "  " + caret]
-        if d.hint:
-            parts.append(f"  hint: {d.hint}")
-        shown.append("\n".join(parts))
+        shown.append(render(Result(source, d, row)))
     if errors:
         raise UsageError(f"{_NAME}: the filter does not fit {schema.name}:\n" + "\n".join(shown))
     for text_block in shown:
-        sys.stderr.write(for_terminal(text_block, newlines=True) + "\n")
+        sys.stderr.write(text_block + "\n")
 
 
 def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> None:
