@@ -169,6 +169,37 @@ def test_check_shows_a_filter_file_with_control_characters_escaped(
     assert not any(c in out + err for c in "\x1b\x07\u202e")
 
 
+def test_schema_and_objects_escape_hostile_field_names_and_values(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scale_query.emulator import serve
+
+    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    evil = "Nom\x1b]0;owned\x07\x9b2J\u202e"
+    mart = {
+        "objects": {
+            "client": {
+                "fields": {evil: {"attribs": {"type": "text"}}},
+                "records": [{"id": 5, "data": {evil: "Zo\x1b[31mé"}}],
+            }
+        },
+        "profiles": [{"name": "app", "token": "s3cret-token"}],
+    }
+    with serve(datamart=mart, instance="acme") as emu:
+        conn = ["--token", "s3cret-token", "--instance", "acme", "--base-url", emu.base_url]
+        code, table, _ = _run(capsys, "schema", "client", *conn)
+        assert code == 0 and "Nom\\x1b]0;owned\\x07\\x9b2J\\u202e" in table
+        code, text, _ = _run(capsys, "schema", "client", "--json", *conn)
+        assert code == 0 and json.loads(text)[evil]["attribs"]["type"] == "text"
+        code, shown, _ = _run(
+            capsys, "export", "client", *conn, "--format", "table", "--fields", evil
+        )
+        assert code == 0 and "Zo\\x1b[31mé" in shown
+    for out in (table, text, shown):
+        assert not any(c in out for c in "\x1b\x07\x9b\u202e")
+
+
 # finding 8: the dry run checks links and rights as the real run does ---------------------
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..language._syntax_error import for_terminal
 from . import _connection
 
 __all__ = ["configure", "run"]
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
             name: {"acl": o.acl, "create_time": o.created, "update_time": o.updated}
             for name, o in objects.items()
         }
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(payload, indent=2, ensure_ascii=False)
+        sys.stdout.write(for_terminal(text, json=True) + "\n")
     else:
         rows = [[o.name, o.created, o.updated] for o in objects.values()]
         write_table(["name", "created", "updated"], rows, sys.stdout)

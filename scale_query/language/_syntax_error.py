@@ -40,19 +40,35 @@ _CONTROLS = [
 ]
 _TERMINAL = {code: _escape(code) for code in _CONTROLS}
 _TERMINAL_LINES = {code: shown for code, shown in _TERMINAL.items() if code != 0x0A}
+# JSON text: the same characters as JSON escapes (its line breaks are its layout).
+_TERMINAL_JSON = {code: f"\\u{code:04x}" for code in _CONTROLS if code != 0x0A}
+# One scan for any of them first: most text holds none, and the regex scan is
+# far faster than str.translate's per-character lookup.
+_ANY = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_ANY_BUT_NEWLINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
-def for_terminal(text: str, *, newlines: bool = False) -> str:
+def for_terminal(text: str, *, newlines: bool = False, json: bool = False) -> str:
     """``text`` safe to print: every control character shown as its escape, in linear time.
 
     The one escaping of the command line: values, field names and filter text
     from a server or a file never drive the terminal (colours, cursor moves,
     a title, a bell, text reordered by bidirectional controls), on a terminal
-    or not. ``newlines=True`` keeps line breaks (for multi-line messages).
+    or not. ``newlines=True`` keeps line breaks (for multi-line messages);
+    ``json=True`` writes the escapes as JSON's (``\\u001b``), for JSON text
+    (which then decodes to the very same values).
 
     >>> print(for_terminal("Dupont\x1b[2J\x07 \u202eabc"))
     Dupont\\x1b[2J\\x07 \\u202eabc
     """
+    if (_ANY_BUT_NEWLINE if newlines or json else _ANY).search(text) is None:
+        return text
+    if json:
+        return text.translate(_TERMINAL_JSON)
     return text.translate(_TERMINAL_LINES if newlines else _TERMINAL)
 
 
