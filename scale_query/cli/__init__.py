@@ -4,7 +4,9 @@ Holds one module per subcommand, each with two functions:
 ``configure(parser)`` adds its arguments and ``run(args) -> int`` does the
 work and returns the exit code; :data:`_COMMANDS` below names them. Shared
 helpers have modules of their own: ``_errors`` (:class:`UsageError`),
-``_config`` (``[tool.scale-query]``), ``_atomic`` (atomic file writes),
+``_config`` (``[tool.scale-query]``), ``_atomic`` (the one atomic file
+writer) and ``_output`` (stdout or a file through it), ``_rejects``
+(``import --rejects``),
 ``_filterfile``, ``_pysource``, ``_noqa`` and ``_discover`` (where filters
 are found), ``_schemas`` (a schema per object), ``_report`` (output formats),
 ``_fix`` (``--fix``) and ``_lsp*`` (the language server).
@@ -17,8 +19,11 @@ anything a data command needs (import-linter contracts in pyproject.toml and
 tests/test_architecture.py hold that). No module here imports this package's
 ``__init__``: subcommands reach ``UsageError`` through ``_errors``.
 
-Exit codes: 0 success, 1 findings (or changes with ``--check``), 2 usage error.
-A user mistake is one line on stderr, never a traceback.
+Exit codes: 0 success, 1 findings (or changes with ``--check``), 2 usage error,
+3 a file or the network failed (:class:`~._errors.IOFailure`). A user
+mistake is one line on stderr, never a traceback; whatever a message quotes
+(values, field names, filter text, a server's words) is printed with its
+control characters escaped (``language._syntax_error.for_terminal``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
-from ._errors import UsageError
+from ._errors import EXIT_IO, EXIT_USAGE, IOFailure, UsageError
 
 __all__ = ["UsageError", "main"]
 
@@ -100,8 +105,40 @@ def _build(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Names
         aliases = [alias for alias, target in _ALIASES.items() if target == name]
         sub_parser = sub.add_parser(name, aliases=aliases, help=help_text, description=help_text)
         if name == chosen:
-            import_module(f".{module}", __name__).configure(sub_parser)
+            loaded = import_module(f".{module}", __name__)
+            loaded.configure(sub_parser)
+            known = set(sub_parser._option_string_actions)
+            argv = _join_dash_values(argv, getattr(loaded, "DASH_VALUES", ()), known)
     return parser, parser.parse_args(argv)
+
+
+def _join_dash_values(argv: Sequence[str], options: Sequence[str], known: set[str]) -> list[str]:
+    """``--sort -Nom`` as ``--sort=-Nom``: argparse takes a value starting with ``-`` for an option.
+
+    Only for the options a command names, and only when the value is not one
+    of the command's own options.
+
+    >>> _join_dash_values(["--sort", "-Nom", "-q"], ["--sort"], {"-q"})
+    ['--sort=-Nom', '-q']
+    """
+    out: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--":
+            out += [item, *items]
+            break
+        if item in options:
+            value = next(items, None)
+            if value is None:
+                out.append(item)
+                break
+            if value.startswith("-") and not value.startswith("--") and value not in known:
+                out.append(f"{item}={value}")
+                continue
+            out += [item, value]
+            continue
+        out.append(item)
+    return out
 
 
 class _Version(argparse.Action):
@@ -126,8 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run(args)
         return code
     except UsageError as error:
-        sys.stderr.write(f"{error}\n")
-        return 2
+        from ..language._syntax_error import for_terminal
+
+        sys.stderr.write(f"{for_terminal(str(error), newlines=True)}\n")
+        return EXIT_IO if isinstance(error, IOFailure) else EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

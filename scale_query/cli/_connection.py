@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ._errors import UsageError
+from ._errors import IOFailure, UsageError
 
 if TYPE_CHECKING:
     from ..client._client import Client
 
-__all__ = ["Connection", "add_arguments", "connect", "explain"]
+__all__ = ["Connection", "add_arguments", "connect", "explain", "failure", "is_io_failure"]
 
 _DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
 
@@ -161,3 +161,22 @@ def explain(error: BaseException, connection: Connection | None) -> str:
         status = f"{error.status} {error.status_text}".rstrip()
         return f"{connection.host}: {status}: {error.message}"
     return text
+
+
+def is_io_failure(error: BaseException) -> bool:
+    """Whether a client error is the network's or the server's (exit 3), not the call's (exit 2).
+
+    Not reached, cut off, timed out, rate limited, a 5xx: the same command may
+    work later. A refused token, an unknown instance or object, a 400: it will not.
+    """
+    from ..client._exceptions import APIConnectionError, APIError, RateLimited
+
+    if isinstance(error, APIConnectionError | RateLimited):
+        return True
+    return isinstance(error, APIError) and error.status >= 500
+
+
+def failure(name: str, error: BaseException, connection: Connection | None) -> UsageError:
+    """The one-line error of a command stopped by a client error: exit 3 or 2 (see above)."""
+    kind = IOFailure if is_io_failure(error) else UsageError
+    return kind(f"{name}: {explain(error, connection)}")

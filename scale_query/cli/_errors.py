@@ -1,18 +1,55 @@
-"""The command line's one error type, in a module of its own.
+"""The command line's error types, in a module of their own.
 
 Every subcommand raises :class:`UsageError` for a mistake in how it was
-called; :func:`scale_query.cli.main` turns it into one line on stderr and exit
-code 2. It lives here, not in ``cli/__init__``, so that subcommands never
-import the package that imports them.
+called (exit status 2) and :class:`IOFailure` when the call was right but a
+file or the network failed it (exit status 3); :func:`scale_query.cli.main`
+turns either into one line on stderr. They live here, not in ``cli/__init__``,
+so that subcommands never import the package that imports them.
 
 >>> str(UsageError("missing.filter: no such file or folder"))
 'missing.filter: no such file or folder'
+>>> isinstance(IOFailure("out.csv: cannot write (No space left on device)"), UsageError)
+True
 """
 
 from __future__ import annotations
 
-__all__ = ["UsageError"]
+import errno
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_IO",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "IOFailure",
+    "UsageError",
+    "reading_failure",
+]
+
+#: The exit statuses of every command (docs/cli.md); 130 after Ctrl-C, as shells use.
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
 
 
 class UsageError(Exception):
     """A mistake in how the command was called: exit 2 with a one-line message."""
+
+
+class IOFailure(UsageError):
+    """A file that cannot be read or written, a network or server failure: exit 3.
+
+    A :class:`UsageError` too, so every handler of those handles it; only the
+    exit status differs.
+    """
+
+
+# Reading a file that is not there (or not a file) is a mistake in the call.
+_NAMED_WRONG = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR}
+
+
+def reading_failure(message: str, error: OSError) -> UsageError:
+    """The error for a file that could not be read: usage when it is missing, else I/O.
+
+    >>> type(reading_failure("x: cannot read", FileNotFoundError(2, "gone"))).__name__
+    'UsageError'
+    """
+    return UsageError(message) if error.errno in _NAMED_WRONG else IOFailure(message)

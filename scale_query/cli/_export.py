@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..language._syntax_error import for_terminal
 from . import _connection
-from ._errors import UsageError
+from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
 from ._writers import FORMATS
 
@@ -40,12 +41,18 @@ def _positive(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``export`` arguments."""
     parser.add_argument("object", metavar="OBJECT", help="the object to read, e.g. contact")
-    parser.add_argument("--where", metavar="FILTER", help="a filter, e.g. 'Pays $eq \"FR\"'")
+    parser.add_argument(
+        "--where",
+        metavar="FILTER",
+        help="a filter, e.g. 'Pays $eq \"FR\"', or @FILE: a .filter file holding one filter",
+    )
     parser.add_argument(
         "--fields", metavar="A,B,...", help="the fields to export (default: every readable one)"
     )
     parser.add_argument(
-        "--sort", metavar="KEY,...", help="order, e.g. 'Nom,-DateNaissance' (- for descending)"
+        "--sort",
+        metavar="KEY,...",
+        help="order, e.g. 'Nom,-DateNaissance' (- for descending: --sort -Nom works too)",
     )
     parser.add_argument("--limit", type=_positive, metavar="N", help="at most N records")
     parser.add_argument(
@@ -60,6 +67,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="csv: write values in canonical form by field type (default: the API's text)",
     )
     parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="csv: write cells as they are (default: a ' before a cell starting with = + - @, "
+        "so a spreadsheet shows it rather than running it as a formula)",
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="check the filter and print the URL of the first request, fetch nothing",
@@ -68,19 +81,55 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _connection.add_arguments(parser)
 
 
+#: Options whose value may start with "-" (``--sort -Nom``): main() joins them as
+#: ``--sort=-Nom`` before argparse, which would take ``-Nom`` for an option.
+DASH_VALUES = ("--sort",)
+
+
+def where_text(where: str, object_name: str) -> tuple[str, str]:
+    """The filter of ``--where`` and the name its messages give it.
+
+    ``@FILE`` reads a filter file (docs/ci.md's format: comments, continuation
+    lines, ``# noqa``) that holds one filter; the text keeps the file's line
+    and column numbers, so a mistake is shown at ``FILE:line:column``.
+    """
+    if not where.startswith("@"):
+        return where, "--where"
+    from ._discover import read_text
+    from ._filterfile import filter_entries
+
+    path = where[1:]
+    _, entries, _ = filter_entries(read_text(path))
+    if len(entries) != 1:
+        raise UsageError(
+            f"{_NAME}: --where @{path}: the file holds {len(entries)} filters; "
+            "export takes one (one filter per file, comments allowed)"
+        )
+    found = entries[0].filter
+    if found.object is not None and found.object != object_name:
+        raise UsageError(
+            f"{_NAME}: --where @{path}: the filter is for {found.object!r} "
+            f"(its '# object:' line), not {object_name!r}"
+        )
+    lines = [""] * found.last_line
+    for segment, part in zip(found.segments, found.text.split("\n"), strict=True):
+        lines[segment.line - 1] = part
+    return "\n".join(lines), path
+
+
 def _split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def _query(args: argparse.Namespace) -> Query:
+def _query(args: argparse.Namespace, where: str | None, source: str) -> Query:
     """The query of the arguments; the filter parsed here, before any connection."""
     from ..client._query import Query
     from ..language._syntax_error import FilterSyntaxError
 
     try:
         query = Query(args.object)
-        if args.where is not None:
-            query = query.where(args.where)
+        if where is not None:
+            query = query.where(where)
         if args.fields:
             query = query.fields(*_split(args.fields))
         if args.sort:
@@ -88,20 +137,22 @@ def _query(args: argparse.Namespace) -> Query:
         if args.limit is not None:
             query = query.limit(args.limit)
     except FilterSyntaxError as error:
-        raise UsageError(f"{_NAME}: {error.format('--where')}") from None
+        raise UsageError(f"{_NAME}: {error.format(source)}") from None
     except (TypeError, ValueError) as error:
         raise UsageError(f"{_NAME}: {error}") from None
     return query
 
 
-def check_filter(text: str, schema: ObjectSchema, *, quiet: bool = False) -> None:
+def check_filter(
+    text: str, schema: ObjectSchema, *, quiet: bool = False, source: str = "--where"
+) -> None:
     """Check a filter against the object's schema; UsageError (caret and hint) on an error.
 
     Warnings (not the opt-in personal-data one) go to stderr unless ``quiet``.
     """
-    from ..language._syntax_error import excerpt
     from ..semantics._rules import RULES
     from ..semantics._validate import validate
+    from ._report import Result, render
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()
@@ -112,14 +163,7 @@ def check_filter(text: str, schema: ObjectSchema, *, quiet: bool = False) -> Non
         if d.severity != "error" and quiet:
             continue
         row = lines[(d.line or 1) - 1] if (d.line or 1) <= len(lines) else ""
-        start = (d.column or 1) - 1
-        same_line = d.end_line == d.line and d.end_column is not None
-        shown_row, caret = excerpt(row, start, (d.end_column or 0) - 1 - start if same_line else 1)
-        parts = [f"--where:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
-        parts += ["  " + shown_row, "  " + caret]
-        if d.hint:
-            parts.append(f"  hint: {d.hint}")
-        shown.append("\n".join(parts))
+        shown.append(render(Result(source, d, row)))
     if errors:
         raise UsageError(f"{_NAME}: the filter does not fit {schema.name}:\n" + "\n".join(shown))
     for text_block in shown:
@@ -172,15 +216,18 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(f"{_NAME}: parquet is binary: write it to a file with -o FILE")
     if args.typed and fmt != "csv":
         raise UsageError(f"{_NAME}: --typed is for csv; {fmt} is always typed")
-    query = _query(args)
+    if args.raw and fmt != "csv":
+        raise UsageError(f"{_NAME}: --raw is for csv; {fmt} writes values as they are")
+    where, source = (None, "--where") if args.where is None else where_text(args.where, args.object)
+    query = _query(args, where, source)
     from ..client._exceptions import ScaleError
 
     connection = None
     try:
         with _connection.connect(args, "export") as connection:
             schema = connection.client.object_info(query.object_name)
-            if args.where is not None:
-                check_filter(args.where, schema, quiet=args.quiet)
+            if where is not None:
+                check_filter(where, schema, quiet=args.quiet, source=source)
             check_fields(query.selected, schema, "--fields")
             check_fields(tuple(name for name, _ in query.order), schema, "--sort")
             if args.dry_run:
@@ -188,7 +235,57 @@ def _run(args: argparse.Namespace) -> int:
                 return 0
             return _export(args, fmt, query, schema, connection)
     except ScaleError as error:
-        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+        raise _connection.failure(_NAME, error, connection) from None
+
+
+class _Held:
+    """Ctrl-C, ``kill`` and a closed terminal held off while a page is written and counted.
+
+    Inside ``with held:`` the signal is noted instead of raising
+    :class:`KeyboardInterrupt`, and raised on the way out: a stop lands
+    between two pages, never between writing a page and counting it, so
+    the stop message counts exactly the records in the file.
+    """
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+        self._previous: list[tuple[int, Any]] = []
+
+    def install(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return  # only the main thread may set handlers
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None or signal.getsignal(number) in (signal.SIG_IGN, None):
+                continue
+            self._previous.append((number, signal.signal(number, self._signal)))
+
+    def uninstall(self) -> None:
+        import signal
+
+        for number, handler in self._previous:
+            signal.signal(number, handler)
+        self._previous = []
+
+    def _signal(self, signum: int, frame: object) -> None:
+        if self.holding:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> _Held:
+        self.holding = True
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        self.holding = False
+        if self.pending and kind is None:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 def _export(
@@ -206,34 +303,47 @@ def _export(
 
     columns = columns_of(schema, query.selected)
     total = query.max_records
-    with (
-        Output(args.output) as output,
-        Progress(f"exporting {query.object_name}", total=total, quiet=args.quiet) as progress,
-    ):
-        writer = make_writer(fmt, output, schema, columns, typed=args.typed)
-        stopped: BaseException | None = None
-        try:
+    held = _Held()
+    held.install()
+    written = 0  # records handed to the writer, counted with them (see _Held)
+    try:
+        with (
+            Output(args.output) as output,
+            Progress(f"exporting {query.object_name}", total=total, quiet=args.quiet) as progress,
+        ):
+            writer = make_writer(fmt, output, schema, columns, typed=args.typed, raw=args.raw)
+            stopped: BaseException | None = None
             try:
-                for page in connection.client.iter_pages(query):
-                    writer.write(page)
-                    progress.advance(len(page))
-            except (KeyboardInterrupt, ScaleError, ValueError) as error:
-                stopped = error
-            # Whatever happened, the file ends properly: whole records, readable. Stopped
-            # before the first record, it is dropped instead: an old file stays as it was.
-            writer.close()
-        except BrokenPipeError:
-            raise  # stdout piped into `head`: main() ends quietly
-        except OSError as error:
-            # A full disk, a file size limit: the temporary file is dropped on the way out.
-            raise UsageError(
-                f"{_NAME}: {output.name}: cannot write ({error.strerror or error}); "
-                f"stopped after {progress.count:,} records, {output.name} is as it was"
-            ) from None
-        if stopped is None or progress.count or output.path is None:
-            output.commit()
+                try:
+                    for page in connection.client.iter_pages(query):
+                        with held:
+                            writer.write(page)
+                            written += len(page)
+                        progress.advance(len(page))
+                except (KeyboardInterrupt, ScaleError, ValueError) as error:
+                    stopped = error
+                # Whatever happened, the file ends properly: whole records, readable.
+                # A second Ctrl-C here waits: the file is ended and put in place first.
+                held.holding = True
+                writer.close()
+            except BrokenPipeError:
+                raise  # stdout piped into `head`: main() ends quietly
+            except OSError as error:
+                # A full disk, a file size limit: the temporary file is dropped on the way out.
+                raise IOFailure(
+                    f"{_NAME}: {output.name}: cannot write ({error.strerror or error}); "
+                    f"stopped after {written:,} records, {output.name} is as it was"
+                ) from None
+            # Stopped before the first record, the file is dropped instead: an old file
+            # stays as it was.
+            if stopped is None or written or output.path is None:
+                output.commit()
+            if held.pending and stopped is None:
+                stopped = KeyboardInterrupt()
+    finally:
+        held.uninstall()
     if stopped is None:
-        progress.summary(f"exported {rate(progress.count, progress.elapsed)} to {output.name}")
+        progress.summary(f"exported {rate(written, progress.elapsed)} to {output.name}")
         return 0
     why = (
         "interrupted"
@@ -241,8 +351,10 @@ def _export(
         else _connection.explain(stopped, connection)
     )
     if output.committed:
-        held = f"{output.name} holds the {progress.count:,} whole records written before the stop"
+        held_text = f"{output.name} holds the {written:,} whole records written before the stop"
     else:
-        held = f"before the first record; nothing was written; {output.name} is as it was"
-    sys.stderr.write(f"{_NAME}: stopped ({why}); {held}\n")
-    return 130 if isinstance(stopped, KeyboardInterrupt) else 1
+        held_text = f"before the first record; nothing was written; {output.name} is as it was"
+    sys.stderr.write(for_terminal(f"{_NAME}: stopped ({why}); {held_text}") + "\n")
+    if isinstance(stopped, KeyboardInterrupt):
+        return 130
+    return EXIT_IO if _connection.is_io_failure(stopped) else 1

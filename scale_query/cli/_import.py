@@ -2,9 +2,14 @@
 
 Two passes over the file: the first checks every row against the object's
 metadata and sends nothing (``--dry-run`` stops there); the second sends the
-rows in batches of ``--batch-size``. Each record's fate goes to the report
-(``--report FILE``, CSV or JSON Lines by its suffix):
+rows in batches of ``--batch-size``. A file with rows that are not valid is
+refused whole, unless ``--skip-invalid``: then the valid rows are sent and
+the others written, with their line and reason, to ``--rejects FILE`` (in the
+input's format). Each record's fate goes to the report (``--report FILE``,
+CSV or JSON Lines by its suffix), on every path (a refused file, a dry run,
+a failure, an interruption):
 
+- ``invalid``: not valid against the metadata (``error`` says why), never sent;
 - ``ok``: written (``created`` or ``updated`` says which);
 - ``failed``: the server refused this record (``error`` says why);
 - ``unknown``: its batch reached the server but the answer was lost (a 500,
@@ -15,25 +20,30 @@ rows in batches of ``--batch-size``. Each record's fate goes to the report
 A failed batch stops the import. Nothing is ever sent twice: the client
 retries a write only when the server cannot have applied it, and a batch of
 unknown fate is not sent again. Exit 0 when every record is ``ok``, 1
-otherwise, 130 on Ctrl-C (the report is written in every case).
+otherwise, 3 when the network or a file failed, 130 on Ctrl-C (the report is
+written in every case). The summary counts each fate on its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..language._syntax_error import for_terminal
 from . import _connection
-from ._errors import UsageError
+from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
 from ._readers import INPUT_FORMATS, Row, read_rows
 
 if TYPE_CHECKING:
     from ._output import Output
+    from ._rejects import Rejects
     from ._rowcheck import RowChecker
 
 __all__ = ["Outcome", "configure", "run"]
@@ -76,6 +86,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="check every record, then stop: nothing is sent"
     )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="send the valid records and skip the others (default: refuse the whole file)",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="write the records that are not valid here, in the input's format, with "
+        "rejected.line and rejected.reason",
+    )
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="csv: read cells as they are (default: take off the ' that export puts before "
+        "a cell starting with = + - @)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
     _connection.add_arguments(parser)
 
@@ -86,7 +113,7 @@ class Outcome:
 
     line: int
     id: str
-    status: str  # ok, failed, unknown, not-sent
+    status: str  # ok, failed, unknown, not-sent, invalid
     created: bool = False
     updated: bool = False
     error: str = ""
@@ -134,7 +161,7 @@ class _Report:
 
     @property
     def failed(self) -> int:
-        return sum(self.counts[s] for s in ("failed", "unknown", "not-sent"))
+        return sum(self.counts[s] for s in ("failed", "unknown", "not-sent", "invalid"))
 
 
 def _checked(rows: Iterable[Row], check: RowChecker) -> Iterator[_Item]:
@@ -154,36 +181,56 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
 
 
+def _source(args: argparse.Namespace) -> str:
+    return "stdin" if args.file == "-" else str(args.file)
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..client._exceptions import ScaleError
     from ._rowcheck import RowChecker
 
     fmt = args.format or format_for(args.file)
-    if args.report and args.file != "-" and _same_file(args.report, args.file):
-        # The report would replace the input once written: the user's data gone.
-        raise UsageError(f"{_NAME}: --report {args.report} is the input file; name another")
+    for option, path in (("--report", args.report), ("--rejects", args.rejects)):
+        if path and args.file != "-" and _same_file(path, args.file):
+            # The file would replace the input once written: the user's data gone.
+            raise UsageError(f"{_NAME}: {option} {path} is the input file; name another")
+    if args.report and args.rejects and args.report == args.rejects:
+        raise UsageError(f"{_NAME}: --report and --rejects name one file; name two")
+    if args.rejects == "-" or args.report == "-":
+        raise UsageError(f"{_NAME}: --report and --rejects are files; name one")
     connection = None
     try:
         with _connection.connect(args, "import") as connection:
             schema = connection.client.object_info(args.object)
             check = RowChecker(schema, args.object)
             # stdin cannot be read twice: its rows are kept for the second pass.
-            kept = list(read_rows("-", fmt)) if args.file == "-" else None
-            bad, kinds = _validate_rows(args, kept or read_rows(args.file, fmt), check)
-            if bad:
+            kept = list(read_rows("-", fmt, raw=args.raw)) if args.file == "-" else None
+
+            def rows() -> Iterable[Row]:
+                return kept if kept is not None else read_rows(args.file, fmt, raw=args.raw)
+
+            bad, kinds = _validate_rows(args, rows(), check)
+            valid = sum(kinds.values())
+            if bad and not args.skip_invalid:
+                sys.stderr.write(
+                    f"{_NAME}: {bad:,} of {bad + valid:,} records are not valid; "
+                    "nothing was sent (--skip-invalid sends the valid ones)\n"
+                )
+                _unsent(args, fmt, _checked(rows(), check), "not sent: the file was refused")
                 return 1
-            total = sum(kinds.values())
             if args.dry_run:
                 if not args.quiet:
+                    skipped = f"; {bad:,} not valid, to skip" if bad else ""
                     sys.stderr.write(
-                        f"{_NAME}: all {total:,} records are valid ({kinds['create']:,} to "
-                        f"create, {kinds['update']:,} to update); nothing sent (--dry-run)\n"
+                        f"{_NAME}: {'all ' if not bad else ''}{valid:,} records are valid "
+                        f"({kinds['create']:,} to create, {kinds['update']:,} to update){skipped}; "
+                        "nothing sent (--dry-run)\n"
                     )
-                return 0
-            second = kept if kept is not None else read_rows(args.file, fmt)
-            return _write(args, connection, _checked(second, check), total)
+                _unsent(args, fmt, _checked(rows(), check), "not sent: --dry-run")
+                return 1 if bad else 0
+            return _write(args, fmt, connection, _checked(rows(), check), valid + bad)
     except ScaleError as error:
-        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+        raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
 
@@ -203,7 +250,7 @@ def _validate_rows(
 ) -> tuple[int, Counter[str]]:
     shown, bad = 0, 0
     kinds: Counter[str] = Counter()
-    source = "stdin" if args.file == "-" else args.file
+    source = _source(args)
     for row, record, problems in _checked(rows, check):
         if record is not None:
             kinds["update" if record["id"] else "create"] += 1
@@ -211,14 +258,10 @@ def _validate_rows(
         bad += 1
         for problem in problems:
             if shown < _SHOWN:
-                sys.stderr.write(f"{source}:{row.line}: {problem}\n")
+                sys.stderr.write(for_terminal(f"{source}:{row.line}: {problem}") + "\n")
             shown += 1
-    total = bad + sum(kinds.values())
-    if bad:
-        more = f" (and {shown - _SHOWN} more problems)" if shown > _SHOWN else ""
-        sys.stderr.write(
-            f"{_NAME}: {bad:,} of {total:,} records are not valid{more}; nothing was sent\n"
-        )
+    if shown > _SHOWN:
+        sys.stderr.write(f"... and {shown - _SHOWN:,} more problems\n")
     return bad, kinds
 
 
@@ -233,34 +276,110 @@ def _batches(checked: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
         yield batch
 
 
-def _id(record: dict[str, Any] | None) -> str:
-    """The id sent for a record: empty for a create."""
-    return str(record["id"] or "") if record else ""
+def _id(record: dict[str, Any] | None, row: Row | None = None) -> str:
+    """The id sent for a record (empty for a create); an invalid row's id cell as it was."""
+    if record is not None:
+        return str(record["id"] or "")
+    value = row.values.get("id", "") if row is not None else ""
+    return "" if value is None else str(value)
 
 
 def _not_sent(batch: Iterable[_Item], why: str) -> list[Outcome]:
     return [Outcome(row.line, _id(record), "not-sent", error=why) for row, record, _ in batch]
 
 
+class _Files:
+    """The report and the rejects file of one run, written beside their targets."""
+
+    def __init__(self, args: argparse.Namespace, fmt: str) -> None:
+        self.args = args
+        self.fmt = fmt
+        self.stack = contextlib.ExitStack()
+        self.report = _Report(None)
+        self.rejects: Rejects | None = None
+        self.outputs: list[Output] = []
+
+    def __enter__(self) -> _Files:
+        from ._output import Output
+
+        self.stack.__enter__()
+        if self.args.report:
+            output = self.stack.enter_context(Output(self.args.report))
+            self.outputs.append(output)
+            self.report = _Report(output)
+        if self.args.rejects:
+            from ._rejects import Rejects
+
+            output = self.stack.enter_context(Output(self.args.rejects))
+            self.outputs.append(output)
+            binary = output.binary if self.fmt == "parquet" else None
+            text = output.text if self.fmt != "parquet" else io.StringIO()
+            self.rejects = Rejects(text, self.fmt, raw=self.args.raw, binary=binary)
+        return self
+
+    def invalid(self, row: Row, problems: list[str]) -> None:
+        self.report.add([Outcome(row.line, _id(None, row), "invalid", error="; ".join(problems))])
+        if self.rejects is not None:
+            self.rejects.add(row, problems)
+
+    def commit(self) -> None:
+        if self.rejects is not None:
+            self.rejects.close()
+        for output in self.outputs:
+            output.commit()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stack.__exit__(*exc)
+
+
+def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: str) -> None:
+    """The report and rejects of a run that sends nothing (a refused file, a dry run)."""
+    if not (args.report or args.rejects):
+        return
+    try:
+        with _Files(args, fmt) as files:
+            for row, record, problems in checked:
+                if record is None:
+                    files.invalid(row, problems)
+                else:
+                    files.report.add([Outcome(row.line, _id(record), "not-sent", error=why)])
+            files.commit()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        name = error.filename or args.report or args.rejects
+        raise IOFailure(f"{_NAME}: {name}: cannot write ({error.strerror or error})") from None
+
+
 def _write(
     args: argparse.Namespace,
+    fmt: str,
     connection: _connection.Connection,
     checked: Iterable[_Item],
     total: int,
 ) -> int:
     from ..client._exceptions import PartialWriteError, ScaleError
-    from ._output import Output
-    from ._progress import Progress, rate
+    from ._progress import Progress
 
     client = connection.client
     stopped: str | None = None
+    io_failure = False
     interrupted = False
     sent_through = 0  # the last input line of the last batch sent
+    skip = args.skip_invalid
+
+    def valid_only(items: Iterable[_Item]) -> Iterator[_Item]:
+        for item in items:
+            if item[1] is None and skip:
+                files.invalid(item[0], item[2])
+            else:
+                yield item
+
     try:
-        with Output(args.report) if args.report else _NoOutput() as output:
-            report = _Report(output if args.report else None)
+        with _Files(args, fmt) as files:
+            report = files.report
             with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
-                batches = _batches(checked, args.batch_size)
+                batches = _batches(valid_only(checked), args.batch_size)
                 try:
                     for batch in batches:
                         if stopped is not None:
@@ -277,6 +396,7 @@ def _write(
                             results = client.put(args.object, payloads, batch_size=len(payloads))
                         except PartialWriteError as error:
                             why = _connection.explain(error.cause, connection)
+                            io_failure = _connection.is_io_failure(error.cause)
                             unknown = set(error.unknown)
                             report.add(
                                 Outcome(
@@ -301,6 +421,7 @@ def _write(
                             )
                         except ScaleError as error:
                             stopped = _connection.explain(error, connection)
+                            io_failure = _connection.is_io_failure(error)
                             report.add(_not_sent(batch, stopped))
                         else:
                             report.add(
@@ -322,36 +443,45 @@ def _write(
                     stopped = "not sent: interrupted"
                     for batch in batches:
                         report.add(_not_sent(batch, stopped))
-            if args.report:
-                output.commit()
+            files.commit()
     except BrokenPipeError:
         raise
-    except OSError as error:
+    except (OSError, IOFailure) as error:
         # The report cannot be written (a full disk): stop rather than go on blind.
-        raise UsageError(
-            f"{_NAME}: {args.report}: cannot write ({error.strerror or error}); the import "
-            f"stopped; the records up to line {sent_through} may have been written"
+        name = str(args.report or args.rejects)
+        if isinstance(error, OSError):
+            reason = f"cannot write ({error.strerror or error})"
+        else:  # the writer's own message: "<name>: cannot write (...)"
+            reason = str(error).removeprefix(f"{name}: ")
+        raise IOFailure(
+            f"{_NAME}: {name}: {reason}; the import stopped; the records up to line "
+            f"{sent_through} may have been written"
         ) from None
-    counts = report.counts
-    parts = [f"{counts['created']:,} created", f"{counts['updated']:,} updated"]
-    parts += [f"{counts[s]:,} {s}" for s in ("failed", "unknown", "not-sent") if counts[s]]
-    progress.summary(f"imported {rate(progress.count, progress.elapsed)}: {', '.join(parts)}")
-    source = "stdin" if args.file == "-" else args.file
-    if report.failed and not args.quiet:
-        for o in report.problems:
-            sys.stderr.write(f"{source}:{o.line}: {o.status}: {o.error}\n")
-        if report.failed > len(report.problems):
-            sys.stderr.write(f"... and {report.failed - len(report.problems):,} more\n")
+    _summary(args, report, progress.elapsed)
     if interrupted:
         return 130
+    if io_failure:
+        return EXIT_IO
     return 1 if report.failed else 0
 
 
-class _NoOutput:
-    """Stands for the report's :class:`Output` when there is no ``--report``."""
-
-    def __enter__(self) -> Any:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def _summary(args: argparse.Namespace, report: _Report, seconds: float) -> None:
+    """One line that counts each fate on its own, then the first problems."""
+    counts = report.counts
+    ok = counts["created"] + counts["updated"]
+    parts = [f"{counts['created']:,} created", f"{counts['updated']:,} updated"]
+    parts += [
+        f"{counts[s]:,} {s}" for s in ("failed", "unknown", "not-sent", "invalid") if counts[s]
+    ]
+    handled = sum(counts.values())
+    if not args.quiet:
+        sys.stderr.write(
+            f"{_NAME}: {ok:,} of {handled:,} records written in {seconds:.1f} s: "
+            f"{', '.join(parts)}\n"
+        )
+    if report.failed and not args.quiet:
+        source = _source(args)
+        for o in report.problems:
+            sys.stderr.write(for_terminal(f"{source}:{o.line}: {o.status}: {o.error}") + "\n")
+        if report.failed > len(report.problems):
+            sys.stderr.write(f"... and {report.failed - len(report.problems):,} more\n")

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
+from ..language._syntax_error import for_terminal
 from . import _connection
-from ._errors import UsageError
 
 __all__ = ["configure", "run"]
 
@@ -32,13 +32,14 @@ def run(args: argparse.Namespace) -> int:
         with _connection.connect(args, "objects") as connection:
             objects = connection.client.list_objects()
     except ScaleError as error:
-        raise UsageError(f"scale-query objects: {_connection.explain(error, connection)}") from None
+        raise _connection.failure("scale-query objects", error, connection) from None
     if args.json:
         payload = {
             name: {"acl": o.acl, "create_time": o.created, "update_time": o.updated}
             for name, o in objects.items()
         }
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(payload, indent=2, ensure_ascii=False)
+        sys.stdout.write(for_terminal(text, json=True) + "\n")
     else:
         rows = [[o.name, o.created, o.updated] for o in objects.values()]
         write_table(["name", "created", "updated"], rows, sys.stdout)

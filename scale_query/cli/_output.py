@@ -1,10 +1,11 @@
 """Where a streamed result goes: stdout, or a file written beside its target and renamed.
 
-An export or a report can run for minutes. It is written to a temporary file
-in the target's folder (so the rename never crosses file systems) and moved
-into place with :func:`os.replace` by :meth:`Output.commit`: readers of the
-target never see a half-written file, and an existing file keeps its
-permission bits. :meth:`Output.discard` removes the temporary file instead.
+An export or a report can run for minutes. A file target is written through
+:class:`~scale_query.cli._atomic.AtomicFile` (the command line's one file
+writer: a temporary file in the target's folder, moved into place by
+:meth:`Output.commit`), so readers of the target never see a half-written
+file and an existing file keeps its permission bits. :meth:`Output.discard`
+removes the temporary file instead.
 
 ``-`` is stdout. A target that exists and is not a regular file (``/dev/null``,
 a named pipe, a terminal) is written into directly, as a shell redirection
@@ -26,10 +27,10 @@ import io
 import os
 import stat
 import sys
-import tempfile
 from types import TracebackType
 from typing import BinaryIO, TextIO
 
+from ._atomic import AtomicFile
 from ._errors import UsageError
 
 __all__ = ["Output"]
@@ -45,10 +46,9 @@ class Output:
 
     def __init__(self, path: str | None) -> None:
         self.path = None if path == "-" else path
-        self._temporary: str | None = None
+        self._file: AtomicFile | None = None
         self._binary: BinaryIO | None = None
         self._text: io.TextIOWrapper | None = None
-        self._mode: int | None = None
         self.committed = False
 
     @property
@@ -59,29 +59,17 @@ class Output:
     def __enter__(self) -> Output:
         if self.path is None:
             return self
-        target = os.path.realpath(self.path)
-        folder = os.path.dirname(target) or "."
         try:
             old = os.stat(self.path)
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            self._mode = 0o666 & ~umask
+            pass
         except OSError as error:
             raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
         else:
-            if stat.S_ISDIR(old.st_mode):
-                raise UsageError(f"{self.path}: is a folder; name a file")
-            if not stat.S_ISREG(old.st_mode):
+            if not stat.S_ISREG(old.st_mode) and not stat.S_ISDIR(old.st_mode):
                 return self._open_directly()
-            self._mode = stat.S_IMODE(old.st_mode)
-        try:
-            handle, self._temporary = tempfile.mkstemp(
-                dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
-            )
-        except OSError as error:
-            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
-        self._binary = os.fdopen(handle, "wb")
+        self._file = AtomicFile(self.path)
+        self._binary = self._file.open()
         return self
 
     def _open_directly(self) -> Output:
@@ -121,43 +109,34 @@ class Output:
 
     def commit(self) -> None:
         """Make the file visible at its path (atomically); nothing to do for stdout."""
-        self.flush()
-        if self.path is None or self._temporary is None:
-            with contextlib.suppress(OSError):
-                self._close()  # a device or pipe written directly
-            self.committed = True
-            return
         try:
-            os.fsync(self.binary.fileno())
-            self._close()
-            if self._mode is not None:
-                os.chmod(self._temporary, self._mode)
-            os.replace(self._temporary, os.path.realpath(self.path))
+            self.flush()
         except OSError as error:
             self.discard()
-            raise UsageError(f"{self.path}: cannot write ({error.strerror or error})") from None
-        self._temporary = None
+            raise UsageError(f"{self.name}: cannot write ({error.strerror or error})") from None
+        self._detach()
+        if self._file is not None:
+            self._file.commit()
+        elif self._binary is not None:
+            with contextlib.suppress(OSError):
+                self._binary.close()  # a device or pipe written directly
         self.committed = True
 
-    def _close(self) -> None:
+    def _detach(self) -> None:
+        # The wrapper lets go of the byte stream, which the writer closes.
         if self._text is not None:
-            self._text.detach()
+            with contextlib.suppress(OSError, ValueError):
+                self._text.detach()
             self._text = None
-        if self._binary is not None:
-            self._binary.close()
 
     def discard(self) -> None:
         """Drop the temporary file; the target stays as it was."""
-        if self._temporary is None:
-            if self.path is not None:
-                with contextlib.suppress(OSError):
-                    self._close()  # a device or pipe written directly
-            return
-        with contextlib.suppress(OSError):
-            self._close()
-        with contextlib.suppress(OSError):
-            os.unlink(self._temporary)
-        self._temporary = None
+        self._detach()
+        if self._file is not None:
+            self._file.discard()
+        elif self._binary is not None:
+            with contextlib.suppress(OSError):
+                self._binary.close()  # a device or pipe written directly
 
     def __exit__(
         self,

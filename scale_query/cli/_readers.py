@@ -7,8 +7,11 @@ Rows in the API's own shape (``{"id": .., "data": {..}, "link": {..}}``) are
 flattened to that.
 
 - CSV: UTF-8 (a byte-order mark is skipped), a header line, comma-separated,
-  quoted as the csv module (and every spreadsheet) writes it; every value is text.
-- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line.
+  quoted as the csv module (and every spreadsheet) writes it; every value is
+  text. The ``'`` that ``export`` puts before a cell starting like a formula
+  is taken off again (:func:`~scale_query.cli._writers.restore`), unless ``raw``.
+- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line; numbers
+  keep their digits (read as :class:`~decimal.Decimal`, never through a float).
 - JSON (``.json``): one array of objects (read whole: prefer JSON Lines for
   big files).
 - Parquet (``.parquet``): typed columns, read batch by batch (needs pyarrow).
@@ -22,9 +25,10 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from ._errors import UsageError
+from ._errors import UsageError, reading_failure
 
 __all__ = ["INPUT_FORMATS", "Row", "read_rows"]
 
@@ -43,6 +47,10 @@ class Row:
     line: int
     values: Mapping[str, Any] = field(default_factory=dict)
     problem: str | None = None
+    #: CSV only: the header's names (one tuple shared by every row), and the
+    #: cells of a row that could not be read (for ``--rejects``).
+    header: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 def _flatten(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,12 +71,21 @@ def _object_row(line: int, item: object) -> Row:
     return Row(line, _flatten(item))
 
 
-def _csv_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _csv_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     # strict: a stray or unclosed quote is an error, not a value that swallows
     # the lines after it ('0,"Dupont' would read the rest of the file as a name).
     reader = csv.reader(stream, strict=True)
     try:
-        yield from _csv_records(reader)
+        if raw:
+            yield from _csv_records(reader)
+            return
+        from ._writers import restore
+
+        for row in _csv_records(reader):
+            if row.problem is None and any(v[:1] == "'" for v in row.values.values()):
+                values = {k: restore(v) for k, v in row.values.items()}
+                row = Row(row.line, values, header=row.header)
+            yield row
     except csv.Error as error:
         raise UsageError(f"line {reader.line_num}: not readable as CSV ({error})") from None
 
@@ -78,7 +95,7 @@ def _csv_records(reader: Any) -> Iterator[Row]:
         header = next(reader)
     except StopIteration:
         return
-    names = [name.strip() for name in header]
+    names = tuple(name.strip() for name in header)
     if not any(names):
         raise UsageError("the CSV file's first line must name the columns")
     for name in names:
@@ -92,17 +109,18 @@ def _csv_records(reader: Any) -> Iterator[Row]:
         if not cells:
             continue
         if len(cells) != len(names):
-            yield Row(start, problem=f"{len(cells)} cells, but the header names {len(names)}")
+            problem = f"{len(cells)} cells, but the header names {len(names)}"
+            yield Row(start, problem=problem, header=names, cells=tuple(cells))
             continue
-        yield Row(start, dict(zip(names, cells, strict=True)))
+        yield Row(start, dict(zip(names, cells, strict=True)), header=names)
 
 
-def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _jsonl_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     for number, text in enumerate(stream, 1):
         if not text.strip():
             continue
         try:
-            item = json.loads(text)
+            item = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:
             yield Row(number, problem=f"not valid JSON ({error.msg}, column {error.colno})")
             continue
@@ -112,9 +130,9 @@ def _jsonl_rows(stream: io.TextIOBase) -> Iterator[Row]:
         yield _object_row(number, item)
 
 
-def _json_rows(stream: io.TextIOBase) -> Iterator[Row]:
+def _json_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
     text = stream.read()
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_float=Decimal)
     position, line, counted = 0, 1, 0
 
     def skip(at: int) -> int:
@@ -166,8 +184,10 @@ def _parquet_rows(path: str) -> Iterator[Row]:
             yield _object_row(number, item)
 
 
-def read_rows(path: str, fmt: str) -> Iterator[Row]:
+def read_rows(path: str, fmt: str, *, raw: bool = False) -> Iterator[Row]:
     """The rows of the file at ``path`` (``-``: stdin) in format ``fmt``, lazily.
+
+    ``raw``: CSV cells as they are (no ``'`` taken off).
 
     A file that cannot be opened or is not in the format at all is a
     :class:`UsageError`; a row that cannot be read is a :class:`Row` with a
@@ -179,7 +199,7 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
         try:
             yield from _parquet_rows(path)
         except OSError as error:
-            raise UsageError(f"{path}: cannot read ({error})") from None
+            raise reading_failure(f"{path}: cannot read ({error})", error) from None
         except ImportError as error:
             raise UsageError(str(error)) from None
         return
@@ -187,13 +207,13 @@ def read_rows(path: str, fmt: str) -> Iterator[Row]:
     try:
         if path == "-":
             stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-            yield from read(stream)
+            yield from read(stream, raw)
             return
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield from read(handle)
+            yield from read(handle, raw)
     except UsageError as error:  # the file's shape: name the file
         raise UsageError(f"{'stdin' if path == '-' else path}: {error}") from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise reading_failure(f"{path}: cannot read ({error.strerror or error})", error) from None
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start})") from None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO
 
-from ..language._syntax_error import excerpt
+from ..language._syntax_error import excerpt, for_terminal
 from ..semantics._validate import Diagnostic
 
-__all__ = ["FORMATS", "Result", "write_report"]
+__all__ = ["FORMATS", "Result", "render", "write_report"]
 
 
 class Result(NamedTuple):
@@ -31,15 +31,25 @@ def _excerpt(result: Result) -> tuple[str, str]:
     return excerpt(row, start, width)
 
 
+def render(result: Result) -> str:
+    """A finding as text: where and what, the line with a caret under the fault, the hint.
+
+    The one caret renderer of ``check`` and ``export``; every piece is shown
+    with its control characters escaped (:func:`for_terminal`).
+    """
+    d = result.diagnostic
+    lines = [f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
+    if result.source_line:
+        shown, caret = _excerpt(result)
+        lines += [f"  {shown}", f"  {caret}"]
+    if d.hint:
+        lines.append(f"  hint: {d.hint}")
+    return for_terminal("\n".join(lines), newlines=True)
+
+
 def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
     for result in results:
-        d = result.diagnostic
-        out.write(f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}\n")
-        if result.source_line:
-            shown, caret = _excerpt(result)
-            out.write(f"  {shown}\n  {caret}\n")
-        if d.hint:
-            out.write(f"  hint: {d.hint}\n")
+        out.write(render(result) + "\n")
     errors = sum(r.diagnostic.severity == "error" for r in results)
     warnings = len(results) - errors
     not_read = f"; {_plural(unread, 'file')} not read (see above)" if unread else ""

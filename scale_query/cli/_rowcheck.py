@@ -4,13 +4,19 @@ Checked before the first write, so a bad file never leaves an import half
 done: unknown fields (with the closest name), fields the token cannot write,
 mandatory fields missing on a create, values not in US notation (numbers
 ``12.50``, dates ``yyyy-mm-dd``, datetimes ``yyyy-mm-dd hh:mm:ss``), values
-longer than their field, ids and links that are not record ids.
+longer than their field, ids and links that are not record ids, links to an
+object this one has no link to (``link.contakt``: the object's read-only
+``id_<other>`` fields name its links), and any record at all when the token
+may write no field of the object (such a profile creates, updates and links
+nothing). ``--dry-run`` and the real run use this one check.
 
 Columns: ``id`` (empty or 0 creates a record; another id updates it), field
 names, ``link.<object>`` (the id of a linked record). The read-only id
 fields that ``export`` writes are understood too, so an exported file imports
 as it is: ``id_<object>`` is the record's id when there is no ``id`` column,
 and ``id_<other>`` (``id_contact`` in ``orders``) is the link to ``<other>``.
+The ``rejected.line`` and ``rejected.reason`` columns that ``--rejects``
+adds are ignored, so a rejects file, once fixed, imports as it is.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ from ..semantics._reading import read_value
 from ..semantics._schema import FieldInfo, ObjectSchema
 from ._readers import Row
 
-__all__ = ["Checked", "RowChecker"]
+__all__ = ["REJECT_COLUMNS", "Checked", "RowChecker"]
 
 # Only to word a hint: whether a value can be read is _reading's to say.
 _DECIMAL_COMMA = re.compile(r"\s*-?[0-9]+,[0-9]+\s*")
 _DAY_FIRST = re.compile(r"\s*([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})(.*)")
 
 Checked = tuple[dict[str, Any] | None, list[str]]
+
+#: The columns ``import --rejects`` adds to each rejected row.
+REJECT_COLUMNS = ("rejected.line", "rejected.reason")
 
 
 def _text(value: object) -> str:
@@ -84,16 +93,32 @@ class RowChecker:
 
     def __init__(self, schema: ObjectSchema, object_name: str) -> None:
         self.schema = schema
+        self.object_name = object_name
         self.own_id = f"id_{object_name}"
         self.mandatory = [i.name for i in schema.values() if i.mandatory and i.writable]
+        # The objects this one links to: its read-only id_<other> fields.
+        self.links = [
+            info.name[3:]
+            for info in schema.values()
+            if info.name.startswith("id_") and info.name != self.own_id and info.kind == "integer"
+        ]
+        self.writes_nothing = not any(info.writable for info in schema.values())
+
+    def _link(self, target: str, value: object, link: dict[str, str]) -> str | None:
+        if target not in self.links:
+            match = closest(target, self.links)
+            hint = f" (did you mean 'link.{match}'?)" if match else ""
+            return f"{self.object_name!r} has no link to {target!r}{hint}"
+        if value not in (None, ""):
+            link[target] = str(_record_id(value, f"link {target!r}"))
+        return None
 
     def _field(
         self, name: str, value: object, data: dict[str, str], link: dict[str, str]
     ) -> str | None:
         if name.startswith("link."):
-            target = name[len("link.") :]
-            if value not in (None, ""):
-                link[target] = str(_record_id(value, f"link {target!r}"))
+            return self._link(name[len("link.") :], value, link)
+        if name in REJECT_COLUMNS:
             return None
         info = self.schema.get(name)
         if info is None:
@@ -126,6 +151,11 @@ class RowChecker:
         """``(record, [])`` for a good row, ``(None, [problems])`` for a bad one."""
         if row.problem is not None:
             return None, [row.problem]
+        if self.writes_nothing:
+            return None, [
+                f"the token may write no field of {self.object_name!r}: "
+                "it creates, updates and links no record"
+            ]
         values = dict(row.values)
         problems: list[str] = []
         try:

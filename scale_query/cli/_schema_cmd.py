@@ -12,6 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from ..language._syntax_error import for_terminal
 from . import _connection
 from ._errors import UsageError
 
@@ -40,7 +41,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def schema_json(schema: ObjectSchema) -> str:
     """The ``get_object_info`` JSON of a schema, indented, with a final newline."""
-    return json.dumps(schema.to_api(), indent=2, ensure_ascii=False) + "\n"
+    # DEL, C1 and bidirectional controls escaped too (json escapes only C0): the
+    # text is safe on a terminal and decodes to the same metadata.
+    text = json.dumps(schema.to_api(), indent=2, ensure_ascii=False)
+    return for_terminal(text, json=True) + "\n"
 
 
 def _yes(flag: bool) -> str:
@@ -100,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             schema = client.object_info(args.object)
     except ScaleError as error:
-        raise UsageError(f"{_NAME}: {_connection.explain(error, connection)}") from None
+        raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
     if args.output:

@@ -2,6 +2,8 @@
 
 No library needed: the tables of ``objects``, ``schema`` and
 ``export --format table`` print the same in a terminal, a pipe and a log.
+A cell's line breaks and tabs show as spaces and its control characters as
+their escapes (``\\x1b``: a value or a field name never drives the terminal).
 """
 
 from __future__ import annotations
@@ -9,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from ..language._syntax_error import for_terminal
+
 __all__ = ["MAX_WIDTH", "TableWriter", "write_table"]
 
 #: Widest a column gets; longer cells end with "…".
 MAX_WIDTH = 40
 
 
+def _shown(text: str) -> str:
+    return for_terminal(text.replace("\n", " ").replace("\t", " "))
+
+
 def _cell(text: str, width: int) -> str:
-    text = text.replace("\n", " ").replace("\t", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -51,8 +58,9 @@ class TableWriter:
 
     def write_rows(self, rows: Iterable[Sequence[str]]) -> None:
         """Write rows (lists of cell text, one per header)."""
-        rows = [list(row) for row in rows]
+        rows = [[_shown(cell) for cell in row] for row in rows]
         if self.widths is None:
+            self.headers = [_shown(header) for header in self.headers]
             self.widths = [
                 min(self.max_width, max([len(h), *(len(r[i]) for r in rows)]))
                 for i, h in enumerate(self.headers)

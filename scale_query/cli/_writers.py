@@ -7,7 +7,10 @@ ends the file properly (the JSON array's ``]``, Parquet's footer).
 - ``csv``: a header (``id`` then the fields), values as the API sends them
   (text); ``typed=True`` writes them in canonical form (numbers in plain US
   notation, dates ``yyyy-mm-dd``, datetimes ``yyyy-mm-dd hh:mm:ss``) and
-  refuses a value its field cannot hold.
+  refuses a value its field cannot hold. Safe to open in a spreadsheet: a
+  cell a spreadsheet would run as a formula gets a ``'`` in front
+  (:func:`neutralise`, as OWASP advises) unless ``raw=True``; a value with a
+  carriage return is always quoted, so the file reads back as written.
 - ``jsonl``: one flat JSON object per line, values typed: numbers as JSON
   numbers (exact: ``12.50`` stays ``12.50``), dates and datetimes as strings,
   empty values as ``null``.
@@ -23,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -33,12 +37,54 @@ from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
 from ._tables import TableWriter
 
-__all__ = ["FORMATS", "Writer", "make_writer"]
+__all__ = ["FORMATS", "Writer", "make_writer", "needs_quote_mark", "neutralise", "restore"]
 
 #: A str as a JSON string, non-ASCII kept (json.dumps' own C encoder, minus its overhead).
 _string: Callable[[str], str] = json.encoder.encode_basestring
 
 FORMATS = ("csv", "jsonl", "json", "parquet", "table")
+
+
+# The first characters that make a spreadsheet read a cell as a formula (OWASP's
+# "CSV injection" list): = + - @, a tab, a carriage return.
+_FORMULA_START = frozenset("=+-@\t\r")
+# A negative number is not a formula: -12.50 stays a number in the spreadsheet.
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+
+
+def needs_quote_mark(value: str) -> bool:
+    """Whether ``value`` gets a ``'`` in a CSV export: it starts like a formula.
+
+    Quote marks already in front count too (``'=1`` becomes ``''=1``), so
+    :func:`restore` gives back exactly the value :func:`neutralise` was given.
+
+    >>> [needs_quote_mark(v) for v in ("=1+1", "+32 480", "-12.50", "'@x", "O'Neil", "")]
+    [True, True, False, True, False, False]
+    """
+    if not value or (value[0] not in _FORMULA_START and value[0] != "'"):
+        return False  # the common case, at the cost of one look
+    rest = value.lstrip("'")
+    return rest[:1] in _FORMULA_START and not _NEGATIVE_NUMBER.fullmatch(rest)
+
+
+def neutralise(value: str) -> str:
+    """``value`` safe in a spreadsheet cell: a ``'`` in front when it starts like a formula.
+
+    >>> print(neutralise('=HYPERLINK("http://x")'), neutralise("Dupont"))
+    '=HYPERLINK("http://x") Dupont
+    """
+    return "'" + value if needs_quote_mark(value) else value
+
+
+def restore(value: str) -> str:
+    """The value :func:`neutralise` was given (``import`` reads CSV cells with it).
+
+    >>> restore("'=1+1"), restore("''=1"), restore("'quoted'"), restore("-3")
+    ('=1+1', "'=1", "'quoted'", '-3')
+    """
+    if value[:1] == "'" and needs_quote_mark(value[1:]):
+        return value[1:]
+    return value
 
 
 def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
@@ -104,14 +150,24 @@ class Writer:
 
 class _Csv(Writer):
     def __init__(
-        self, output: Output, schema: ObjectSchema, columns: Sequence[str], typed: bool
+        self,
+        output: Output,
+        schema: ObjectSchema,
+        columns: Sequence[str],
+        typed: bool,
+        raw: bool = False,
     ) -> None:
         super().__init__(output, schema, columns)
         self.typed = typed
+        self.raw = raw
         # A page is formatted in memory and written at once: one write per page.
         self.buffer = io.StringIO()
         self.csv = csv.writer(self.buffer, lineterminator="\n")
-        self.csv.writerow(["id", *self.columns])
+        # Python 3.11's csv quotes a field holding the line terminator ("\n") but
+        # not a bare "\r", which every reader then takes for a line end: rows
+        # holding one are written quoted whole (3.12 quotes it by itself).
+        self.quoted = csv.writer(self.buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self.csv.writerow(self._cells(["id", *self.columns]))
         output.text.write(self._take())
 
     def _take(self) -> str:
@@ -119,6 +175,9 @@ class _Csv(Writer):
         self.buffer.seek(0)
         self.buffer.truncate()
         return text
+
+    def _cells(self, row: list[str]) -> list[str]:
+        return row if self.raw else [neutralise(cell) for cell in row]
 
     def write(self, page: Sequence[Record]) -> None:
         if self.typed:
@@ -130,8 +189,15 @@ class _Csv(Writer):
         else:
             get = [(n, "") for n in self.columns]
             rows = [[record.id, *[record.data.get(*g) for g in get]] for record in page]
+        if not self.raw:
+            rows = [self._cells(row) for row in rows]
         self.csv.writerows(rows)
-        self.output.text.write(self._take())
+        text = self._take()
+        if "\r" in text:  # rare: one scan of the page, then the rows that need it quoted
+            for row in rows:
+                (self.quoted if any("\r" in cell for cell in row) else self.csv).writerow(row)
+            text = self._take()
+        self.output.text.write(text)
         self.output.flush()
 
 
@@ -219,11 +285,17 @@ class _Table(Writer):
 
 
 def make_writer(
-    fmt: str, output: Output, schema: ObjectSchema, columns: Sequence[str], *, typed: bool = False
+    fmt: str,
+    output: Output,
+    schema: ObjectSchema,
+    columns: Sequence[str],
+    *,
+    typed: bool = False,
+    raw: bool = False,
 ) -> Writer:
-    """The writer of format ``fmt`` (one of :data:`FORMATS`)."""
+    """The writer of format ``fmt`` (one of :data:`FORMATS`); ``raw``: csv cells as they are."""
     if fmt == "csv":
-        return _Csv(output, schema, columns, typed)
+        return _Csv(output, schema, columns, typed, raw)
     if fmt == "jsonl":
         return _JsonLines(output, schema, columns)
     if fmt == "json":

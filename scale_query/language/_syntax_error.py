@@ -6,7 +6,7 @@ import re
 
 from ._errors import ScaleError
 
-__all__ = ["FilterSyntaxError", "excerpt", "line_and_column"]
+__all__ = ["FilterSyntaxError", "excerpt", "for_terminal", "line_and_column"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -20,17 +20,72 @@ def _printable(words: str) -> str:
     return words.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# What a terminal would act on rather than show: C0 (but the tab) and DEL, C1,
+# the bidirectional controls (which reorder what follows: "Trojan Source"), the
+# line and paragraph separators, and lone surrogates (no terminal can encode them).
+_CONTROLS = [
+    *range(0x00, 0x09),
+    *range(0x0A, 0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+]
+_TERMINAL = {code: _escape(code) for code in _CONTROLS}
+_TERMINAL_LINES = {code: shown for code, shown in _TERMINAL.items() if code != 0x0A}
+# JSON text: the same characters as JSON escapes (its line breaks are its layout).
+_TERMINAL_JSON = {code: f"\\u{code:04x}" for code in _CONTROLS if code != 0x0A}
+# One scan for any of them first: most text holds none, and the regex scan is
+# far faster than str.translate's per-character lookup.
+_ANY = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_ANY_BUT_NEWLINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def for_terminal(text: str, *, newlines: bool = False, json: bool = False) -> str:
+    """``text`` safe to print: every control character shown as its escape, in linear time.
+
+    The one escaping of the command line: values, field names and filter text
+    from a server or a file never drive the terminal (colours, cursor moves,
+    a title, a bell, text reordered by bidirectional controls), on a terminal
+    or not. ``newlines=True`` keeps line breaks (for multi-line messages);
+    ``json=True`` writes the escapes as JSON's (``\\u001b``), for JSON text
+    (which then decodes to the very same values).
+
+    >>> print(for_terminal("Dupont\x1b[2J\x07 \u202eabc"))
+    Dupont\\x1b[2J\\x07 \\u202eabc
+    """
+    if (_ANY_BUT_NEWLINE if newlines or json else _ANY).search(text) is None:
+        return text
+    if json:
+        return text.translate(_TERMINAL_JSON)
+    return text.translate(_TERMINAL_LINES if newlines else _TERMINAL)
+
+
 def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
     """A faulty line as shown under its message, and the caret line under the fault.
 
     ``start`` is the fault's 0-based column in ``row`` and ``width`` its length;
     the caret never runs past the end of the line. A line longer than 100
     characters is cut to a window around the fault, with ``...`` where it was
-    cut. Each character shows as one: tabs as spaces, a lone surrogate (which
-    no terminal or log file can encode) as U+FFFD, so the caret stays aligned.
+    cut. Tabs show as spaces and control characters as their escapes
+    (:func:`for_terminal`), the caret moved to stay under the fault.
 
     >>> excerpt("Nom\t$ge 1", 4, 3)
     ('Nom $ge 1', '    ^^^')
+    >>> print(*excerpt("N\x1bm $ge 1", 4, 3), sep="\\n")
+    N\\x1bm $ge 1
+           ^^^
     """
     width = max(1, min(width, len(row) - start))
     if len(row) > _WINDOW:
@@ -43,8 +98,11 @@ def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
             row = "..." + row[3:]
         if left + _WINDOW < full:
             row = row[:-3] + "..."
-    shown = _SURROGATE.sub("\ufffd", row.replace("\t", " "))
-    return shown, " " * start + "^" * width
+    row = row.replace("\t", " ")
+    before = for_terminal(row[:start])
+    fault = for_terminal(row[start : start + width])
+    shown = before + fault + for_terminal(row[start + width :])
+    return shown, " " * len(before) + "^" * max(1, len(fault))
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
