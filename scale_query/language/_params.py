@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ._ast import Span
+from ._canonical import Slot, SlotList
 from ._values import filter_value
 
-__all__ = ["BadParam", "Binder", "OpenBinder", "Placeholder"]
+__all__ = ["BadParam", "Binder", "KeepBinder", "OpenBinder", "Placeholder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +141,15 @@ class OpenBinder(Binder):
     ) -> str | Decimal | tuple[str | Decimal, ...]:
         self.found.append(Placeholder(name, Span(start, end), whole_list))
         return ("",) if whole_list else ""
+
+
+class KeepBinder(Binder):
+    """Keeps placeholders: each becomes a ``Slot`` that renders back as ``:name``."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def __call__(
+        self, name: str, start: int, end: int, whole_list: bool
+    ) -> str | Decimal | tuple[str | Decimal, ...]:
+        return SlotList((Slot(name),)) if whole_list else Slot(name)

@@ -17,10 +17,10 @@ from typing import Any
 
 from . import _tables
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or
-from ._params import BadParam, Binder, OpenBinder, Placeholder
+from ._params import BadParam, Binder, KeepBinder, OpenBinder, Placeholder
 from ._syntax_error import FilterSyntaxError
 
-__all__ = ["parse", "parse_with", "placeholders"]
+__all__ = ["parse", "parse_template", "parse_with", "placeholders"]
 
 _OPS = {op.value: op for op in Op}
 _END = "$END"
@@ -183,7 +183,7 @@ def _condition(c: list[Any]) -> Condition:
     loc = (fs, value[2], fs, fe, os_, oe, value[1], value[2])
     if len(value) == 4:
         loc += tuple(value[3])
-    elif op.takes_pattern and type(value[0]) is not str:
+    elif op.takes_pattern and not isinstance(value[0], str):
         raise _PatternNeedsText(op_text, value[1], value[2])
     return Condition(name, op, value[0], loc)
 
@@ -317,6 +317,19 @@ def placeholders(text: str) -> tuple[Placeholder, ...]:
     binder = OpenBinder()
     parse_with(text, binder)
     return tuple(binder.found)
+
+
+def parse_template(text: str) -> Expr:
+    """Parse text whose placeholders stay open: ``render`` writes them back as ``:name``.
+
+    For tools that rewrite saved filters (``fmt``, ``check --fix``); such an
+    expression is never evaluated or sent: its open values are empty strings.
+
+    >>> from ._render import render
+    >>> render(parse_template('Nom   $eq :nom $and Pays $in :pays $and X $in [a, :b]'))
+    'Nom $eq :nom $and Pays $in :pays $and X $in ["a",:b]'
+    """
+    return parse_with(text, KeepBinder())
 
 
 def parse_with(text: str, binder: Binder) -> Expr:
