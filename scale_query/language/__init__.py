@@ -6,7 +6,8 @@ diagnosis (``_parser``, ``_hints``, ``_syntax_error``), the AST (``_ast``), the
 canonical text and the renderer (``_canonical``, ``_render``), line wrapping
 for ``fmt`` (``_format``), the builder (``_builder``), Python values as
 literals (``_values``), bound parameters (``_params``: ``:name`` placeholders
-filled by ``parse(text, params=...)``), the one "did you mean" helper (``_suggest``) and the
+filled by ``parse(text, params=...)``), filters as JSON data (``_json``: the
+AST and react-querybuilder's rule groups), the one "did you mean" helper (``_suggest``) and the
 base error class (``_errors``).
 
 May import: the standard library only. Nothing else of scale_query, no
@@ -22,6 +23,7 @@ from __future__ import annotations
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, walk
 from ._builder import FilterValue, Q, and_, or_
 from ._errors import ScaleError
+from ._json import JSON_VERSION, JsonFormat, from_json, to_json
 from ._params import Placeholder
 from ._parser import parse, placeholders
 from ._public import show_as_public
@@ -29,6 +31,7 @@ from ._render import MAX_EXPANDED_CONDITIONS, render
 from ._syntax_error import FilterSyntaxError
 
 __all__ = [
+    "JSON_VERSION",
     "MAX_DEPTH",
     "MAX_EXPANDED_CONDITIONS",
     "And",
@@ -36,6 +39,7 @@ __all__ = [
     "Expr",
     "FilterSyntaxError",
     "FilterValue",
+    "JsonFormat",
     "Op",
     "Or",
     "Placeholder",
@@ -44,11 +48,13 @@ __all__ = [
     "Span",
     "Value",
     "and_",
+    "from_json",
     "negate",
     "or_",
     "parse",
     "placeholders",
     "render",
+    "to_json",
     "walk",
 ]
 
