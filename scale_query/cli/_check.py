@@ -41,6 +41,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="[OBJECT=]PATH",
         help="a saved get_object_info response, or a folder of them named OBJECT.json (repeatable)",
     )
+    parser.add_argument(
+        "--params",
+        metavar="FILE.json",
+        help="values for the filters' :name placeholders, a JSON object (default: "
+        "placeholders are no error, and rules needing their values skip them)",
+    )
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
     parser.add_argument(
         "--select", metavar="CODES", help="only these code prefixes (SQ1,SQ201; ALL)"
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(os.getcwd())
     codes, asked = _codes(args, config)
     schemas = load_schemas(args.schema if args.schema is not None else config.schema)
+    params = None if args.params is None else read_params(args.params)
     paths = args.paths or list(config.include) or ["."]
     if args.stdin_filename is not None and "-" not in paths:
         raise UsageError("--stdin-filename names what - reads: pass - as a path too")
@@ -181,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         checked += 1
         filters += len(source.filters)
-        results += lint(source, schemas, codes)
+        results += lint(source, schemas, codes, params)
     if not checked:
         # Every file found was skipped: that is nothing checked, not a pass.
         raise UsageError(f"nothing checked in {', '.join(paths)}: no file found could be read")
@@ -203,6 +210,27 @@ def run(args: argparse.Namespace) -> int:
         return 0
     failing = {"error", "warning"} if args.warnings_as_errors else {"error"}
     return 1 if unread or any(r.diagnostic.severity in failing for r in results) else 0
+
+
+def read_params(path: str) -> dict[str, object]:
+    """The placeholders' values from a JSON object file; numbers are read exactly (Decimal).
+
+    A value of a type no placeholder takes (true, null, an object) is reported
+    by ``check`` at each placeholder it fills, not here.
+    """
+    import json
+    from decimal import Decimal
+
+    from ._discover import read_text
+
+    try:
+        text = read_text(path).removeprefix("\ufeff")
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except ValueError as error:
+        raise UsageError(f"--params {path}: not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--params {path}: expected a JSON object of names to values")
+    return data
 
 
 _NEITHER = f"not a filter file or Python source (checked: {FILE_KINDS})"

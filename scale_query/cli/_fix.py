@@ -223,9 +223,10 @@ def _unsuppressed(
 
 def _verified(one: Filter, edits: Sequence[_Edit]) -> bool:
     """Whether the filter, edited, parses and means what it did but for the edits."""
-    from ..language._parser import parse
+    from ..language._parser import parse_template as parse
     from ..language._syntax_error import FilterSyntaxError
 
+    # Placeholders stay open: a fix of a template's field or operator is checked too.
     text = one.text
     for edit in reversed(edits):
         text = text[: edit.start] + edit.replacement + text[edit.end :]

@@ -129,6 +129,15 @@ def _data_line(args: argparse.Namespace) -> str:
     return f"{args.db} (kept across runs; --reset puts the definition's data back)"
 
 
+def _playground_line(site: str) -> str:
+    from ..emulator import playground_assets
+
+    if playground_assets() is not None:
+        return f"{site}/playground/"
+    # Not a link to a page that could only say "not installed".
+    return "not installed: pip install 'scale-query[web]' (docs/web.md)"
+
+
 def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
     url = _local_url(emulator, args.host)
     profiles = emulator.profiles
@@ -141,7 +150,7 @@ def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
         "instance": emulator.instance,
         "data": _data_line(args),
         "OpenAPI": f"{site}/openapi.json",
-        "playground": f"{site}/playground/",
+        "playground": _playground_line(site),
     }
     label_width = max(len(label) for label in places)
     lines = [

@@ -157,16 +157,25 @@ class Query:
             parts.append(f".page({self.page_number}, size={self.page_size})")
         return "".join(parts)
 
-    def where(self, expr_or_text: Expr | str) -> Query:
+    def where(self, expr_or_text: Expr | str, /, **params: object) -> Query:
         """Add a filter (an expression or a filter text); several calls combine with ``$and``.
 
         A text is parsed here, so a syntax error (``FilterSyntaxError``) is raised
-        by this call.
+        by this call. Keyword arguments fill the text's ``:name`` placeholders,
+        as ``parse(text, params=...)`` does: values go in as literals, never
+        through the text.
+
+        >>> q = Query("contact").where("Nom $eq :nom $and Pays $in :pays",
+        ...                            nom='x" $or 1', pays=["FR", "BE"])
+        >>> print(q.filter)
+        Nom $eq "x\\" $or 1" $and Pays $in ["FR","BE"]
         """
         if isinstance(expr_or_text, str):
-            from ..language._parser import parse
+            from ..language import parse
 
-            expr = parse(expr_or_text)
+            expr = parse(expr_or_text, params=params or None)
+        elif params:
+            raise TypeError("where() takes parameters only with a filter text")
         elif isinstance(expr_or_text, (Condition, And, Or)):
             expr = expr_or_text
         else:

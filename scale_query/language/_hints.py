@@ -35,6 +35,7 @@ WORDS = {
     "STRING": "a value",
     "NUMBER": "a value",
     "WORD": "a value",
+    "PARAM": "a value",
     "AND": "$and or $or",
     "OR": "$and or $or",
     "LPAR": "(",
@@ -153,6 +154,9 @@ def diagnose(
     ``expected`` the terminals valid at that point, ``previous`` the kind of the
     token before and ``unclosed`` the offset of the innermost open ``(``.
     """
+    # A placeholder may stand wherever a value goes, but errors speak of the
+    # values people write: "expected [" after $in, not "[ or a value".
+    expected = tuple(t for t in expected if t != "PARAM")
     words = _expected_words(expected)
     end = found_end if found_end is not None and found_end > pos else pos + 1
     message = f"expected {_join(words)}, found {_found(text, pos, end)}"
@@ -209,7 +213,7 @@ def diagnose(
         elif found == "RPAR" and previous in ("AND", "OR"):
             word = "$and" if previous == "AND" else "$or"
             return error(f"nothing after {word}", f"add a condition after {word}")
-        elif found in ("STRING", "NUMBER"):
+        elif found in ("STRING", "NUMBER", "PARAM"):
             hint = _misplaced_value_hint(text[pos:end], words)
         elif found == "RPAR":
             return error(
