@@ -9,6 +9,7 @@ kept with the destination too.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -92,7 +93,9 @@ class SyncSummary:
 
 def _pipeline_name(client: Client, where: Destination, dataset: str) -> str:
     # Not the base URL: --demo's port changes each run, its instance does not.
-    key = f"{client.instance}\n{where}\n{dataset}"
+    # The path made absolute: two folders' datamart.duckdb are two copies.
+    place = where.name if where.path is None else f"{where.name}:{Path(where.path).absolute()}"
+    key = f"{client.instance}\n{place}\n{dataset}"
     return "scale_sync_" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
@@ -128,6 +131,9 @@ def sync(
         )
     stats = stats if stats is not None else SyncStats()
     started = time.perf_counter()
+    # dlt's anonymous telemetry, off unless the user turned it on: nothing leaves
+    # the machine but the API's requests and the loads.
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     options: dict[str, Any] = {}
     if pipelines_dir is not None:
         options["pipelines_dir"] = str(pipelines_dir)
