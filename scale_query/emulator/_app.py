@@ -338,6 +338,36 @@ class _Endpoints:
 
         return await self._run_admin(request, change)
 
+    async def delete(self, request: Request) -> Response:
+        # The datamart's own deletions (the API has none): {"object": ..., "ids": [...]}.
+        try:
+            self._admin(request)
+            raw = await read_body(request, MAX_ADMIN_BODY_BYTES)
+        except ApiError as error:
+            return _json(error.body(), error.status, error.headers)
+
+        def action() -> Any:
+            try:
+                text = raw.decode("utf-8")
+                body = None if json_depth_exceeds(text, 2) else json.loads(text)
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+            if (
+                not isinstance(body, dict)
+                or set(body) != {"object", "ids"}
+                or not isinstance(body["ids"], list)
+            ):
+                raise ApiError(400, 'the body is {"object": "<name>", "ids": [<id>, ...]}')
+            name = body["object"]
+            if name not in self.api.store.tables:
+                raise ApiError(404, f"unknown object {str(name)[:100]!r}")
+            try:
+                return {"deleted": self.api.store.delete(name, body["ids"])}
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+
+        return await self._run_admin(request, action)
+
     async def clear(self, request: Request) -> Response:
         def action() -> Any:
             self.faults.clear()
@@ -376,6 +406,7 @@ def _routes(ep: _Endpoints) -> list[Route]:
         Route(OPENAPI_PATH, ep.openapi, methods=["GET"]),
         Route(f"{ADMIN_PREFIX}/faults", ep.faults_get, methods=["GET"]),
         Route(f"{ADMIN_PREFIX}/faults", ep.faults_post, methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/delete", ep.delete, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/clear", ep.clear, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", ep.reset, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/requests", ep.requests, methods=["GET"]),
