@@ -202,3 +202,11 @@ def test_the_page_and_check_give_the_same_rows_by_default(tmp_path: Path) -> Non
 def test_completion_reads_past_placeholders() -> None:
     assert "$and" in _labels("Nom $eq :nom ")
     assert "$and" in _labels("Nom $in :pays ")
+
+
+def test_format_keeps_placeholders_and_reports_the_real_syntax_error() -> None:
+    assert json.loads(web.format("Nom   $eq :nom $and Pays $in :p")) == {
+        "text": "Nom $eq :nom $and Pays $in :p"
+    }
+    error = json.loads(web.format("Nom $eq :nom $and"))["error"]
+    assert (error["code"], error["message"]) == ("SQ001", "nothing after $and")
