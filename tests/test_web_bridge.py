@@ -58,7 +58,7 @@ def test_validate_rows_are_check_rows() -> None:
     rows = json.loads(web.validate(text, SCHEMA))
     # check's default selection: SQ107 (personal data) is opt-in there and here.
     assert [r["code"] for r in rows] == [
-        d.code for d in validate(text, _schema()) if d.code != "SQ107"
+        d.code for d in validate(text, schema=_schema()) if d.code != "SQ107"
     ]
     assert set(rows[0]) == {
         "line", "column", "end_line", "end_column", "code", "severity", "message", "hint",
