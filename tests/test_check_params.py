@@ -44,6 +44,11 @@ def test_a_missing_or_ill_typed_value_is_sq001_at_its_placeholder() -> None:
     assert codes("Nom $like :n", params={"n": 3}) == [("SQ001", 11)]
 
 
+def test_a_syntax_error_after_a_placeholder_is_that_error() -> None:
+    found = validate_template("Nom $eq :n $and")
+    assert [(d.code, d.message) for d in found] == [("SQ001", "nothing after $and")]
+
+
 def test_text_without_placeholders_is_validate() -> None:
     assert codes('Nom $like "Smith" $and Agee $eq 1') == [("SQ202", 5), ("SQ101", 24)]
     assert codes("Nom $eq") == [("SQ001", 8)]

@@ -98,6 +98,7 @@ def test_the_playground_works_from_wheels_in_a_fresh_venv(tmp_path: Path) -> Non
     where = subprocess.run(
         [str(bin_dir / "python"), "-c",
          "import scale_query, importlib.metadata as m;"
+         "scale_query.parse('a $eq :x', params={'x': '1'});"  # this checkout's wheel
          "print(scale_query.__file__, m.version('scale-query-web-assets'))"],
         cwd=tmp_path, env=clean, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip

@@ -58,7 +58,7 @@ def test_validate_rows_are_check_rows() -> None:
     rows = json.loads(web.validate(text, SCHEMA))
     # check's default selection: SQ107 (personal data) is opt-in there and here.
     assert [r["code"] for r in rows] == [
-        d.code for d in validate(text, _schema()) if d.code != "SQ107"
+        d.code for d in validate(text, schema=_schema()) if d.code != "SQ107"
     ]
     assert set(rows[0]) == {
         "line", "column", "end_line", "end_column", "code", "severity", "message", "hint",
@@ -202,3 +202,11 @@ def test_the_page_and_check_give_the_same_rows_by_default(tmp_path: Path) -> Non
 def test_completion_reads_past_placeholders() -> None:
     assert "$and" in _labels("Nom $eq :nom ")
     assert "$and" in _labels("Nom $in :pays ")
+
+
+def test_format_keeps_placeholders_and_reports_the_real_syntax_error() -> None:
+    assert json.loads(web.format("Nom   $eq :nom $and Pays $in :p")) == {
+        "text": "Nom $eq :nom $and Pays $in :p"
+    }
+    error = json.loads(web.format("Nom $eq :nom $and"))["error"]
+    assert (error["code"], error["message"]) == ("SQ001", "nothing after $and")

@@ -32,10 +32,10 @@ from scale_query import (
     Query,
     parse,
     render,
-    validate,
     validate_template,
 )
 from scale_query.emulator import Emulator, serve
+from scale_query.language._parser import parse_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -343,10 +343,11 @@ def _python_row(d: Any, text: str) -> dict[str, Any]:
 
 
 def _python_format(text: str) -> dict[str, Any]:
+    # As `scale-query fmt` does: placeholders (:name) stay as written.
     try:
-        return {"text": render(parse(text))}
+        return {"text": render(parse_template(text))}
     except FilterSyntaxError:
-        return {"error": _python_row(validate(text)[0], text)}
+        return {"error": _python_row(validate_template(text)[0], text)}
 
 
 def _in_browser(

@@ -37,6 +37,7 @@ from scale_query import (
 )
 from scale_query import validate as _validate
 from scale_query.language._canonical import quote_field
+from scale_query.language._parser import parse_template
 from scale_query.language._pycode import python_code
 from scale_query.semantics._validate import Diagnostic
 
@@ -175,11 +176,18 @@ def _syntax_error(text: str) -> str:
 
 
 def format(text: str) -> str:
-    """``{"text": canonical}``, or ``{"error": diagnostic}`` when the text does not parse."""
+    """``{"text": canonical}``, or ``{"error": diagnostic}`` when the text does not parse.
+
+    Placeholders stay as written, as ``scale-query fmt`` keeps them:
+
+    >>> json.loads(format('Nom   $eq :nom'))
+    {'text': 'Nom $eq :nom'}
+    """
     try:
-        return _dumps({"text": render(parse(text))})
+        return _dumps({"text": render(parse_template(text))})
     except FilterSyntaxError:
-        return _syntax_error(text)
+        # The SQ001 row validate() gives, placeholders left open.
+        return _dumps({"error": check_rows(validate_template(text)[:1], text)[0]})
 
 
 def builder_code(text: str) -> str:

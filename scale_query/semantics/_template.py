@@ -52,13 +52,14 @@ def validate_template(
         raise TypeError(f"validate_template() takes filter text, not {type(text).__name__}")
     if schema is not None and not isinstance(schema, ObjectSchema):
         raise TypeError(f"schema must be an ObjectSchema, not {type(schema).__name__}")
+    lines = _Lines(text)
     try:
         found = placeholders(text)
-    except FilterSyntaxError:
-        found = ()
+    except FilterSyntaxError as error:
+        # This error, not parse()'s: that one would stop at the first placeholder.
+        return [_diagnostic(syntax_finding(error), lines)]
     if not found:
         return validate(text, schema=schema)
-    lines = _Lines(text)
     open_ = params is None
     values = _neutral(found) if params is None else _used(found, params)
     try:
