@@ -288,11 +288,7 @@ _OWN = {
     AsyncClient: {"aclose", "__aenter__", "__aexit__"},
 }
 # Return types that differ by design, each with why.
-_RETURNS_DIFFER = {
-    # An Arrow RecordBatchReader pulls its batches synchronously: the async
-    # client reads the pages (awaited) into a Table instead.
-    "to_arrow": ("RecordBatchReader", "ArrowTable"),
-}
+_RETURNS_DIFFER: dict[str, tuple[str, str]] = {}
 
 
 def _public(cls: type) -> dict[str, Any]:

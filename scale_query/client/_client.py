@@ -49,7 +49,7 @@ from ._retry import Attempts, Failure, RetryPolicy
 from ._typed import TypedRecord, Typer
 
 if TYPE_CHECKING:
-    from ._arrow import ArrowTable, RecordBatch, RecordBatchReader
+    from ._arrow import ArrowTable, RecordBatch
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "AsyncClient", "Client"]
 
@@ -411,32 +411,46 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         typer = Typer(schema if schema is not None else self.object_info(query.object_name))
         return (typer(record) for page in self.iter_pages(query) for record in page)
 
-    def to_arrow(
+    def iter_batches(
         self, query: Query | str, *, schema: ObjectSchema | None = None
-    ) -> RecordBatchReader:
-        """The matching records as a stream of Arrow record batches, one per page.
+    ) -> Iterator[RecordBatch]:
+        """The matching records as Arrow record batches, one per page, read as they are asked for.
 
         Columns: ``id`` then the query's fields (every readable field by
         default), typed from the object's ``schema`` (fetched when not given);
-        see docs/client.md for the type of each field type. Pages are read as
-        the batches are: ``.read_all()`` gives a ``pyarrow.Table``. Needs the
-        ``arrow`` extra.
+        see docs/client.md for the type of each field type. Memory stays flat
+        whatever the count. Needs the ``arrow`` extra.
         """
         from . import _arrow
 
         _arrow.require_pyarrow()
         query = _as_query(query)
         schema = schema if schema is not None else self.object_info(query.object_name)
-        return _arrow.reader(self.iter_pages(query), schema, query.selected)
+        arrow = _arrow.arrow_schema(schema, query.selected)
+        return _arrow.record_batches(self.iter_pages(query), schema, arrow)
+
+    def to_arrow(self, query: Query | str, *, schema: ObjectSchema | None = None) -> ArrowTable:
+        """The matching records as one ``pyarrow.Table`` (the batches of :meth:`iter_batches`).
+
+        >>> client.to_arrow(Query("orders").limit(3)).column_names[:3]  # doctest: +SKIP
+        ['id', 'id_orders', 'id_contact']
+        """
+        from . import _arrow
+
+        query = _as_query(query)
+        schema = schema if schema is not None else self.object_info(query.object_name)
+        return _arrow.table(self.iter_batches(query, schema=schema), schema, query.selected)
 
     def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a pandas ``DataFrame`` (through :meth:`to_arrow`)."""
+        """The matching records as a pandas ``DataFrame``, typed: dates and datetimes
+        ``datetime64[ms]``, decimals ``float64`` (pandas has no decimal type;
+        ``to_arrow`` and ``to_polars`` keep them exact), ints ``int64``."""
         from . import _arrow
 
         return _arrow.to_pandas(self.to_arrow(query, schema=schema))
 
     def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a polars ``DataFrame`` (through :meth:`to_arrow`)."""
+        """The matching records as a polars ``DataFrame``, typed (through :meth:`to_arrow`)."""
         from . import _arrow
 
         return _arrow.to_polars(self.to_arrow(query, schema=schema))
@@ -597,39 +611,43 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             for record in page:
                 yield typer(record)
 
-    async def to_arrow(
+    async def iter_batches(
         self, query: Query | str, *, schema: ObjectSchema | None = None
-    ) -> ArrowTable:
-        """The matching records as one ``pyarrow.Table`` (read page by page).
-
-        Same columns and types as :meth:`Client.to_arrow`; asyncio cannot drive
-        a ``RecordBatchReader``, so the batches are gathered into a table.
-        """
+    ) -> AsyncIterator[RecordBatch]:
+        """The matching records as Arrow record batches, one per page; see
+        :meth:`Client.iter_batches`."""
         from . import _arrow
 
-        pa = _arrow.require_pyarrow()
+        _arrow.require_pyarrow()
         query = _as_query(query)
         schema = schema if schema is not None else await self.object_info(query.object_name)
         arrow = _arrow.arrow_schema(schema, query.selected)
-        batches: list[RecordBatch] = []
         async for page in self.iter_pages(query):
-            batches.extend(_arrow.record_batches([page], schema, arrow))
-        table: ArrowTable = pa.Table.from_batches(batches, schema=arrow)
-        return table
+            for batch in _arrow.record_batches([page], schema, arrow):
+                yield batch
+
+    async def to_arrow(
+        self, query: Query | str, *, schema: ObjectSchema | None = None
+    ) -> ArrowTable:
+        """The matching records as one ``pyarrow.Table``; see :meth:`Client.to_arrow`."""
+        from . import _arrow
+
+        query = _as_query(query)
+        schema = schema if schema is not None else await self.object_info(query.object_name)
+        batches = [batch async for batch in self.iter_batches(query, schema=schema)]
+        return _arrow.table(batches, schema, query.selected)
 
     async def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a pandas ``DataFrame``."""
+        """The matching records as a pandas ``DataFrame``, typed; see :meth:`Client.to_pandas`."""
         from . import _arrow
 
-        table = await self.to_arrow(query, schema=schema)
-        return _arrow.to_pandas(table.to_reader())
+        return _arrow.to_pandas(await self.to_arrow(query, schema=schema))
 
     async def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a polars ``DataFrame``."""
+        """The matching records as a polars ``DataFrame``, typed."""
         from . import _arrow
 
-        table = await self.to_arrow(query, schema=schema)
-        return _arrow.to_polars(table.to_reader())
+        return _arrow.to_polars(await self.to_arrow(query, schema=schema))
 
     async def put(
         self, object_name: str, records: Iterable[RecordArg], batch_size: int = 500
