@@ -102,23 +102,30 @@ class _Answer:
 _Outcome: TypeAlias = "_Answer | tuple[Failure, str]"
 
 
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """Try again after ``seconds``."""
+
+    seconds: float
+
+
 def _settle(
     attempts: Attempts, outcome: _Outcome, duration: float, parse: Callable[[bytes], T]
-) -> tuple[bool, T | None, float]:
-    """One attempt's end: (True, the parsed body, 0) or (False, None, the wait before the next).
+) -> T | _Wait:
+    """One attempt's end: the parsed body, or how long to wait before the next attempt.
 
     A body that does not parse is a failure like a lost answer (a read is
     retried); the policy raises when it gives up.
     """
     if not isinstance(outcome, _Answer):
-        return False, None, attempts.failed(*outcome, duration)
+        return _Wait(attempts.failed(*outcome, duration))
     body = attempts.answered(outcome.status, outcome.headers, outcome.body, duration)
     if body is None:
-        return False, None, attempts.wait
+        return _Wait(attempts.wait)
     try:
-        return True, parse(body), 0.0
+        return parse(body)
     except DecodingError as error:
-        return False, None, attempts.failed(Failure.CORRUPT, error.message, duration)
+        return _Wait(attempts.failed(Failure.CORRUPT, error.message, duration))
 
 
 def _own_transport() -> httpx.HTTPTransport:
@@ -320,10 +327,10 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         while True:
             start = time.perf_counter()
             outcome = self._exchange(request, kwargs)
-            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
-            if done:
-                return value  # type: ignore[return-value]
-            time.sleep(wait)
+            result = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if not isinstance(result, _Wait):
+                return result
+            time.sleep(result.seconds)
 
     def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name (with their creation/update times)."""
@@ -528,10 +535,10 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         while True:
             start = time.perf_counter()
             outcome = await self._exchange(request, kwargs)
-            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
-            if done:
-                return value  # type: ignore[return-value]
-            await asyncio.sleep(wait)
+            result = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if not isinstance(result, _Wait):
+                return result
+            await asyncio.sleep(result.seconds)
 
     async def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name."""
