@@ -266,7 +266,10 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
 
     ``token``, ``instance`` and ``base_url`` default to ``SCALE_TOKEN``,
     ``SCALE_INSTANCE`` and ``SCALE_BASE_URL``. ``timeout`` defaults to 5 s to
-    connect and 60 s to read; ``retries`` is a count or a :class:`RetryPolicy`.
+    connect and 60 s to read, and its read value bounds each whole attempt,
+    first connect to last byte (a server dripping its answer is cut there);
+    ``max_response_bytes`` (64 MiB) bounds a body, counted decompressed;
+    ``retries`` is a count or a :class:`RetryPolicy`.
     Pass your own ``http_client`` (an ``httpx.Client``, left open on close) or
     ``transport``. Plain ``http://`` is refused except to loopback, unless
     ``allow_insecure=True``. Every option after ``token`` and ``instance`` is
