@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from hostile import Exchange, Hostile, answer, gzip_answer
 
@@ -136,6 +137,25 @@ def test_timeout_bounds_the_whole_request(respond: Callable[[Exchange], None]) -
         client.list_objects()
     assert caught.value.reached_server
     assert len(server.exchanges) == 1
+
+
+def test_with_your_own_transport_a_dripped_body_still_stops_at_the_deadline() -> None:
+    # httpx gives no public way into its network layer: with a transport of
+    # your own, the sync client checks the deadline between chunks of the body.
+    with (
+        Hostile(_drip_body) as server,
+        httpx.HTTPTransport() as transport,
+        Client(
+            "t0k",
+            "demo",
+            base_url=server.base_url,
+            timeout=DEADLINE,
+            retries=0,
+            transport=transport,
+        ) as client,
+        pytest.raises(APIConnectionError, match=f"within the {DEADLINE} s deadline"),
+    ):
+        client.list_objects()
 
 
 @pytest.mark.parametrize("respond", [_drip_headers, _drip_body], ids=["headers", "body"])
