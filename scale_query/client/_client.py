@@ -79,7 +79,7 @@ def _failure(error: httpx.RequestError) -> tuple[Failure, str]:
     return Failure.NO_ANSWER, f"connection failed ({type(error).__name__}: {error})"
 
 
-def _late(seconds: float | None) -> str:
+def _late(seconds: float) -> str:
     return f"no whole answer within the {seconds:g} s deadline of a request (timeout=)"
 
 
@@ -313,11 +313,13 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
                     body.take(chunk)
                 return _Answer(response.status_code, response.headers, body.value())
         except httpx.RequestError as error:
-            if deadline is not None and time.monotonic() >= deadline:
+            seconds = self._deadline
+            if seconds is not None and deadline is not None and time.monotonic() >= deadline:
                 # A socket operation cut short by the deadline (_deadline.DeadlineBackend).
-                return _failure(error)[0], _late(self._deadline)
+                return _failure(error)[0], _late(seconds)
             return _failure(error)
         except DeadlineExceeded:
+            assert self._deadline is not None  # raised only when there is one
             return Failure.NO_ANSWER, _late(self._deadline)
         except TooLarge as error:
             raise _too_large(request, error) from None
@@ -528,6 +530,8 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         except httpx.RequestError as error:
             return _failure(error)
         except TimeoutError:
+            if self._deadline is None:
+                raise  # not ours: asyncio.timeout(None) never fires
             return Failure.NO_ANSWER, _late(self._deadline)
         except TooLarge as error:
             raise _too_large(request, error) from None
