@@ -657,6 +657,7 @@ def _escaped(char: str, how: int) -> str:
     return forms[how % len(forms)]
 
 
+@pytest.mark.slow  # about 1.5 s of examples
 @settings(max_examples=200, deadline=None)
 @given(
     st.text(_TOKEN_CHARS, min_size=8, max_size=40),
