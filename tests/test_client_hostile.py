@@ -308,3 +308,20 @@ def test_iter_refuses_a_server_that_cycles_through_its_pages(pages: int) -> None
         list(client.iter("contact"))
     assert "page=" in caught.value.url
     assert int(caught.value.url.rpartition("page=")[2].partition("&")[0]) == pages + 1
+
+
+def test_the_async_client_retries_a_corrupt_200_and_refuses_cycling_pages() -> None:
+    async def read(base_url: str, query: str) -> list[str]:
+        async with AsyncClient(
+            "t0k", "demo", base_url=base_url, retries=FAST, page_size=2, prefetch=1
+        ) as client:
+            return [record.id async for record in client.iter(query)]
+
+    with Hostile(_corrupt_first([b"<html>502</html>", GOOD_PAGE])) as server:
+        assert asyncio.run(read(server.base_url, "contact")) == ["1"]
+    assert len(server.exchanges) == 2
+    with (
+        Hostile(_cycling(2)) as server,
+        pytest.raises(APIConnectionError, match="came before"),
+    ):
+        asyncio.run(read(server.base_url, "contact"))
