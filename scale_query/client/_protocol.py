@@ -188,7 +188,7 @@ class Settings:
         either case) or percent-encoded (``%2F``), in any mix.
 
         >>> settings = Settings("demo", "https://h/v1", 'a/b"c')
-        >>> settings.redact('{"error": "bad token a\\/b\\u0022c"}')
+        >>> settings.redact(r'{"error": "bad token a\\/b\\u0022c"}')
         '{"error": "bad token ***"}'
         """
         return token_pattern(self.token).sub("***", text)
