@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import BinaryIO
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ["Exchange", "Hostile", "answer", "gzip_answer"]
@@ -140,8 +141,8 @@ class Hostile:
                     return
                 self.respond(exchange)
 
-    def _read(self, reader: object, sock: socket.socket) -> Exchange | None:
-        readline = reader.readline  # type: ignore[attr-defined]
+    def _read(self, reader: BinaryIO, sock: socket.socket) -> Exchange | None:
+        readline = reader.readline
         line = readline(65536).decode("latin-1").strip()
         if not line:
             return None
@@ -152,7 +153,7 @@ class Hostile:
             headers[name.strip().lower()] = value.strip()
         length = int(headers.get("content-length", "0"))
         if length:
-            reader.read(length)  # type: ignore[attr-defined]
+            reader.read(length)
         with self._lock:
             exchange = Exchange(
                 method,

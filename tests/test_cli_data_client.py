@@ -10,6 +10,7 @@ import datetime as dt
 import warnings
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -135,18 +136,19 @@ def test_a_value_its_field_cannot_hold_is_an_error_naming_record_and_field() -> 
 # Arrow and data frames ------------------------------------------------------------
 
 
-def test_to_arrow_streams_batches_typed_by_the_schema(client: Client) -> None:
+def test_iter_batches_streams_batches_typed_by_the_schema(client: Client) -> None:
     pa = pytest.importorskip("pyarrow")
     query = Query("orders").where('Statut $eq "livrée"').limit(1200)
-    reader = client.to_arrow(query)
-    assert isinstance(reader, pa.RecordBatchReader)
-    types = {field.name: field.type for field in reader.schema}
+    batches = list(client.iter_batches(query))
+    assert all(isinstance(batch, pa.RecordBatch) for batch in batches)
+    types = {field.name: field.type for field in batches[0].schema}
     assert types["id"] == pa.int64() and types["id_contact"] == pa.int64()
     assert types["DateCommande"] == pa.timestamp("ms")
     assert pa.types.is_decimal(types["Montant"]) and types["Statut"] == pa.string()
-    batches = list(reader)
     assert [b.num_rows for b in batches[:-1]] == [500] * (len(batches) - 1)
-    table = pa.Table.from_batches(batches)
+    table = client.to_arrow(query)
+    assert isinstance(table, pa.Table) and table.schema == batches[0].schema
+    assert table.equals(pa.Table.from_batches(batches))
     expected = list(client.iter(query))
     assert table.column("id").to_pylist() == [int(r.id) for r in expected]
     amounts = [None if r.data["Montant"] == "" else Decimal(r.data["Montant"]) for r in expected]
@@ -155,8 +157,10 @@ def test_to_arrow_streams_batches_typed_by_the_schema(client: Client) -> None:
 
 def test_to_arrow_keeps_the_query_fields_in_order(client: Client) -> None:
     pytest.importorskip("pyarrow")
-    table = client.to_arrow(Query("contact").fields("Nom", "DateNaissance").limit(3)).read_all()
+    table = client.to_arrow(Query("contact").fields("Nom", "DateNaissance").limit(3))
     assert table.column_names == ["id", "Nom", "DateNaissance"]
+    empty = client.to_arrow(Query("contact").where('Nom $eq "nobody"').fields("Nom"))
+    assert (empty.num_rows, empty.column_names) == (0, ["id", "Nom"])
 
 
 def test_to_pandas_and_to_polars(client: Client) -> None:
@@ -169,6 +173,48 @@ def test_to_pandas_and_to_polars(client: Client) -> None:
     polars_frame = client.to_polars(query)
     assert isinstance(polars_frame, pl.DataFrame) and polars_frame.height == 50
     assert polars_frame["Stock"].to_list() == frame["Stock"].to_list()
+
+
+def test_data_frames_have_date_datetime_and_number_columns(client: Client) -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    orders = Query("orders").fields("DateCommande", "Montant").limit(20)
+    products = Query("products").fields("DateCreation", "Prix").limit(20)
+    frame = client.to_pandas(orders).drop(columns="id").join(client.to_pandas(products))
+    for name in ("DateCommande", "DateCreation"):
+        assert pd.api.types.is_datetime64_dtype(frame[name].dtype), name
+    for name in ("Montant", "Prix"):
+        assert str(frame[name].dtype) == "float64", name
+    raw = [r.data["DateCreation"] for r in client.iter(products)]
+    shown = [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in frame["DateCreation"]]
+    assert shown == [value or None for value in raw]
+    typed = {**client.to_polars(orders).schema, **client.to_polars(products).schema}
+    assert typed["DateCommande"] == pl.Datetime("ms")
+    assert typed["DateCreation"] == pl.Date
+    assert isinstance(typed["Montant"], pl.Decimal) and isinstance(typed["Prix"], pl.Decimal)
+
+
+@pytest.mark.slow  # 200,500 records through the writer
+def test_parquet_export_writes_row_groups_of_100_000_rows(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from scale_query.cli._output import Output
+    from scale_query.cli._writers import ROW_GROUP_ROWS, make_writer
+
+    schema = ObjectSchema.from_api({"n": {"attribs": {"type": "int"}}}, name="numbers")
+    path = tmp_path / "numbers.parquet"
+    total, size = 2 * ROW_GROUP_ROWS + 500, 500
+    with Output(str(path)) as output:
+        writer = make_writer("parquet", output, schema, ["n"])
+        for start in range(1, total + 1, size):
+            writer.write([Record(str(i), {"n": str(i)}) for i in range(start, start + size)])
+        writer.close()
+        output.commit()
+    metadata = pq.ParquetFile(path).metadata
+    groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert groups == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 500]
+    assert pq.read_table(path).column("n").to_pylist() == list(range(1, total + 1))
 
 
 def test_async_client_has_the_same_data_methods(scale_emulator: Emulator) -> None:

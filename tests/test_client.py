@@ -443,6 +443,10 @@ def test_a_corrupt_200_on_a_read_is_retried(client: Client, emu: Emulator) -> No
     emu.set_faults(corrupt=1)
     assert len(client.get(Query("contact").limit(5))) == 5
     assert emu.request_count() == 2
+    # One corrupt get_object_info no longer stops an import.
+    emu.set_faults(corrupt=1)
+    assert "Nom" in client.object_info("contact")
+    assert emu.request_count("GET", "get_object_info") == 2
 
 
 def test_a_body_that_stays_corrupt_is_a_decoding_error(client: Client, emu: Emulator) -> None:

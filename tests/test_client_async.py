@@ -287,12 +287,7 @@ _OWN = {
     Client: {"close", "__enter__", "__exit__"},
     AsyncClient: {"aclose", "__aenter__", "__aexit__"},
 }
-# Return types that differ by design, each with why.
-_RETURNS_DIFFER = {
-    # An Arrow RecordBatchReader pulls its batches synchronously: the async
-    # client reads the pages (awaited) into a Table instead.
-    "to_arrow": ("RecordBatchReader", "ArrowTable"),
-}
+# No return type differs: to_arrow is a pyarrow.Table in both, iter_batches streams in both.
 
 
 def _public(cls: type) -> dict[str, Any]:
@@ -314,9 +309,6 @@ def _unasync(annotation: object) -> str:
 def _shape(function: Callable[..., Any]) -> list[tuple[str, str, str, str]]:
     signature = inspect.signature(function)
     returns = _unasync(signature.return_annotation)
-    sync_type, async_type = _RETURNS_DIFFER.get(function.__name__, ("", ""))
-    if sync_type:
-        returns = returns.replace(async_type, sync_type)
     return [
         (p.name, str(p.kind), repr(p.default), _unasync(p.annotation))
         for p in signature.parameters.values()

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from hostile import Exchange, Hostile, answer, gzip_answer
 
@@ -136,6 +137,25 @@ def test_timeout_bounds_the_whole_request(respond: Callable[[Exchange], None]) -
         client.list_objects()
     assert caught.value.reached_server
     assert len(server.exchanges) == 1
+
+
+def test_with_your_own_transport_a_dripped_body_still_stops_at_the_deadline() -> None:
+    # httpx gives no public way into its network layer: with a transport of
+    # your own, the sync client checks the deadline between chunks of the body.
+    with (
+        Hostile(_drip_body) as server,
+        httpx.HTTPTransport() as transport,
+        Client(
+            "t0k",
+            "demo",
+            base_url=server.base_url,
+            timeout=DEADLINE,
+            retries=0,
+            transport=transport,
+        ) as client,
+        pytest.raises(APIConnectionError, match=f"within the {DEADLINE} s deadline"),
+    ):
+        client.list_objects()
 
 
 @pytest.mark.parametrize("respond", [_drip_headers, _drip_body], ids=["headers", "body"])
@@ -288,3 +308,20 @@ def test_iter_refuses_a_server_that_cycles_through_its_pages(pages: int) -> None
         list(client.iter("contact"))
     assert "page=" in caught.value.url
     assert int(caught.value.url.rpartition("page=")[2].partition("&")[0]) == pages + 1
+
+
+def test_the_async_client_retries_a_corrupt_200_and_refuses_cycling_pages() -> None:
+    async def read(base_url: str, query: str) -> list[str]:
+        async with AsyncClient(
+            "t0k", "demo", base_url=base_url, retries=FAST, page_size=2, prefetch=1
+        ) as client:
+            return [record.id async for record in client.iter(query)]
+
+    with Hostile(_corrupt_first([b"<html>502</html>", GOOD_PAGE])) as server:
+        assert asyncio.run(read(server.base_url, "contact")) == ["1"]
+    assert len(server.exchanges) == 2
+    with (
+        Hostile(_cycling(2)) as server,
+        pytest.raises(APIConnectionError, match="came before"),
+    ):
+        asyncio.run(read(server.base_url, "contact"))

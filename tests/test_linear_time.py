@@ -60,6 +60,10 @@ BUILT = {
     ("semantics/_reading.py", "f'{parts[0]}{found}.*{parts[-1]}'"): (
         "like_regex: atomic groups, one .* (tests/test_regex.py times it on a long value)"
     ),
+    ("client/_protocol.py", "''.join((_spellings(char) for char in token))"): (
+        "token_pattern: per token character one group of fixed strings, no repetition: "
+        "at most text x token steps, on error bodies cut to 64 KiB (ERROR_BODY_READ)"
+    ),
 }
 
 

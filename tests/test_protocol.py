@@ -637,3 +637,42 @@ def test_batch_write_failure_says_what_was_written(conf: Settings) -> None:
     # An error of another kind may have come after the request went out.
     other = write.failure(3, RuntimeError("inside the HTTP library"))
     assert (other.not_written, other.unknown) == ([6], [3, 4, 5])
+
+
+_TOKEN_CHARS = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
+
+
+def _escaped(char: str, how: int) -> str:
+    """``char`` as a server may echo it: raw, JSON-escaped, \\u-escaped or percent-encoded."""
+    code = ord(char)
+    forms = [
+        char,
+        json.dumps(char)[1:-1],
+        f"\\u{code:04x}",
+        f"\\u{code:04X}",
+        f"%{code:02X}",
+        f"%{code:02x}",
+        "\\/" if char == "/" else char,
+    ]
+    return forms[how % len(forms)]
+
+
+@pytest.mark.slow  # about 1.5 s of examples
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(_TOKEN_CHARS, min_size=8, max_size=40),
+    st.lists(st.integers(0, 6), min_size=40, max_size=40),
+    # No ASCII around it: nothing there can complete or start a spelling of the token.
+    st.text(st.characters(min_codepoint=0xA1, max_codepoint=0x2FF), max_size=20),
+)
+def test_a_token_echoed_with_any_mix_of_escapes_is_masked(
+    token: str, hows: list[int], around: str
+) -> None:
+    settings_ = Settings("demo", BASE, token)
+    echoed = "".join(_escaped(char, how) for char, how in zip(token, hows, strict=False))
+    masked = settings_.redact(f"{around}{echoed}{around}")
+    assert masked == f"{around}***{around}"
+    body = json.dumps({"error": f"bad token {token}"}).replace("/", "\\/").encode()
+    error = error_from_response(settings_, list_objects_request(settings_), 401, {}, body)
+    for text in (str(error), repr(error), error.message, error.body):
+        assert token not in text

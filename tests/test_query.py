@@ -329,6 +329,7 @@ def test_decimal_filter_values_are_written_in_us_notation() -> None:
     assert q.to_params() == [("filter", "amount $gte 12.5")]
 
 
+@pytest.mark.slow  # about 4 s of examples
 @settings(max_examples=150, deadline=None)
 @given(queries())
 def test_repr_is_the_calls_that_build_the_query(q: Query) -> None:

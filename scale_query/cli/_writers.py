@@ -15,8 +15,8 @@ ends the file properly (the JSON array's ``]``, Parquet's footer).
   numbers (exact: ``12.50`` stays ``12.50``), dates and datetimes as strings,
   empty values as ``null``.
 - ``json``: the same objects in one JSON array.
-- ``parquet``: typed columns (see :mod:`scale_query.client._arrow`), one row
-  group per page (needs pyarrow).
+- ``parquet``: typed columns (see :mod:`scale_query.client._arrow`), row
+  groups of 100,000 rows or 64 MiB (:data:`ROW_GROUP_ROWS`; needs pyarrow).
 - ``table``: aligned text columns for a terminal.
 """
 
@@ -37,7 +37,16 @@ from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
 from ._tables import TableWriter
 
-__all__ = ["FORMATS", "Writer", "make_writer", "needs_quote_mark", "neutralise", "restore"]
+__all__ = [
+    "FORMATS",
+    "ROW_GROUP_BYTES",
+    "ROW_GROUP_ROWS",
+    "Writer",
+    "make_writer",
+    "needs_quote_mark",
+    "neutralise",
+    "restore",
+]
 
 #: A str as a JSON string, non-ASCII kept (json.dumps' own C encoder, minus its overhead).
 _string: Callable[[str], str] = json.encoder.encode_basestring
@@ -246,24 +255,48 @@ class _JsonArray(_JsonLines):
         super().close()
 
 
+#: A Parquet row group (the last aside) holds at least this many rows, or
+#: :data:`ROW_GROUP_BYTES` of Arrow data, whichever comes first: readers
+#: (DuckDB, Spark, pandas) skip and scan by row group, and one per page of
+#: 500 records made 20 for 10,000 rows. The pages of a group are held in
+#: memory until it is written (at most about 64 MiB).
+ROW_GROUP_ROWS = 100_000
+#: See :data:`ROW_GROUP_ROWS`.
+ROW_GROUP_BYTES = 64 * 1024 * 1024
+
+
 class _Parquet(Writer):
     def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
         super().__init__(output, schema, columns)
         from ..client import _arrow
 
-        _arrow.require_pyarrow()
+        self._pa = _arrow.require_pyarrow()
         import pyarrow.parquet as pq
 
         self.arrow = _arrow.arrow_schema(schema, columns)
         self._batches = _arrow.record_batches
         self.parquet: Any = pq.ParquetWriter(output.binary, self.arrow)
+        self._group: list[Any] = []
+        self._rows = self._bytes = 0
 
     def write(self, page: Sequence[Record]) -> None:
         for batch in self._batches([page], self.schema, self.arrow):
-            self.parquet.write_batch(batch)
+            self._group.append(batch)
+            self._rows += batch.num_rows
+            self._bytes += batch.nbytes
+        if self._rows >= ROW_GROUP_ROWS or self._bytes >= ROW_GROUP_BYTES:
+            self._write_group()
+
+    def _write_group(self) -> None:
+        if not self._group:
+            return
+        table = self._pa.Table.from_batches(self._group, schema=self.arrow)
+        self.parquet.write_table(table, row_group_size=table.num_rows)
+        self._group, self._rows, self._bytes = [], 0, 0
         self.output.flush()
 
     def close(self) -> None:
+        self._write_group()
         self.parquet.close()
         super().close()
 

@@ -21,6 +21,9 @@ anything else (text, ...)     ``string``
 ============================  =====================================
 
 The first column is the record ``id`` (``int64``); empty values are null.
+In pandas (:func:`to_pandas`), which has no date or decimal type, dates and
+datetimes are ``datetime64[ms]`` and decimals ``float64``; polars keeps
+every type above (``Date``, ``Datetime``, ``Decimal``).
 
 >>> from scale_query import ObjectSchema
 >>> schema = ObjectSchema.from_api({"Prix": {"attribs": {"type": "decimal"}}})
@@ -44,18 +47,19 @@ __all__ = [
     "ArrowSchema",
     "ArrowTable",
     "RecordBatch",
-    "RecordBatchReader",
     "arrow_schema",
     "columns_of",
     "record_batches",
     "require_pyarrow",
+    "table",
+    "to_pandas",
+    "to_polars",
 ]
 
 # pyarrow ships no type information: to mypy its objects are Any; these
 # names say in signatures which pyarrow class a value is.
 ArrowSchema: TypeAlias = Any
 RecordBatch: TypeAlias = Any
-RecordBatchReader: TypeAlias = Any
 ArrowTable: TypeAlias = Any
 
 #: Digits kept after the decimal point in decimal columns.
@@ -149,31 +153,42 @@ def record_batches(
         yield pa.RecordBatch.from_arrays(arrays, schema=arrow)
 
 
-def reader(
-    pages: Iterable[Sequence[Record]], schema: ObjectSchema, fields: Sequence[str] = ()
-) -> RecordBatchReader:
-    """A ``RecordBatchReader`` streaming ``pages`` as batches (nothing read until asked)."""
+def table(
+    batches: Iterable[RecordBatch], schema: ObjectSchema, fields: Sequence[str] = ()
+) -> ArrowTable:
+    """One ``pyarrow.Table`` of ``batches``: the columns of :func:`arrow_schema`, even empty."""
     pa = require_pyarrow()
-    arrow = arrow_schema(schema, fields)
-    result: RecordBatchReader = pa.RecordBatchReader.from_batches(
-        arrow, record_batches(pages, schema, arrow)
-    )
+    result: ArrowTable = pa.Table.from_batches(batches, schema=arrow_schema(schema, fields))
     return result
 
 
-def to_pandas(batches: RecordBatchReader) -> Any:
-    """A pandas ``DataFrame`` of every batch (needs pandas)."""
+def to_pandas(data: ArrowTable) -> Any:
+    """A pandas ``DataFrame`` of ``data``, with typed columns (needs pandas).
+
+    pandas has no date or decimal type of its own: date columns become
+    ``datetime64[ms]`` (midnight), decimal columns ``float64`` (for exact
+    values use ``to_arrow`` or ``to_polars``, whose ``Decimal`` type keeps
+    them); datetimes are ``datetime64[ms]``, ints ``int64`` (``float64`` when
+    a value is empty, as pandas does), text ``str``.
+    """
     try:
         import pandas  # noqa: F401
     except ModuleNotFoundError:
         raise ImportError("to_pandas needs pandas: pip install pandas") from None
-    return batches.read_pandas()
+    pa = require_pyarrow()
+    for index, column in enumerate(data.schema):
+        if pa.types.is_decimal(column.type):
+            data = data.set_column(
+                index, column.name, data.column(index).cast(pa.float64(), safe=False)
+            )
+    return data.to_pandas(date_as_object=False)
 
 
-def to_polars(batches: RecordBatchReader) -> Any:
-    """A polars ``DataFrame`` of every batch (needs polars)."""
+def to_polars(data: ArrowTable) -> Any:
+    """A polars ``DataFrame`` of ``data`` (needs polars): ``Date``, ``Datetime``,
+    ``Decimal``, ``Int64`` and ``String`` columns."""
     try:
         import polars
     except ModuleNotFoundError:
         raise ImportError("to_polars needs polars: pip install polars") from None
-    return polars.from_arrow(batches.read_all())
+    return polars.from_arrow(data)

@@ -49,7 +49,7 @@ from ._retry import Attempts, Failure, RetryPolicy
 from ._typed import TypedRecord, Typer
 
 if TYPE_CHECKING:
-    from ._arrow import ArrowTable, RecordBatch, RecordBatchReader
+    from ._arrow import ArrowTable, RecordBatch
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "AsyncClient", "Client"]
 
@@ -79,7 +79,7 @@ def _failure(error: httpx.RequestError) -> tuple[Failure, str]:
     return Failure.NO_ANSWER, f"connection failed ({type(error).__name__}: {error})"
 
 
-def _late(seconds: float | None) -> str:
+def _late(seconds: float) -> str:
     return f"no whole answer within the {seconds:g} s deadline of a request (timeout=)"
 
 
@@ -102,23 +102,30 @@ class _Answer:
 _Outcome: TypeAlias = "_Answer | tuple[Failure, str]"
 
 
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """Try again after ``seconds``."""
+
+    seconds: float
+
+
 def _settle(
     attempts: Attempts, outcome: _Outcome, duration: float, parse: Callable[[bytes], T]
-) -> tuple[bool, T | None, float]:
-    """One attempt's end: (True, the parsed body, 0) or (False, None, the wait before the next).
+) -> T | _Wait:
+    """One attempt's end: the parsed body, or how long to wait before the next attempt.
 
     A body that does not parse is a failure like a lost answer (a read is
     retried); the policy raises when it gives up.
     """
     if not isinstance(outcome, _Answer):
-        return False, None, attempts.failed(*outcome, duration)
+        return _Wait(attempts.failed(*outcome, duration))
     body = attempts.answered(outcome.status, outcome.headers, outcome.body, duration)
     if body is None:
-        return False, None, attempts.wait
+        return _Wait(attempts.wait)
     try:
-        return True, parse(body), 0.0
+        return parse(body)
     except DecodingError as error:
-        return False, None, attempts.failed(Failure.CORRUPT, error.message, duration)
+        return _Wait(attempts.failed(Failure.CORRUPT, error.message, duration))
 
 
 def _own_transport() -> httpx.HTTPTransport:
@@ -259,7 +266,10 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
 
     ``token``, ``instance`` and ``base_url`` default to ``SCALE_TOKEN``,
     ``SCALE_INSTANCE`` and ``SCALE_BASE_URL``. ``timeout`` defaults to 5 s to
-    connect and 60 s to read; ``retries`` is a count or a :class:`RetryPolicy`.
+    connect and 60 s to read, and its read value bounds each whole attempt,
+    first connect to last byte (a server dripping its answer is cut there);
+    ``max_response_bytes`` (64 MiB) bounds a body, counted decompressed;
+    ``retries`` is a count or a :class:`RetryPolicy`.
     Pass your own ``http_client`` (an ``httpx.Client``, left open on close) or
     ``transport``. Plain ``http://`` is refused except to loopback, unless
     ``allow_insecure=True``. Every option after ``token`` and ``instance`` is
@@ -303,11 +313,13 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
                     body.take(chunk)
                 return _Answer(response.status_code, response.headers, body.value())
         except httpx.RequestError as error:
-            if deadline is not None and time.monotonic() >= deadline:
+            seconds = self._deadline
+            if seconds is not None and deadline is not None and time.monotonic() >= deadline:
                 # A socket operation cut short by the deadline (_deadline.DeadlineBackend).
-                return _failure(error)[0], _late(self._deadline)
+                return _failure(error)[0], _late(seconds)
             return _failure(error)
         except DeadlineExceeded:
+            assert self._deadline is not None  # raised only when there is one
             return Failure.NO_ANSWER, _late(self._deadline)
         except TooLarge as error:
             raise _too_large(request, error) from None
@@ -320,10 +332,10 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         while True:
             start = time.perf_counter()
             outcome = self._exchange(request, kwargs)
-            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
-            if done:
-                return value  # type: ignore[return-value]
-            time.sleep(wait)
+            result = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if not isinstance(result, _Wait):
+                return result
+            time.sleep(result.seconds)
 
     def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name (with their creation/update times)."""
@@ -411,32 +423,46 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         typer = Typer(schema if schema is not None else self.object_info(query.object_name))
         return (typer(record) for page in self.iter_pages(query) for record in page)
 
-    def to_arrow(
+    def iter_batches(
         self, query: Query | str, *, schema: ObjectSchema | None = None
-    ) -> RecordBatchReader:
-        """The matching records as a stream of Arrow record batches, one per page.
+    ) -> Iterator[RecordBatch]:
+        """The matching records as Arrow record batches, one per page, read as they are asked for.
 
         Columns: ``id`` then the query's fields (every readable field by
         default), typed from the object's ``schema`` (fetched when not given);
-        see docs/client.md for the type of each field type. Pages are read as
-        the batches are: ``.read_all()`` gives a ``pyarrow.Table``. Needs the
-        ``arrow`` extra.
+        see docs/client.md for the type of each field type. Memory stays flat
+        whatever the count. Needs the ``arrow`` extra.
         """
         from . import _arrow
 
         _arrow.require_pyarrow()
         query = _as_query(query)
         schema = schema if schema is not None else self.object_info(query.object_name)
-        return _arrow.reader(self.iter_pages(query), schema, query.selected)
+        arrow = _arrow.arrow_schema(schema, query.selected)
+        return _arrow.record_batches(self.iter_pages(query), schema, arrow)
+
+    def to_arrow(self, query: Query | str, *, schema: ObjectSchema | None = None) -> ArrowTable:
+        """The matching records as one ``pyarrow.Table`` (the batches of :meth:`iter_batches`).
+
+        >>> client.to_arrow(Query("orders").limit(3)).column_names[:3]  # doctest: +SKIP
+        ['id', 'id_orders', 'id_contact']
+        """
+        from . import _arrow
+
+        query = _as_query(query)
+        schema = schema if schema is not None else self.object_info(query.object_name)
+        return _arrow.table(self.iter_batches(query, schema=schema), schema, query.selected)
 
     def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a pandas ``DataFrame`` (through :meth:`to_arrow`)."""
+        """The matching records as a pandas ``DataFrame``, typed: dates and datetimes
+        ``datetime64[ms]``, decimals ``float64`` (pandas has no decimal type;
+        ``to_arrow`` and ``to_polars`` keep them exact), ints ``int64``."""
         from . import _arrow
 
         return _arrow.to_pandas(self.to_arrow(query, schema=schema))
 
     def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a polars ``DataFrame`` (through :meth:`to_arrow`)."""
+        """The matching records as a polars ``DataFrame``, typed (through :meth:`to_arrow`)."""
         from . import _arrow
 
         return _arrow.to_polars(self.to_arrow(query, schema=schema))
@@ -504,6 +530,8 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         except httpx.RequestError as error:
             return _failure(error)
         except TimeoutError:
+            if self._deadline is None:
+                raise  # not ours: asyncio.timeout(None) never fires
             return Failure.NO_ANSWER, _late(self._deadline)
         except TooLarge as error:
             raise _too_large(request, error) from None
@@ -514,10 +542,10 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         while True:
             start = time.perf_counter()
             outcome = await self._exchange(request, kwargs)
-            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
-            if done:
-                return value  # type: ignore[return-value]
-            await asyncio.sleep(wait)
+            result = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if not isinstance(result, _Wait):
+                return result
+            await asyncio.sleep(result.seconds)
 
     async def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name."""
@@ -597,39 +625,43 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             for record in page:
                 yield typer(record)
 
-    async def to_arrow(
+    async def iter_batches(
         self, query: Query | str, *, schema: ObjectSchema | None = None
-    ) -> ArrowTable:
-        """The matching records as one ``pyarrow.Table`` (read page by page).
-
-        Same columns and types as :meth:`Client.to_arrow`; asyncio cannot drive
-        a ``RecordBatchReader``, so the batches are gathered into a table.
-        """
+    ) -> AsyncIterator[RecordBatch]:
+        """The matching records as Arrow record batches, one per page; see
+        :meth:`Client.iter_batches`."""
         from . import _arrow
 
-        pa = _arrow.require_pyarrow()
+        _arrow.require_pyarrow()
         query = _as_query(query)
         schema = schema if schema is not None else await self.object_info(query.object_name)
         arrow = _arrow.arrow_schema(schema, query.selected)
-        batches: list[RecordBatch] = []
         async for page in self.iter_pages(query):
-            batches.extend(_arrow.record_batches([page], schema, arrow))
-        table: ArrowTable = pa.Table.from_batches(batches, schema=arrow)
-        return table
+            for batch in _arrow.record_batches([page], schema, arrow):
+                yield batch
+
+    async def to_arrow(
+        self, query: Query | str, *, schema: ObjectSchema | None = None
+    ) -> ArrowTable:
+        """The matching records as one ``pyarrow.Table``; see :meth:`Client.to_arrow`."""
+        from . import _arrow
+
+        query = _as_query(query)
+        schema = schema if schema is not None else await self.object_info(query.object_name)
+        batches = [batch async for batch in self.iter_batches(query, schema=schema)]
+        return _arrow.table(batches, schema, query.selected)
 
     async def to_pandas(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a pandas ``DataFrame``."""
+        """The matching records as a pandas ``DataFrame``, typed; see :meth:`Client.to_pandas`."""
         from . import _arrow
 
-        table = await self.to_arrow(query, schema=schema)
-        return _arrow.to_pandas(table.to_reader())
+        return _arrow.to_pandas(await self.to_arrow(query, schema=schema))
 
     async def to_polars(self, query: Query | str, *, schema: ObjectSchema | None = None) -> Any:
-        """The matching records as a polars ``DataFrame``."""
+        """The matching records as a polars ``DataFrame``, typed."""
         from . import _arrow
 
-        table = await self.to_arrow(query, schema=schema)
-        return _arrow.to_polars(table.to_reader())
+        return _arrow.to_polars(await self.to_arrow(query, schema=schema))
 
     async def put(
         self, object_name: str, records: Iterable[RecordArg], batch_size: int = 500

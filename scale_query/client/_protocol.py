@@ -107,7 +107,9 @@ def _spellings(char: str) -> str:
     forms |= {f"\\\\u{code:04x}", f"\\\\u{code:04X}"}
     if char in '/"\\':
         forms.add("\\\\" + re.escape(char))
-    return "(?:" + "|".join(sorted(forms)) + ")"
+    # Longest first: the alternation takes the first that matches, and a raw
+    # "\\" must not stop a token's last character short of its escape "\\\\".
+    return "(?:" + "|".join(sorted(forms, key=lambda form: (-len(form), form))) + ")"
 
 
 @functools.lru_cache(maxsize=8)
@@ -186,7 +188,7 @@ class Settings:
         either case) or percent-encoded (``%2F``), in any mix.
 
         >>> settings = Settings("demo", "https://h/v1", 'a/b"c')
-        >>> settings.redact('{"error": "bad token a\\/b\\u0022c"}')
+        >>> settings.redact(r'{"error": "bad token a\\/b\\u0022c"}')
         '{"error": "bad token ***"}'
         """
         return token_pattern(self.token).sub("***", text)
