@@ -48,6 +48,8 @@ FORMATS = ("csv", "jsonl", "json", "parquet", "table")
 # The first characters that make a spreadsheet read a cell as a formula (OWASP's
 # "CSV injection" list): = + - @, a tab, a carriage return.
 _FORMULA_START = frozenset("=+-@\t\r")
+# What a cell that needs a look starts with: those, or a quote mark already there.
+_FIRST_CHARS = _FORMULA_START | {"'"}
 # A negative number is not a formula: -12.50 stays a number in the spreadsheet.
 _NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 
@@ -177,7 +179,10 @@ class _Csv(Writer):
         return text
 
     def _cells(self, row: list[str]) -> list[str]:
-        return row if self.raw else [neutralise(cell) for cell in row]
+        if self.raw:
+            return row
+        first = _FIRST_CHARS  # the common cell is looked at once, without a call
+        return [neutralise(c) if c and c[0] in first else c for c in row]
 
     def write(self, page: Sequence[Record]) -> None:
         if self.typed:
@@ -190,7 +195,8 @@ class _Csv(Writer):
             get = [(n, "") for n in self.columns]
             rows = [[record.id, *[record.data.get(*g) for g in get]] for record in page]
         if not self.raw:
-            rows = [self._cells(row) for row in rows]
+            first = _FIRST_CHARS
+            rows = [[neutralise(c) if c and c[0] in first else c for c in row] for row in rows]
         self.csv.writerows(rows)
         text = self._take()
         if "\r" in text:  # rare: one scan of the page, then the rows that need it quoted
