@@ -461,3 +461,19 @@ def test_jsonl_rejects_keep_the_rows_and_numbers_keep_their_digits(
     assert kept[1]["rejected.line"] == 3 and "not valid JSON" in kept[1]["rejected.reason"]
     (big,) = client.iter(Query("orders").where('Reference $like "9007*"'))
     assert big.data["Reference"] == "9007199254740993"  # not rounded through a float
+
+
+def test_rejects_and_report_csv_quote_a_bare_cr_and_neutralise() -> None:
+    from scale_query.cli._readers import Row
+    from scale_query.cli._rejects import Rejects
+
+    out = io.StringIO()
+    rejects = Rejects(out, "csv")
+    rejects.add(Row(2, {"id": "0", "Nom": "a\rb"}, header=("id", "Nom")), ["=bad"])
+    rejects.add(Row(3, {"id": "0", "Nom": "@x"}, header=("id", "Nom")), ["too long"])
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [
+        ["id", "Nom", "rejected.line", "rejected.reason"],
+        ["0", "a\rb", "2", "'=bad"],
+        ["0", "'@x", "3", "too long"],
+    ]

@@ -128,9 +128,9 @@ class _Report:
         self.problems: list[Outcome] = []
         self.jsonl = output is not None and format_for(output.name) == "jsonl"
         if output is not None and not self.jsonl:
-            import csv
+            from ._writers import CsvRows
 
-            self.csv: Any = csv.writer(output.text, lineterminator="\n")
+            self.csv = CsvRows(output.text)
             self.csv.writerow(_REPORT_COLUMNS)
 
     def add(self, outcomes: Iterable[Outcome]) -> None:

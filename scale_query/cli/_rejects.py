@@ -24,7 +24,6 @@ id,Nom,rejected.line,rejected.reason
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from decimal import Decimal
@@ -32,7 +31,7 @@ from typing import Any, BinaryIO, TextIO
 
 from ._readers import Row
 from ._rowcheck import REJECT_COLUMNS
-from ._writers import neutralise
+from ._writers import CsvRows
 
 __all__ = ["Rejects"]
 
@@ -54,7 +53,7 @@ class Rejects:
         self.raw = raw
         self.binary = binary
         self.count = 0
-        self._csv: Any = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        self._csv = CsvRows(out, raw=raw)
         self._header: tuple[str, ...] | None = None
         self._kept: list[dict[str, Any]] = []  # Parquet: written whole at the end
         if fmt == "json":
@@ -84,8 +83,6 @@ class Rejects:
             self._header = header
             self._csv.writerow([*header, *REJECT_COLUMNS])
         cells = list(row.cells) if row.cells else [str(row.values.get(n, "")) for n in header]
-        if not self.raw:
-            cells = [neutralise(cell) for cell in cells]
         self._csv.writerow([*cells, row.line, reason])
 
     def close(self) -> None:

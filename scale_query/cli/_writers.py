@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from ..client._models import Record
 from ..semantics._reading import Value, read_value
@@ -37,7 +37,15 @@ from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
 from ._tables import TableWriter
 
-__all__ = ["FORMATS", "Writer", "make_writer", "needs_quote_mark", "neutralise", "restore"]
+__all__ = [
+    "FORMATS",
+    "CsvRows",
+    "Writer",
+    "make_writer",
+    "needs_quote_mark",
+    "neutralise",
+    "restore",
+]
 
 #: A str as a JSON string, non-ASCII kept (json.dumps' own C encoder, minus its overhead).
 _string: Callable[[str], str] = json.encoder.encode_basestring
@@ -87,6 +95,33 @@ def restore(value: str) -> str:
     if value[:1] == "'" and needs_quote_mark(value[1:]):
         return value[1:]
     return value
+
+
+class CsvRows:
+    """Rows of CSV to a text stream, safe as the export's: a bare CR quoted, formulas neutralised.
+
+    For the small CSV files beside an import (``--report``, ``--rejects``);
+    ``raw=True`` writes cells as they are (a bare CR is quoted still).
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> CsvRows(out).writerow(["=1+1", 2, "a\\rb"])
+    >>> out.getvalue()
+    '"\\'=1+1","2","a\\rb"\\n'
+    """
+
+    def __init__(self, out: TextIO, *, raw: bool = False) -> None:
+        self.raw = raw
+        self.plain = csv.writer(out, lineterminator="\n")
+        # Python 3.11's csv does not quote a bare "\r" (see _Csv): such rows are quoted whole.
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[object]) -> None:
+        """Write one row (non-text cells as ``str()``)."""
+        cells = [c if isinstance(c, str) else str(c) for c in row]
+        if not self.raw:
+            cells = [neutralise(c) for c in cells]
+        (self.quoted if any("\r" in c for c in cells) else self.plain).writerow(cells)
 
 
 def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
