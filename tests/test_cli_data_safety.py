@@ -477,3 +477,16 @@ def test_rejects_and_report_csv_quote_a_bare_cr_and_neutralise() -> None:
         ["0", "a\rb", "2", "'=bad"],
         ["0", "'@x", "3", "too long"],
     ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_every_check_format_escapes_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "evil\x1b[2J.filter"
+    path.write_text('Nom\x1b]0;owned\x07\x9b $ge "\u202ex"\n', encoding="utf-8")
+    code, out, _ = _run(capsys, "check", "--format", fmt, str(path))
+    assert code == 1
+    assert not any(c in out for c in "\x1b\x07\x9b\u202e")
+    if fmt == "json":  # escaped as JSON: the very path decodes back
+        assert json.loads(out)[0]["path"] == str(path)
