@@ -151,6 +151,22 @@ def test_table_and_export_table_escape_control_characters(
     assert not any(c in stdout for c in "\x1b\x07\u202e")
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_exports_escape_controls_and_decode_to_the_same_values(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    value = "a\x1b[2J\x7f\x9b\u202e\u2028z"
+    (made,) = client.put("contact", [{"id": 0, "data": {"Ville": value}}])
+    code, out, _ = _run(
+        capsys, "export", "contact", *_conn(emu), "--where", f"id_contact $eq {made.id}",
+        "--fields", "Ville", "--format", fmt, "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    assert not any(c in out for c in "\x1b\x7f\x9b\u202e\u2028")
+    rows = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["Ville"] == value
+
+
 def test_a_filter_with_control_characters_is_shown_escaped(
     emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,7 +13,8 @@ ends the file properly (the JSON array's ``]``, Parquet's footer).
   carriage return is always quoted, so the file reads back as written.
 - ``jsonl``: one flat JSON object per line, values typed: numbers as JSON
   numbers (exact: ``12.50`` stays ``12.50``), dates and datetimes as strings,
-  empty values as ``null``.
+  empty values as ``null``; control characters (DEL, C1, bidirectional
+  controls too) as JSON escapes, so ``cat`` of the file is safe.
 - ``json``: the same objects in one JSON array.
 - ``parquet``: typed columns (see :mod:`scale_query.client._arrow`), one row
   group per page (needs pyarrow).
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from ..client._models import Record
+from ..language._syntax_error import for_terminal
 from ..semantics._reading import Value, read_value
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
@@ -265,7 +267,7 @@ class _JsonLines(Writer):
 
     def write(self, page: Sequence[Record]) -> None:
         text = "".join(self.line(record) + "\n" for record in page)
-        self.output.text.write(text)
+        self.output.text.write(for_terminal(text, json=True))
         self.output.flush()
 
 
@@ -279,7 +281,8 @@ class _JsonArray(_JsonLines):
             return
         lead = "\n" if self.first else ",\n"
         self.first = False
-        self.output.text.write(lead + ",\n".join(self.line(record) for record in page))
+        text = lead + ",\n".join(self.line(record) for record in page)
+        self.output.text.write(for_terminal(text, json=True))
         self.output.flush()
 
     def close(self) -> None:
