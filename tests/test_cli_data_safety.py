@@ -412,7 +412,7 @@ def test_skip_invalid_loads_the_valid_rows_and_rejects_the_others(
     assert "2 of 5 records written in" in err and "2 created, 0 updated, 3 invalid" in err
     stored = {r.data["Nom"] for r in client.iter(Query("contact").where('Nom $like "*Skip*"'))}
     assert stored == {"Skip1", "=Skip3"}
-    fates = sorted((int(row["line"]), row["status"]) for row in _rows(report))
+    fates = [(int(row["line"]), row["status"]) for row in _rows(report)]  # in line order
     assert fates == [(2, "ok"), (3, "invalid"), (4, "ok"), (5, "invalid"), (6, "invalid")]
     rejected = list(csv.reader(rejects.open(encoding="utf-8", newline="")))
     assert rejected[0] == ["id", "Nom", "DateNaissance", "rejected.line", "rejected.reason"]
@@ -506,3 +506,19 @@ def test_every_check_format_escapes_control_characters(
     assert not any(c in out for c in "\x1b\x07\x9b\u202e")
     if fmt == "json":  # escaped as JSON: the very path decodes back
         assert json.loads(out)[0]["path"] == str(path)
+
+
+def test_a_file_that_is_not_csv_is_refused_with_a_report(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text('id,Nom\n0,Fine\n0,"unterminated\n', encoding="utf-8")
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys, "import", "contact", str(path), *_conn(emu), "--report", str(report)
+    )
+    assert code == 2 and "line 3: not readable as CSV" in err
+    rows = _rows(report)
+    assert [(r["line"], r["status"]) for r in rows] == [("2", "not-sent")]
+    assert "the file was refused" in rows[0]["error"]
+    assert emu.request_count("POST", "put_objects") == 0

@@ -209,7 +209,13 @@ def _run(args: argparse.Namespace) -> int:
             def rows() -> Iterable[Row]:
                 return kept if kept is not None else read_rows(args.file, fmt, raw=args.raw)
 
-            bad, kinds = _validate_rows(args, rows(), check)
+            try:
+                bad, kinds = _validate_rows(args, rows(), check)
+            except UsageError as error:  # a file not in its format: refused, reported
+                if kept is None and not isinstance(error, IOFailure):
+                    why = f"not sent: the file was refused ({error})"
+                    _unsent(args, fmt, _checked(_until_error(rows()), check), why)
+                raise
             valid = sum(kinds.values())
             if bad and not args.skip_invalid:
                 sys.stderr.write(
@@ -233,6 +239,12 @@ def _run(args: argparse.Namespace) -> int:
         raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
+
+
+def _until_error(rows: Iterable[Row]) -> Iterator[Row]:
+    """The rows up to where the file stops being readable."""
+    with contextlib.suppress(UsageError):
+        yield from rows
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -298,6 +310,7 @@ class _Files:
         self.report = _Report(None)
         self.rejects: Rejects | None = None
         self.outputs: list[Output] = []
+        self.pending: list[Outcome] = []
 
     def __enter__(self) -> _Files:
         from ._output import Output
@@ -318,11 +331,20 @@ class _Files:
         return self
 
     def invalid(self, row: Row, problems: list[str]) -> None:
-        self.report.add([Outcome(row.line, _id(None, row), "invalid", error="; ".join(problems))])
+        """A row that is not valid: to the rejects now, to the report with the next fates."""
+        self.pending.append(Outcome(row.line, _id(None, row), "invalid", error="; ".join(problems)))
         if self.rejects is not None:
             self.rejects.add(row, problems)
 
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        """Report fates, with the invalid rows read before them, in the order of the lines."""
+        if self.pending:
+            outcomes = sorted([*self.pending, *outcomes], key=lambda o: o.line)
+            self.pending = []
+        self.report.add(outcomes)
+
     def commit(self) -> None:
+        self.add([])
         if self.rejects is not None:
             self.rejects.close()
         for output in self.outputs:
@@ -342,7 +364,7 @@ def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: s
                 if record is None:
                     files.invalid(row, problems)
                 else:
-                    files.report.add([Outcome(row.line, _id(record), "not-sent", error=why)])
+                    files.add([Outcome(row.line, _id(record), "not-sent", error=why)])
             files.commit()
     except BrokenPipeError:
         raise
@@ -378,17 +400,18 @@ def _write(
     try:
         with _Files(args, fmt) as files:
             report = files.report
+            add = files.add
             with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
                 batches = _batches(valid_only(checked), args.batch_size)
                 try:
                     for batch in batches:
                         if stopped is not None:
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                             continue
                         lines = [row for row, record, _ in batch if record is None]
                         if lines:  # the file changed since it was checked
                             stopped = f"line {lines[0].line} changed after it was checked"
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                             continue
                         payloads = [record for _, record, _ in batch if record is not None]
                         sent_through = batch[-1][0].line
@@ -398,7 +421,7 @@ def _write(
                             why = _connection.explain(error.cause, connection)
                             io_failure = _connection.is_io_failure(error.cause)
                             unknown = set(error.unknown)
-                            report.add(
+                            add(
                                 Outcome(
                                     row.line,
                                     _id(record),
@@ -413,7 +436,7 @@ def _write(
                         except KeyboardInterrupt:
                             interrupted = True
                             stopped = "not sent: interrupted"
-                            report.add(
+                            add(
                                 Outcome(
                                     row.line, _id(record), "unknown", error="interrupted in flight"
                                 )
@@ -422,9 +445,9 @@ def _write(
                         except ScaleError as error:
                             stopped = _connection.explain(error, connection)
                             io_failure = _connection.is_io_failure(error)
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                         else:
-                            report.add(
+                            add(
                                 Outcome(
                                     row.line,
                                     result.id,
@@ -442,7 +465,7 @@ def _write(
                     interrupted = True
                     stopped = "not sent: interrupted"
                     for batch in batches:
-                        report.add(_not_sent(batch, stopped))
+                        add(_not_sent(batch, stopped))
             files.commit()
     except BrokenPipeError:
         raise
