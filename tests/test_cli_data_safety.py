@@ -270,6 +270,7 @@ def test_a_stop_right_after_a_page_is_written_is_counted_with_that_page(
 # issue 19: exit status 3 for a network or disk failure ----------------------------------
 
 
+@pytest.mark.slow  # the client's retries of a refused connection, three times
 def test_a_network_failure_exits_3_and_a_usage_mistake_2(
     emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -330,6 +331,7 @@ def test_a_hard_linked_file_keeps_its_links(tmp_path: Path) -> None:
     assert second.read_text() == "a $eq 2\n" and second.stat().st_nlink == 2
 
 
+@pytest.mark.slow  # two exports in subprocesses
 def test_a_killed_export_leaves_no_temporary_file_after_the_next_run(
     emu: Emulator, tmp_path: Path
 ) -> None:
