@@ -139,7 +139,8 @@ class _Report:
         for o in outcomes:
             key = "created" if o.created else "updated" if o.updated else o.status
             self.counts[key if o.status == "ok" else o.status] += 1
-            if o.status != "ok" and len(self.problems) < _SHOWN:
+            # Invalid rows were shown as they were checked: not a second time.
+            if o.status not in ("ok", "invalid") and len(self.problems) < _SHOWN:
                 self.problems.append(o)
             if self.output is None:
                 continue
@@ -502,9 +503,10 @@ def _summary(args: argparse.Namespace, report: _Report, seconds: float) -> None:
             f"{_NAME}: {ok:,} of {handled:,} records written in {seconds:.1f} s: "
             f"{', '.join(parts)}\n"
         )
-    if report.failed and not args.quiet:
+    not_ok = report.failed - counts["invalid"]
+    if not_ok and not args.quiet:
         source = _source(args)
         for o in report.problems:
             sys.stderr.write(for_terminal(f"{source}:{o.line}: {o.status}: {o.error}") + "\n")
-        if report.failed > len(report.problems):
-            sys.stderr.write(f"... and {report.failed - len(report.problems):,} more\n")
+        if not_ok > len(report.problems):
+            sys.stderr.write(f"... and {not_ok - len(report.problems):,} more\n")
