@@ -482,8 +482,8 @@ def test_jsonl_rejects_keep_the_rows_and_numbers_keep_their_digits(
 
 
 def test_rejects_and_report_csv_quote_a_bare_cr_and_neutralise() -> None:
+    from scale_query.cli._import_files import Rejects
     from scale_query.cli._readers import Row
-    from scale_query.cli._rejects import Rejects
 
     out = io.StringIO()
     rejects = Rejects(out, "csv")

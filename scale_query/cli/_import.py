@@ -28,30 +28,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..language._syntax_error import for_terminal
 from . import _connection
 from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
+from ._import_files import ImportFiles, Outcome, Report, shown_id
 from ._readers import INPUT_FORMATS, Row, read_rows
 
 if TYPE_CHECKING:
-    from ._output import Output
-    from ._rejects import Rejects
     from ._rowcheck import RowChecker
 
-__all__ = ["Outcome", "configure", "run"]
+__all__ = ["configure", "run"]
 
 _NAME = "scale-query import"
 #: Problems shown before "... and N more".
 _SHOWN = 50
-_REPORT_COLUMNS = ("line", "id", "status", "created", "updated", "error")
 # An input row, the record made of it (None when it is not valid) and its problems.
 _Item = tuple[Row, "dict[str, Any] | None", list[str]]
 
@@ -105,64 +101,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
     _connection.add_arguments(parser)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one input record."""
-
-    line: int
-    id: str
-    status: str  # ok, failed, unknown, not-sent, invalid
-    created: bool = False
-    updated: bool = False
-    error: str = ""
-
-
-class _Report:
-    """The per-record report, streamed to a file written beside its target."""
-
-    def __init__(self, output: Output | None) -> None:
-        self.output = output
-        self.counts: Counter[str] = Counter()
-        self.problems: list[Outcome] = []
-        self.jsonl = output is not None and format_for(output.name) == "jsonl"
-        if output is not None and not self.jsonl:
-            from ._writers import CsvRows
-
-            self.csv = CsvRows(output.text)
-            self.csv.writerow(_REPORT_COLUMNS)
-
-    def add(self, outcomes: Iterable[Outcome]) -> None:
-        import json
-
-        for o in outcomes:
-            key = "created" if o.created else "updated" if o.updated else o.status
-            self.counts[key if o.status == "ok" else o.status] += 1
-            # Invalid rows were shown as they were checked: not a second time.
-            if o.status not in ("ok", "invalid") and len(self.problems) < _SHOWN:
-                self.problems.append(o)
-            if self.output is None:
-                continue
-            if self.jsonl:
-                row = {
-                    "line": o.line,
-                    "id": o.id,
-                    "status": o.status,
-                    "created": o.created,
-                    "updated": o.updated,
-                    "error": o.error or None,
-                }
-                self.output.text.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                flags = ("Y" if o.created else "N", "Y" if o.updated else "N")
-                self.csv.writerow([o.line, o.id, o.status, *flags, o.error])
-        if self.output is not None:
-            self.output.flush()
-
-    @property
-    def failed(self) -> int:
-        return sum(self.counts[s] for s in ("failed", "unknown", "not-sent", "invalid"))
 
 
 def _checked(rows: Iterable[Row], check: RowChecker) -> Iterator[_Item]:
@@ -289,70 +227,8 @@ def _batches(checked: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
         yield batch
 
 
-def _id(record: dict[str, Any] | None, row: Row | None = None) -> str:
-    """The id sent for a record (empty for a create); an invalid row's id cell as it was."""
-    if record is not None:
-        return str(record["id"] or "")
-    value = row.values.get("id", "") if row is not None else ""
-    return "" if value is None else str(value)
-
-
 def _not_sent(batch: Iterable[_Item], why: str) -> list[Outcome]:
-    return [Outcome(row.line, _id(record), "not-sent", error=why) for row, record, _ in batch]
-
-
-class _Files:
-    """The report and the rejects file of one run, written beside their targets."""
-
-    def __init__(self, args: argparse.Namespace, fmt: str) -> None:
-        self.args = args
-        self.fmt = fmt
-        self.stack = contextlib.ExitStack()
-        self.report = _Report(None)
-        self.rejects: Rejects | None = None
-        self.outputs: list[Output] = []
-        self.pending: list[Outcome] = []
-
-    def __enter__(self) -> _Files:
-        from ._output import Output
-
-        self.stack.__enter__()
-        if self.args.report:
-            output = self.stack.enter_context(Output(self.args.report))
-            self.outputs.append(output)
-            self.report = _Report(output)
-        if self.args.rejects:
-            from ._rejects import Rejects
-
-            output = self.stack.enter_context(Output(self.args.rejects))
-            self.outputs.append(output)
-            binary = output.binary if self.fmt == "parquet" else None
-            text = output.text if self.fmt != "parquet" else io.StringIO()
-            self.rejects = Rejects(text, self.fmt, raw=self.args.raw, binary=binary)
-        return self
-
-    def invalid(self, row: Row, problems: list[str]) -> None:
-        """A row that is not valid: to the rejects now, to the report with the next fates."""
-        self.pending.append(Outcome(row.line, _id(None, row), "invalid", error="; ".join(problems)))
-        if self.rejects is not None:
-            self.rejects.add(row, problems)
-
-    def add(self, outcomes: Iterable[Outcome]) -> None:
-        """Report fates, with the invalid rows read before them, in the order of the lines."""
-        if self.pending:
-            outcomes = sorted([*self.pending, *outcomes], key=lambda o: o.line)
-            self.pending = []
-        self.report.add(outcomes)
-
-    def commit(self) -> None:
-        self.add([])
-        if self.rejects is not None:
-            self.rejects.close()
-        for output in self.outputs:
-            output.commit()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stack.__exit__(*exc)
+    return [Outcome(row.line, shown_id(record), "not-sent", error=why) for row, record, _ in batch]
 
 
 def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: str) -> None:
@@ -360,12 +236,12 @@ def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: s
     if not (args.report or args.rejects):
         return
     try:
-        with _Files(args, fmt) as files:
+        with ImportFiles(args, fmt) as files:
             for row, record, problems in checked:
                 if record is None:
                     files.invalid(row, problems)
                 else:
-                    files.add([Outcome(row.line, _id(record), "not-sent", error=why)])
+                    files.add([Outcome(row.line, shown_id(record), "not-sent", error=why)])
             files.commit()
     except BrokenPipeError:
         raise
@@ -399,7 +275,7 @@ def _write(
                 yield item
 
     try:
-        with _Files(args, fmt) as files:
+        with ImportFiles(args, fmt) as files:
             report = files.report
             add = files.add
             with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
@@ -425,7 +301,7 @@ def _write(
                             add(
                                 Outcome(
                                     row.line,
-                                    _id(record),
+                                    shown_id(record),
                                     "unknown" if i in unknown else "not-sent",
                                     error=why,
                                 )
@@ -439,7 +315,10 @@ def _write(
                             stopped = "not sent: interrupted"
                             add(
                                 Outcome(
-                                    row.line, _id(record), "unknown", error="interrupted in flight"
+                                    row.line,
+                                    shown_id(record),
+                                    "unknown",
+                                    error="interrupted in flight",
                                 )
                                 for row, record, _ in batch
                             )
@@ -489,7 +368,7 @@ def _write(
     return 1 if report.failed else 0
 
 
-def _summary(args: argparse.Namespace, report: _Report, seconds: float) -> None:
+def _summary(args: argparse.Namespace, report: Report, seconds: float) -> None:
     """One line that counts each fate on its own, then the first problems."""
     counts = report.counts
     ok = counts["created"] + counts["updated"]
