@@ -8,21 +8,21 @@ The public API is the union of the wings' tables (each wing's ``__all__``,
 checked by ruff against its imports): :mod:`scale_query.language`, whose
 names are here at once, then :mod:`scale_query.semantics` and
 :mod:`scale_query.client`, whose names are looked up in their wing on first
-use. The wings load what a name needs only when it is asked for (the SQL
+use; :mod:`scale_query.errors` holds every error class (its docstring
+draws the tree). The wings load what a name needs only when it is asked for (the SQL
 compiler, the HTTP machinery, httpx), so that ``import scale_query`` and
 ``scale-query check`` stay cheap. Every public class and function shows
 ``scale_query`` as its module, as httpx's do.
 """
 
-from __future__ import annotations
-
-import warnings
-from typing import TYPE_CHECKING, Any
+# No "from __future__ import annotations" and no bare typing names: every
+# public name here is in __all__ (tests/test_packaging.py holds it so).
+import typing as _typing
 
 from . import client, language, semantics
 from .language import *
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .client import *
     from .semantics import *
 
@@ -31,31 +31,22 @@ __all__ += language.__all__
 __all__ += semantics.__all__
 __all__ += client.__all__
 
-# Old names kept for one release (0.2 removes them): old name -> new name.
-_DEPRECATED = {
-    "ObjectInfo": "ObjectSummary",
-    "TransportError": "APIConnectionError",
-    "WriteError": "PartialWriteError",
-}
 
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name == "__version__":
         from ._version import version
 
-        value: Any = version()
+        value: _typing.Any = version()
     elif name in semantics.__all__:
         value = getattr(semantics, name)
     elif name in client.__all__:
         value = getattr(client, name)
-    elif name in _DEPRECATED:
-        new = _DEPRECATED[name]
-        warnings.warn(
-            f"scale_query.{name} is deprecated; use scale_query.{new}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(__import__(__name__), new)
+    elif name == "errors":
+        # A submodule, loaded on first use like the client's names it holds
+        # (not "from . import errors": that asks this very function first).
+        import importlib
+
+        return importlib.import_module(f"{__name__}.errors")
     else:
         raise AttributeError(f"module 'scale_query' has no attribute {name!r}")
     globals()[name] = value

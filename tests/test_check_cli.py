@@ -125,7 +125,8 @@ def test_github_format(project: Path) -> None:
     assert out.stdout.splitlines() == [
         "::warning file=warn.filter,line=1,col=5,endLine=1,endColumn=10,title=SQ202::"
         "$like pattern has no '*': it is the same as $eq "
-        "(hint: use $eq, or add '*' where any text may stand)",
+        "(hint: use $eq for exactly this text, or add '*' where any text may stand "
+        '($like "*text*" finds it anywhere))',
         "::error file=bad.filter,line=3,col=9,endLine=3,endColumn=21,title=SQ101::"
         "unknown field 'DateNaisance' in object 'schema' (hint: did you mean 'DateNaissance'?)",
     ]
@@ -341,12 +342,14 @@ def test_fix_keeps_quotes_and_skips_unsafe_fixes_unless_asked(demo_schemas: Path
     out = run("check", "app.py", "--schema", "schemas", "--fix", cwd=demo_schemas)
     assert app.read_text().splitlines()[1:] == [
         'Query("contact").where(r\'Nom $eq "a*"\')',
-        'Query("contact").where(\'Nom $eq "Smith" $and Ville $regex "^P"\')',
+        # $like without '*' -> $eq hides a probable missing '*': not safe.
+        'Query("contact").where(\'Nom $like "Smith" $and Ville $regex "^P"\')',
         # $ge is as close to $gt as to $gte: no safe fix.
         'Query("contact").where("DateNaissance $ge \\"1990-06-12\\"")',
     ]
-    assert out.stdout.startswith("Fixed 3 problems.\n")
+    assert out.stdout.startswith("Fixed 2 problems.\n")
     assert "SQ201" in out.stdout  # $eq with a '*' -> $like changes the meaning: not applied
+    assert "SQ202" in out.stdout
     assert "SQ001 unknown operator '$ge'" in out.stdout
     run("check", "app.py", "--schema", "schemas", "--fix", "--unsafe-fixes", cwd=demo_schemas)
     assert app.read_text().splitlines()[1:] == [
@@ -354,6 +357,38 @@ def test_fix_keeps_quotes_and_skips_unsafe_fixes_unless_asked(demo_schemas: Path
         'Query("contact").where(\'Nom $eq "Smith" $and Ville $regex "^P"\')',
         'Query("contact").where("DateNaissance $gte \\"1990-06-12\\"")',
     ]
+
+
+def test_fix_writes_the_exact_text_a_syntax_hint_names(demo_schemas: Path) -> None:
+    path = demo_schemas / "typos.filter"
+    path.write_text(
+        "# object: contact\n"
+        'Nom $eq "a" AND Ville $eq "Paris"\n'
+        "Nom $eq 'Smith' or Nom $eq 'it''s'\n"
+        'Nom="a" && DateNaissance >= "1990-01-01"\n'
+    )
+    out = run("check", "typos.filter", "--schema", "schemas", "--fix", cwd=demo_schemas)
+    assert path.read_text().splitlines()[1:] == [
+        'Nom $eq "a" $and Ville $eq "Paris"',
+        # A doubled '' (SQL's quote in a string) has no exact rewrite: left as it is.
+        "Nom $eq \"Smith\" $or Nom $eq 'it''s'",
+        'Nom $eq "a" $and DateNaissance $gte "1990-01-01"',
+    ]
+    assert out.stdout.startswith("Fixed 6 problems.\n")
+    assert "typos.filter:3:29: SQ001 strings are written in double quotes" in out.stdout
+    assert out.returncode == 1
+
+
+def test_unsafe_fixes_rewrite_a_decimal_comma_and_a_like_without_star(demo_schemas: Path) -> None:
+    path = demo_schemas / "orders.filter"
+    path.write_text('# object: orders\nMontant $gt "12,50"\n')
+    (demo_schemas / "c.filter").write_text('# object: contact\nEMail $like "gmail.com"\n')
+    safe = run("check", ".", "--schema", "schemas", "--diff", cwd=demo_schemas)
+    assert "0 fixes available." in safe.stderr
+    out = run("check", ".", "--schema", "schemas", "--diff", "--unsafe-fixes", cwd=demo_schemas)
+    assert "+Montant $gt 12.50\n" in out.stdout
+    assert '+EMail $eq "gmail.com"\n' in out.stdout
+    assert "2 fixes available." in out.stderr
 
 
 def test_fix_in_filter_files_and_stdin(demo_schemas: Path) -> None:
@@ -433,14 +468,40 @@ def test_stdin_that_is_not_utf8_is_refused_as_a_file_is(tmp_path: Path, command:
         "x = " + "-" * 20000 + "1\n",  # MemoryError: the parser's own stack
     ],
 )
-def test_python_too_deep_for_ast_is_skipped_with_a_note(tmp_path: Path, source: str) -> None:
+def test_python_too_deep_for_ast_fails_the_run(tmp_path: Path, source: str) -> None:
     (tmp_path / "deep.py").write_text(f'import scale_query as sq\n{source}sq.parse("a $eq")\n')
     out = run("check", "deep.py", cwd=tmp_path)
     assert "Traceback" not in out.stderr
     assert out.stderr.splitlines() == [
-        "deep.py: not read: nested too deeply for Python's own parser, skipped"
+        "deep.py: not read: nested too deeply for Python's own parser: not checked"
     ]
-    assert out.returncode == 0
+    assert out.stdout == "Found 0 errors and 0 warnings; 1 file not read (see above).\n"
+    assert out.returncode == 1
+
+
+def test_a_file_that_is_not_python_never_passes(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text('import scale_query as sq\nsq.parse("Nom $eqq 1")\ndef (:\n')
+    (tmp_path / "good.filter").write_text('Nom $like "S*"\n')
+    out = run("check", ".", cwd=tmp_path)
+    assert out.stderr.splitlines() == [
+        "bad.py: not valid Python (line 3: invalid syntax): not checked"
+    ]
+    assert "All checks passed" not in out.stdout
+    assert out.returncode == 1
+    assert run("check", ".", "--exit-zero", cwd=tmp_path).returncode == 0
+
+
+def test_a_long_chain_of_aliases_is_read(tmp_path: Path) -> None:
+    # Was "not read: nested too deeply" (the name resolver recursed), and exit 0.
+    chain = "".join(f"q{i} = q{i - 1}\n" for i in range(1, 501))
+    (tmp_path / "chain.py").write_text(
+        'import scale_query as sq\nsq.parse("Nom $eqq 1")\nq0 = sq.Query("contact")\n'
+        f'{chain}q500.where("Nom $eq 1")\n'
+    )
+    out = run("check", "chain.py", cwd=tmp_path)
+    assert out.stderr == ""
+    assert out.stdout.startswith("chain.py:2:15: SQ001 unknown operator '$eqq'\n")
+    assert out.returncode == 1
 
 
 def test_a_long_line_is_shown_as_a_window_around_the_fault(tmp_path: Path) -> None:

@@ -229,6 +229,21 @@ def test_triple_quoted_multiline_positions() -> None:
     assert (one.first_line, one.last_line) == (2, 5)
 
 
+def test_a_chain_of_aliases_longer_than_the_recursion_limit_is_followed() -> None:
+    # The names are worked out with a stack of the resolver's own, not Python's.
+    chain = "".join(f"q{i} = q{i - 1}\n" for i in range(1, 3001))
+    head = 'import scale_query as sq\nq0 = sq.Query("orders")\n'
+    source = f'{head}{chain}q3000.where("Nom $eqq 1")\n'
+    found, problem = python_filters(source)
+    assert problem is None
+    assert [(f.text, f.object) for f in found] == [("Nom $eqq 1", "orders")]
+
+
+def test_an_alias_cycle_is_no_query() -> None:
+    source = "import scale_query as sq\na = b\nb = c\nc = a\na.where('x $eq 1')\n"
+    assert python_filters(source) == ([], None)
+
+
 def test_invalid_python_is_reported_not_raised() -> None:
     found, problem = python_filters("import scale_query\ndef (:\n")
     assert found == []
@@ -482,3 +497,16 @@ def test_noqa_on_last_line_of_multiline_python_literal() -> None:
         ("SQ201", 6, 5)
     ]
     assert results[0].source_line == '  a $eq "*x"'
+
+
+def test_quick_fixes_for_a_like_without_star_offer_both_readings() -> None:
+    from scale_query.cli._fix import quick_fixes
+    from scale_query.cli._lint import read_source, select_codes
+    from scale_query.cli._schemas import Schemas
+
+    source = read_source("c.filter", "filter", 'EMail $like "gmail.com"\n')
+    fixes = quick_fixes(source, Schemas({}), select_codes(None))
+    assert [(f.column, f.length, f.replacement, f.safe) for f in fixes] == [
+        (7, 5, "$eq", False),
+        (13, 11, '"*gmail.com*"', False),
+    ]

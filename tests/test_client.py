@@ -25,6 +25,7 @@ from scale_query import (
     APIConnectionError,
     BadRequest,
     Client,
+    DecodingError,
     NotFound,
     PartialWriteError,
     Query,
@@ -438,14 +439,21 @@ def test_connection_refused_is_a_transport_error(emu: Emulator, pool: httpx.HTTP
     assert caught.value.reached_server is False
 
 
-def test_a_truncated_body_is_a_transport_error(client: Client, emu: Emulator) -> None:
+def test_a_corrupt_200_on_a_read_is_retried(client: Client, emu: Emulator) -> None:
     emu.set_faults(corrupt=1)
-    with pytest.raises(APIConnectionError, match="not valid JSON"):
+    assert len(client.get(Query("contact").limit(5))) == 5
+    assert emu.request_count() == 2
+
+
+def test_a_body_that_stays_corrupt_is_a_decoding_error(client: Client, emu: Emulator) -> None:
+    emu.set_faults(corrupt=10)
+    with pytest.raises(DecodingError, match="not valid JSON") as caught:
         client.get(Query("contact").limit(5))
-    assert emu.request_count() == 1
+    assert not isinstance(caught.value, APIConnectionError)
+    assert emu.request_count() == 4  # retried as a lost answer
 
 
-def test_a_body_that_does_not_decode_is_a_transport_error(
+def test_a_body_that_does_not_decompress_is_a_decoding_error(
     emu: Emulator, pool: httpx.HTTPTransport
 ) -> None:
     class BadGzip(Through):
@@ -457,7 +465,7 @@ def test_a_body_that_does_not_decode_is_a_transport_error(
 
     with (
         _client(emu, pool, transport=BadGzip(pool)) as client,
-        pytest.raises(APIConnectionError, match="could not be decoded"),
+        pytest.raises(DecodingError, match="could not be decoded"),
     ):
         client.list_objects()
     assert emu.request_count() == 4  # a read: retried, as any lost answer
@@ -554,6 +562,16 @@ def test_a_bad_base_url_is_refused_at_construction() -> None:
         Client("t0k", "demo", base_url="http://127.0.0.1:80:80/v1")
     with pytest.raises(ValueError, match="not a URL httpx can send to"):
         Client("t0k", "demo", base_url="https://xn--/v1")
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/../../x", "/v1/./datamart", "/v1/%2e%2e/x", "/v1/%2E./x", "/.."]
+)
+def test_a_base_url_with_dot_segments_is_refused(path: str) -> None:
+    # httpx resolves them: the requests, and the token, would go to another path.
+    with pytest.raises(ValueError, match=r"'\.' or '\.\.' path segment"):
+        Client("t0k", "demo", base_url=f"https://api.example.test{path}")
+    assert Client("t0k", "demo", base_url="https://h/v1/..x/a.b").base_url == "https://h/v1/..x/a.b"
 
 
 def test_options_are_keyword_only() -> None:

@@ -24,6 +24,7 @@ from scale_query import (
     APIConnectionError,
     AsyncClient,
     Client,
+    DecodingError,
     NotFound,
     PartialWriteError,
     Query,
@@ -237,12 +238,15 @@ def test_faults_on_reads(emu: Emulator, caplog: pytest.LogCaptureFixture) -> Non
     assert "jo@x.net" not in logged and "jo%40x.net" not in logged
 
 
-def test_corrupt_body_and_not_found(emu: Emulator) -> None:
+def test_corrupt_body_retried_then_a_decoding_error_and_not_found(emu: Emulator) -> None:
     emu.set_faults(corrupt=1)
 
     async def body(client: AsyncClient) -> None:
-        with pytest.raises(APIConnectionError, match="not valid JSON"):
+        assert "contact" in await client.list_objects()  # the corrupt answer retried
+        emu.set_faults(corrupt=10)
+        with pytest.raises(DecodingError, match="not valid JSON"):
             await client.list_objects()
+        emu.set_faults(corrupt=0)
         with pytest.raises(NotFound, match="nope"):
             await client.get("nope")
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -135,3 +139,75 @@ def _mart_file(folder: Path) -> str:
     path = folder / "mart.json"
     path.write_text(json.dumps(MART), encoding="utf-8")
     return str(path)
+
+
+def test_a_database_holding_only_a_view_is_refused_and_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "reports.sqlite"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("CREATE VIEW answer AS SELECT 42 AS n")
+    before = db.read_bytes()
+    with pytest.raises(ValueError, match="did not create") as caught:
+        build(datamart=MART, db=db, reset=True)
+    assert "view answer" in str(caught.value)
+    assert db.read_bytes() == before
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT n FROM answer").fetchall() == [(42,)]
+
+
+@pytest.mark.parametrize("reset", [False, True])
+def test_a_file_in_use_by_a_running_emulator_is_refused(tmp_path: Path, reset: bool) -> None:
+    db = tmp_path / "mart.sqlite"
+    with serve(datamart=MART, db=db) as emu:
+        _write(emu.base_url, "Running")
+        with pytest.raises(ValueError, match="in use by another scale-query serve"):
+            build(datamart=MART, db=db, reset=reset)
+        assert _names(emu.base_url) == ["Zoé", "Running"]
+    with serve(datamart=MART, db=db) as emu:  # free again once the first stopped
+        assert _names(emu.base_url) == ["Zoé", "Running"]
+
+
+def _serve_on_a_full_disk(db: Path) -> subprocess.CompletedProcess[str]:
+    """``serve --db`` where no file may grow past 64 KiB: writes fail as on a full disk."""
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scale_query.cli",
+            "serve",
+            "--demo",
+            "--port",
+            "0",
+            "--db",
+            str(db),
+        ],
+        preexec_fn=full_disk,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content", [None, b""])
+def test_a_full_disk_is_one_line_and_leaves_no_half_made_file(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    db = tmp_path / "mart.sqlite"
+    if content is not None:
+        db.write_bytes(content)
+    done = _serve_on_a_full_disk(db)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "cannot write" in done.stderr and "disk" in done.stderr
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("mart.sqlite"))
+    assert left == ([] if content is None else ["mart.sqlite"])
+    assert content is None or db.read_bytes() == content
+    # The next run (with room) takes the file as new.
+    with serve(datamart=MART, db=db) as emu:
+        assert _names(emu.base_url) == ["Zoé"]

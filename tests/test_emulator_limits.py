@@ -21,12 +21,14 @@ from scale_query.emulator import Emulator
 from scale_query.emulator._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
+    MAX_BOUNDARY_BYTES,
     MAX_CONNECTIONS,
     MAX_FORM_FIELDS,
     MAX_HEAD_BUFFER_BYTES,
     MAX_HEAD_BYTES,
     MAX_INT64,
     MAX_JSON_DEPTH,
+    MAX_JSON_VALUES,
     MAX_RECORDS_PER_WRITE,
     MAX_URL_BYTES,
 )
@@ -306,6 +308,8 @@ def test_the_docs_state_every_bound_with_its_value() -> None:
         MAX_TOKEN_LENGTH,
         MAX_ADMIN_BODY_BYTES,
         MAX_CONNECTIONS,
+        MAX_JSON_VALUES,
+        MAX_BOUNDARY_BYTES,
     ):
         assert f"{value:,}" in section, value
     assert f"{MAX_JSON_DEPTH} levels" in section and f"{MAX_DEPTH} levels" in section

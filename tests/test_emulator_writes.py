@@ -162,3 +162,51 @@ def test_reset_restores_the_data(scale_emulator: Emulator) -> None:
     scale_emulator.reset()
     assert _record(scale_emulator, "products", created["id"]) is None
     assert scale_emulator.request_count() == 1  # counts restart at reset
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": 5, "data": {}, "link": {"contact": 4242}},  # re-link
+        {"id": 5, "data": {}},  # an update of nothing still moves update_time
+        {"id": 0, "data": {}},  # create
+        {"id": 0, "data": {}, "link": {"contact": 1}},  # create with a link
+    ],
+)
+def test_a_profile_that_may_write_nothing_writes_nothing(
+    scale_emulator: Emulator, record: dict[str, Any]
+) -> None:
+    before = _record(scale_emulator, "orders", "5")
+    (result,) = _put(scale_emulator, "orders", [record], token="readonly-token")
+    assert result["status"] == "ERROR" and "may not write" in result["error"]
+    assert result["found"] == ("Y" if record["id"] else "N")
+    assert _record(scale_emulator, "orders", "5") == before
+    assert scale_emulator.api.store.dirty is False
+
+
+def test_a_link_needs_its_id_field_in_the_write_list() -> None:
+    from scale_query.emulator import serve
+
+    mart = {
+        "objects": {
+            "client": {"fields": {"Nom": {"attribs": {"type": "text"}}}, "records": [{}, {}]},
+            "visite": {
+                "fields": {"Jour": {"attribs": {"type": "text"}}},
+                "links": ["client"],
+                "records": [{"data": {"Jour": "lundi"}, "link": {"client": 1}}],
+            },
+        },
+        "profiles": [
+            {"token": "jour", "objects": {"visite": {"write": ["Jour"]}}},
+            {"token": "lien", "objects": {"visite": {"write": ["id_client"]}}},
+        ],
+    }
+    with serve(datamart=mart) as emu:
+        relink = [{"id": 1, "data": {}, "link": {"client": 2}}]
+        (refused,) = _put(emu, "visite", relink, token="jour")
+        assert refused["status"] == "ERROR" and "link 'client'" in refused["error"]
+        (day,) = _put(emu, "visite", [{"id": 1, "data": {"Jour": "mardi"}}], token="jour")
+        assert day["status"] == "OK"
+        (linked,) = _put(emu, "visite", relink, token="lien")
+        assert linked["status"] == "OK"
+        assert _record(emu, "visite", "1")["link"] == {"client": "2"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -199,5 +201,142 @@ def test_python_filters_get_diagnostics(project: Path) -> None:
         (found,) = await talk.next_diagnostics(uri)
         assert found.code == "SQ101"
         assert (found.range.start.line, found.range.start.character) == (3, 30)
+
+    session(project, body)
+
+
+# ---- the transport, driven with raw bytes ---------------------------------------
+
+
+def _message(payload: dict[str, Any]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _server(cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scale_query.cli", "lsp"],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _read_message(stream: Any) -> dict[str, Any]:
+    length = None
+    while True:
+        line = stream.readline()
+        assert line, "the server closed its output"
+        if line == b"\r\n":
+            break
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    assert length is not None
+    result: dict[str, Any] = json.loads(stream.read(length))
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_changes_that_arrive_together_are_validated_once_at_their_latest_version(
+    tmp_path: Path,
+) -> None:
+    uri = from_fs_path(str(tmp_path / "a.filter"))
+    texts = [f'Nom $eq "{i}" $and Age $gt {i}\n' for i in range(8)] + ["Nom $eqq 1\n"]
+    batch = _message(
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    )
+    batch += _message({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    document = {"uri": uri, "languageId": "scale-filter", "version": 1, "text": texts[0]}
+    batch += _message(
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": document}}
+    )
+    for version, text in enumerate(texts[1:], 2):
+        batch += _message(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"text": text}],
+                },
+            }
+        )
+    # One write of at most PIPE_BUF bytes reaches the server whole: as typing
+    # faster than the server validates, not as a race with a clock.
+    assert len(batch) <= 4096
+    server = _server(tmp_path)
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        os.write(server.stdin.fileno(), batch)
+        assert _read_message(server.stdout)["id"] == 1
+        published = _read_message(server.stdout)
+        assert published["method"] == "textDocument/publishDiagnostics"
+        server.stdin.write(_message({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        server.stdin.flush()
+        later = _read_message(server.stdout)
+        assert later.get("id") == 2, later  # no second validation came first
+        server.stdin.write(_message({"jsonrpc": "2.0", "method": "exit"}))
+        server.stdin.close()
+        assert server.wait(timeout=30) == 0
+    finally:
+        server.kill()
+        server.wait()
+    params = published["params"]
+    assert params["version"] == len(texts)
+    assert [d["code"] for d in params["diagnostics"]] == ["SQ001"]  # the last text's only
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"Content-Length: abc\r\n\r\n{}",
+        b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+        b"no header at all\r\n\r\n",
+        b"X" * 10_000,
+    ],
+)
+def test_unreadable_framing_stops_the_server(tmp_path: Path, garbage: bytes) -> None:
+    server = _server(tmp_path)
+    try:
+        _, err = server.communicate(
+            garbage + _message({"jsonrpc": "2.0", "method": "x"}), timeout=30
+        )
+    finally:
+        server.kill()
+    assert server.returncode == 1
+    assert err.decode().startswith("scale-query lsp: unreadable input (")
+
+
+@pytest.mark.timeout(120)
+def test_hover_on_a_document_never_opened_answers_nothing(project: Path) -> None:
+    async def body(talk: Session) -> None:
+        uri = from_fs_path(str(project / "never.filter"))
+        assert uri is not None
+        hover = await talk.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=0, character=1),
+            )
+        )
+        assert hover is None
+
+    session(project, body)
+
+
+@pytest.mark.timeout(120)
+def test_a_document_over_the_bound_is_not_checked(project: Path) -> None:
+    from scale_query.cli._lsp_server import MAX_DOCUMENT
+
+    async def body(talk: Session) -> None:
+        line = "Nmo $eq 1\n"
+        uri = talk.open(project / "big.filter", line * (MAX_DOCUMENT // len(line) + 1))
+        (note,) = await talk.next_diagnostics(uri)
+        assert note.severity == types.DiagnosticSeverity.Information
+        assert note.message.startswith("not checked: the document is longer than 1,000,000")
 
     session(project, body)

@@ -116,6 +116,7 @@ def test_every_public_name_of_the_spec_is_importable() -> None:
         "ServerError",
         "ServiceUnavailable",
         "APIConnectionError",
+        "DecodingError",
         "PartialWriteError",
     ]
     for name in spec_names:
@@ -149,21 +150,53 @@ def test_an_expression_is_an_instance_of_expr() -> None:
     assert not isinstance("a $eq 1", sq.Expr)
 
 
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        ("ObjectInfo", "ObjectSummary"),
-        ("TransportError", "APIConnectionError"),
-        ("WriteError", "PartialWriteError"),
-    ],
-)
-def test_renamed_names_stay_as_deprecated_aliases(old: str, new: str) -> None:
+@pytest.mark.parametrize("old", ["ObjectInfo", "TransportError", "WriteError"])
+def test_the_never_released_aliases_are_gone(old: str) -> None:
     import scale_query
 
-    with pytest.warns(DeprecationWarning, match=f"use scale_query.{new}"):
-        value = getattr(scale_query, old)
-    assert value is getattr(scale_query, new)
-    assert old not in scale_query.__all__
+    with pytest.raises(AttributeError, match=old):
+        getattr(scale_query, old)
+
+
+@pytest.mark.parametrize("module", ["scale_query", "scale_query.client", "scale_query.errors"])
+def test_exported_members(module: str) -> None:
+    # As httpx's test_exported_members: __all__ is exactly the public namespace,
+    # every lazy name loaded (submodules aside: they are not names to import).
+    import importlib
+    import types
+
+    namespace = importlib.import_module(module)
+    for name in namespace.__all__:
+        getattr(namespace, name)
+    public = {
+        name
+        for name, value in vars(namespace).items()
+        if not (name.startswith("_") or isinstance(value, types.ModuleType))
+    }
+    assert sorted(public | {"__version__"} & set(namespace.__all__)) == sorted(namespace.__all__)
+    assert dir(namespace) == sorted(namespace.__all__) or module == "scale_query.errors"
+
+
+def test_every_error_is_in_scale_query_errors_and_at_the_top() -> None:
+    import scale_query
+    import scale_query.errors as errors
+
+    for name in scale_query.__all__:
+        getattr(scale_query, name)  # load every wing
+    found: set[str] = set()
+    todo: list[type] = [scale_query.ScaleError]
+    while todo:
+        kind = todo.pop()
+        if not kind.__name__.startswith("_"):
+            found.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    kinds = {name for name in errors.__all__ if name != "TruncatedResultWarning"}
+    assert found == kinds
+    for name in errors.__all__:
+        assert getattr(errors, name) is getattr(scale_query, name)
+        assert name in scale_query.__all__
+    # The tree drawn in the docstring names every class.
+    assert all(name in (errors.__doc__ or "") for name in errors.__all__)
 
 
 def test_the_version_comes_from_the_package_metadata() -> None:

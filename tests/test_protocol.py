@@ -20,6 +20,7 @@ from scale_query import (
     APIConnectionError,
     APIError,
     BadRequest,
+    DecodingError,
     Forbidden,
     MethodNotAllowed,
     NotAcceptable,
@@ -340,7 +341,7 @@ def test_parse_records_refuses_bodies_that_are_not_records(
     conf: Settings, body: bytes, message: str
 ) -> None:
     request = get_objects_request(conf, Query("contact"))
-    with pytest.raises(APIConnectionError, match=message) as caught:
+    with pytest.raises(DecodingError, match=message) as caught:
         parse_records(request, body)
     assert caught.value.url == f"{BASE}/demo/get_objects/contact"
     assert str(caught.value).startswith("GET /v1/datamart/demo/get_objects/contact: ")
@@ -356,7 +357,7 @@ def test_parse_object_list_and_info(conf: Settings) -> None:
     info = b'{"CP": {"attribs": {"type": "text", "length": "50"}, "read": "Y", "write": "N"}}'
     schema = parse_object_info(object_info_request(conf, "contact"), info, "contact")
     assert (schema.name, schema["CP"].length, schema["CP"].writable) == ("contact", 50, False)
-    with pytest.raises(APIConnectionError, match="object metadata"):
+    with pytest.raises(DecodingError, match="object metadata"):
         parse_object_info(object_info_request(conf, "contact"), b'{"CP": 3}', "contact")
 
 
@@ -379,7 +380,7 @@ def test_parse_write_results(conf: Settings) -> None:
         False,
     )
     assert (second.ok, second.error) == (False, "unknown field X")
-    with pytest.raises(APIConnectionError, match="2 results, got 1"):
+    with pytest.raises(DecodingError, match="2 results, got 1"):
         parse_write_results(request, b'{"objects": [{"status": "OK", "id": "1"}]}')
 
 
@@ -464,7 +465,7 @@ def test_parse_retry_after() -> None:
 
 # Retries --------------------------------------------------------------------
 
-_READ_RETRIES = {429, 500, 503, Failure.CONNECT, Failure.NO_ANSWER}
+_READ_RETRIES = {429, 500, 503, Failure.CONNECT, Failure.NO_ANSWER, Failure.CORRUPT}
 _WRITE_RETRIES = {429, 503, Failure.CONNECT}
 
 
@@ -540,6 +541,8 @@ def test_attempts_never_retry_a_write_that_may_have_been_applied(conf: Settings)
         Attempts(conf, RetryPolicy(), request).answered(500, {}, b"{}", 0.0)
     with pytest.raises(APIConnectionError):
         Attempts(conf, RetryPolicy(), request).failed(Failure.NO_ANSWER, "timeout", 0.0)
+    with pytest.raises(DecodingError):
+        Attempts(conf, RetryPolicy(), request).failed(Failure.CORRUPT, "not JSON", 0.0)
     assert Attempts(conf, RetryPolicy(base=0), request).failed(Failure.CONNECT, "x", 0.0) == 0
 
 

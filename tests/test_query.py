@@ -327,3 +327,36 @@ def test_sort_by_param_is_compact_json_in_key_order(q: Query) -> None:
 def test_decimal_filter_values_are_written_in_us_notation() -> None:
     q = Query("orders").where(Condition("amount", Op.GTE, Decimal("1.25E+1")))
     assert q.to_params() == [("filter", "amount $gte 12.5")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(queries())
+def test_repr_is_the_calls_that_build_the_query(q: Query) -> None:
+    shown = repr(q)
+    assert shown == str(q)
+    assert shown.startswith(f"Query({q.object_name!r})")
+    assert "object_name=" not in shown
+    assert eval(shown, {"Query": Query}) == q
+
+
+def test_print_shows_a_readable_query(capsys: pytest.CaptureFixture[str]) -> None:
+    print(Query("contact").where('Nom $like "S*"').sort_by("-Nom").limit(5))
+    assert capsys.readouterr().out == (
+        "Query('contact').where('Nom $like \"S*\"').sort_by('-Nom').limit(5)\n"
+    )
+
+
+def test_to_url_defaults_as_the_client_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCALE_BASE_URL", raising=False)
+    monkeypatch.delenv("SCALE_INSTANCE", raising=False)
+    q = Query("contact").limit(5)
+    assert q.to_url("demo").startswith("https://api.scal-e.com/v1/datamart/demo/")
+    with pytest.raises(ValueError, match="no instance id: pass one or set SCALE_INSTANCE"):
+        q.to_url()
+    monkeypatch.setenv("SCALE_BASE_URL", "http://127.0.0.1:8765/v1/datamart/")
+    monkeypatch.setenv("SCALE_INSTANCE", "acme")
+    assert q.to_url() == "http://127.0.0.1:8765/v1/datamart/acme/get_objects/contact?limit=5"
+    assert q.to_url("demo", "https://h/v1").startswith("https://h/v1/demo/")
+    monkeypatch.setenv("SCALE_BASE_URL", "ftp://h/v1")
+    with pytest.raises(ValueError, match="SCALE_BASE_URL must be https://"):
+        q.to_url("demo")

@@ -56,7 +56,10 @@ def _labels(text: str, offset: int | None = None) -> list[str]:
 def test_validate_rows_are_check_rows() -> None:
     text = 'Nom $eq "a*" $and Nom $like "x" $and DateNaissance $gt "1990-02-30"'
     rows = json.loads(web.validate(text, SCHEMA))
-    assert [r["code"] for r in rows] == [d.code for d in validate(text, _schema())]
+    # check's default selection: SQ107 (personal data) is opt-in there and here.
+    assert [r["code"] for r in rows] == [
+        d.code for d in validate(text, schema=_schema()) if d.code != "SQ107"
+    ]
     assert set(rows[0]) == {
         "line", "column", "end_line", "end_column", "code", "severity", "message", "hint",
         "replacement",
@@ -176,3 +179,34 @@ def _contact() -> Any:
     from scale_query import ObjectSchema
 
     return ObjectSchema.from_api(json.loads(CONTACT))
+
+
+@pytest.mark.slow
+def test_the_page_and_check_give_the_same_rows_by_default(tmp_path: Path) -> None:
+    import subprocess
+
+    text = 'Nom $eq "a*" $and Nom $like :motif $and DateNaissance $gt "1990-02-30" $and Nm $eq 1'
+    (tmp_path / "schema.json").write_text(SCHEMA)
+    for extra in ([], ["--extend-select", "SQ107", "--ignore", "SQ201"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "scale_query.cli", "check", "-", "--schema", "schema.json",
+             "--format", "json", *extra],
+            cwd=tmp_path, input=text, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        checked = [{k: v for k, v in row.items() if k != "path"} for row in json.loads(out.stdout)]
+        rules = {"extend_select": ["SQ107"], "ignore": ["SQ201"]} if extra else None
+        page = json.loads(web.validate(text, SCHEMA, "schema", rules and json.dumps(rules)))
+        assert page == checked and checked, out.stderr
+
+
+def test_completion_reads_past_placeholders() -> None:
+    assert "$and" in _labels("Nom $eq :nom ")
+    assert "$and" in _labels("Nom $in :pays ")
+
+
+def test_format_keeps_placeholders_and_reports_the_real_syntax_error() -> None:
+    assert json.loads(web.format("Nom   $eq :nom $and Pays $in :p")) == {
+        "text": "Nom $eq :nom $and Pays $in :p"
+    }
+    error = json.loads(web.format("Nom $eq :nom $and"))["error"]
+    assert (error["code"], error["message"]) == ("SQ001", "nothing after $and")

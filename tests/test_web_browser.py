@@ -25,8 +25,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scale_query import Client, FilterSyntaxError, ObjectSchema, Query, parse, render, validate
+from scale_query import (
+    Client,
+    FilterSyntaxError,
+    ObjectSchema,
+    Query,
+    parse,
+    render,
+    validate_template,
+)
 from scale_query.emulator import Emulator, serve
+from scale_query.language._parser import parse_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -334,10 +343,11 @@ def _python_row(d: Any, text: str) -> dict[str, Any]:
 
 
 def _python_format(text: str) -> dict[str, Any]:
+    # As `scale-query fmt` does: placeholders (:name) stay as written.
     try:
-        return {"text": render(parse(text))}
+        return {"text": render(parse_template(text))}
     except FilterSyntaxError:
-        return {"error": _python_row(validate(text)[0], text)}
+        return {"error": _python_row(validate_template(text)[0], text)}
 
 
 def _in_browser(
@@ -348,7 +358,8 @@ def _in_browser(
         """async ([texts, schema, name]) => {
             const sq = window.scaleQuery, out = [];
             for (const text of JSON.parse(texts)) {
-                const diagnostics = await sq.validate(text, schema ?? undefined, name ?? undefined);
+                const diagnostics = await sq.validate(
+                    text, schema ?? undefined, name ?? undefined, {select: ["ALL"]});
                 out.push([diagnostics, await sq.format(text)]);
             }
             return JSON.stringify(out);
@@ -391,7 +402,7 @@ def _assert_parity(
     browser = _in_browser(page, texts, schema_json, "contact" if with_schema else None)
     mismatches = []
     for text, (diagnostics, formatted) in zip(texts, browser, strict=True):
-        want = [_python_row(d, text) for d in validate(text, schema)]
+        want = [_python_row(d, text) for d in validate_template(text, schema=schema)]
         if diagnostics != want or formatted != _python_format(text):
             mismatches.append(text[:80])
     assert mismatches == []

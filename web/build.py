@@ -4,6 +4,7 @@
     python web/build.py --force      # build even when up to date
     python web/build.py --check      # exit 1 when web/dist/ is missing or stale
     python web/build.py --no-snapshot
+    python web/build.py --wheels DIR # build, then write every wheel the playground needs
 
 It needs Node.js with npm (for the Pyodide package and the snapshot) and the
 Python running it with pip and hatchling (``pip install -e '.[dev]'`` has
@@ -19,6 +20,13 @@ them). What it makes, served beside ``web/scale-query.js`` (docs/web.md):
   imported, which the page starts from (``node web/snapshot.mjs``), gzipped;
 - ``dist/manifest.json``: file names, sizes and SHA-256 sums, and a stamp of
   the sources, which tells when the folder is stale.
+
+``--wheels DIR`` then writes into ``DIR`` scale-query's wheel and the
+companion wheel of the built assets, ``scale-query-web-assets`` at the same
+version (the page's files and ``dist/``, as the package
+``scale_query_web_assets``), which the ``web`` extra requires: so
+``pip install --find-links DIR 'scale-query[emulator,web]'`` gives a
+working ``/playground`` with no checkout, Node or npm (docs/web.md).
 """
 
 from __future__ import annotations
@@ -61,6 +69,13 @@ _SOURCES = (
     "web/build.py",
     "web/package-lock.json",
 )
+
+
+#: The page's own files, beside dist/ in the web folder (the emulator's PAGE_FILES).
+PAGE_FILES = ("index.html", "playground.js", "playground.css", "scale-query.js")
+#: The companion distribution of the built assets, and the package it installs.
+ASSETS_DISTRIBUTION = "scale-query-web-assets"
+ASSETS_PACKAGE = "scale_query_web_assets"
 
 
 class BuildError(Exception):
@@ -250,18 +265,100 @@ def build(*, snapshot: bool = True, force: bool = False, quiet: bool = False) ->
         return DIST
 
 
+def project_version() -> str:
+    """scale-query's version, from pyproject.toml: the companion wheel takes the same."""
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        version: str = tomllib.load(handle)["project"]["version"]
+    return version
+
+
+_ASSETS_PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.24"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+version = "{version}"
+description = "The built browser assets of scale-query's /playground (Pyodide, wheels, snapshot)"
+requires-python = ">=3.11"
+license = "MIT"
+
+[tool.hatch.build.targets.wheel]
+packages = ["{package}"]
+"""
+
+_ASSETS_INIT = '''"""The built browser assets of scale-query's playground: data files only.
+
+``scale-query serve`` serves this folder at ``/playground`` when no checkout's
+built ``web/`` folder (nor ``SCALE_QUERY_WEB``) gives one. Made by
+``python web/build.py --wheels DIR`` in a checkout of scale-query.
+"""
+'''
+
+
+def wheels(into: Path, *, snapshot: bool = True, quiet: bool = False) -> list[Path]:
+    """Build ``dist/`` when stale, then write scale-query's wheel and the assets' into ``into``."""
+    dist = build(snapshot=snapshot, quiet=quiet)
+    into.mkdir(parents=True, exist_ok=True)
+    version = project_version()
+    for old in into.glob("scale_query*-*.whl"):
+        old.unlink()  # an older build's wheels would make pip's choice ambiguous
+    made = [_wheel(into)]
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        package = project / ASSETS_PACKAGE
+        package.mkdir()
+        for name in PAGE_FILES:
+            shutil.copy2(WEB / name, package / name)
+        shutil.copytree(dist, package / "dist")
+        (package / "__init__.py").write_text(_ASSETS_INIT, "utf-8")
+        (project / "pyproject.toml").write_text(
+            _ASSETS_PYPROJECT.format(
+                name=ASSETS_DISTRIBUTION, version=version, package=ASSETS_PACKAGE
+            ),
+            "utf-8",
+        )
+        base = (sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(into))
+        try:
+            _run(*base, "--no-build-isolation", str(project))
+        except BuildError:
+            _run(*base, str(project))  # no hatchling here: let pip fetch it
+    made += into.glob(f"{ASSETS_PACKAGE}-{version}-*.whl")
+    if len(made) != 2:
+        raise BuildError(f"expected two wheels in {into}, found {[p.name for p in made]}")
+    if not quiet:
+        for path in made:
+            print(f"{path}: {path.stat().st_size / 1e6:.1f} MB", flush=True)
+    return made
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python web/build.py", description=__doc__.split("\n")[0])
     parser.add_argument("--force", action="store_true", help="build even when up to date")
     parser.add_argument("--check", action="store_true", help="exit 1 when web/dist/ is stale")
     parser.add_argument("--no-snapshot", action="store_true", help="skip the memory snapshot")
+    parser.add_argument(
+        "--wheels",
+        metavar="DIR",
+        type=Path,
+        help="then write scale-query's wheel and the assets' wheel into DIR "
+        "(pip install --find-links DIR 'scale-query[emulator,web]')",
+    )
     args = parser.parse_args(argv)
     if args.check:
         fresh = is_fresh(snapshot=not args.no_snapshot)
         print("web/dist/ is up to date" if fresh else "web/dist/ is missing or stale")
         return 0 if fresh else 1
     try:
-        build(snapshot=not args.no_snapshot, force=args.force)
+        if args.force:
+            build(snapshot=not args.no_snapshot, force=True)
+        if args.wheels is not None:
+            wheels(args.wheels, snapshot=not args.no_snapshot)
+        elif not args.force:
+            build(snapshot=not args.no_snapshot)
     except BuildError as error:
         print(f"web/build.py: {error}", file=sys.stderr)
         return 1

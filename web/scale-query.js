@@ -173,9 +173,18 @@ export class ScaleQuery {
    * end_column (1-based, in characters), message, hint, replacement.
    * `schema` is an object's `get_object_info` response (an object or its JSON);
    * `objectName` names that object in messages, as `check --schema contact.json` does.
+   * `rules` chooses the rules as `check` does, `{select, extend_select, ignore}`
+   * (lists of code prefixes or "ALL"); by default, `check`'s default selection.
+   * Placeholders (`:name`) are no error, as in `check` without `--params`.
    */
-  async validate(text, schema, objectName) {
-    return this.#call("validate", String(text), schemaText(schema), objectName ?? undefined);
+  async validate(text, schema, objectName, rules) {
+    return this.#call(
+      "validate",
+      String(text),
+      schemaText(schema),
+      objectName ?? undefined,
+      rules ? JSON.stringify(rules) : undefined,
+    );
   }
 
   /** `{text}`: the canonical form, or `{error}`: the syntax error as a diagnostic. */

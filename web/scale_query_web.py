@@ -25,9 +25,19 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from scale_query import FilterSyntaxError, ObjectSchema, Op, Query, parse, render
+from scale_query import (
+    FilterSyntaxError,
+    ObjectSchema,
+    Op,
+    Query,
+    parse,
+    placeholders,
+    render,
+    validate_template,
+)
 from scale_query import validate as _validate
 from scale_query.language._canonical import quote_field
+from scale_query.language._parser import parse_template
 from scale_query.language._pycode import python_code
 from scale_query.semantics._validate import Diagnostic
 
@@ -125,13 +135,39 @@ def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]
     return rows
 
 
-def validate(text: str, schema_json: str | None = None, object_name: str | None = None) -> str:
+@lru_cache(maxsize=8)
+def _selected(select_json: str | None) -> frozenset[str]:
+    from scale_query.cli._lint import select_codes
+
+    if not select_json:
+        return select_codes(None)
+    rules = json.loads(select_json)
+    return select_codes(
+        rules.get("select"), rules.get("extend_select", ()), rules.get("ignore", ())
+    )
+
+
+def validate(
+    text: str,
+    schema_json: str | None = None,
+    object_name: str | None = None,
+    select_json: str | None = None,
+) -> str:
     """Every diagnostic of a filter, as a JSON list of ``check`` rows.
 
     ``object_name`` names the schema's object in messages, as ``check`` names
-    it after the schema file.
+    it after the schema file. The rules are ``check``'s default selection
+    unless ``select_json`` chooses, as ``check``'s options do:
+    ``{"select": [...], "extend_select": ["SQ107"], "ignore": [...]}``, each
+    a list of code prefixes or ``"ALL"``. Placeholders (``:name``) are no
+    error, as in ``check`` without ``--params``.
+
+    >>> [r["code"] for r in json.loads(validate('Nom $like :motif $and Nom $like "x"'))]
+    ['SQ202']
     """
-    return _dumps(check_rows(_validate(text, _schema(schema_json, object_name)), text))
+    codes = _selected(select_json)
+    found = validate_template(text, schema=_schema(schema_json, object_name))
+    return _dumps(check_rows([d for d in found if d.code in codes], text))
 
 
 def _syntax_error(text: str) -> str:
@@ -140,11 +176,18 @@ def _syntax_error(text: str) -> str:
 
 
 def format(text: str) -> str:
-    """``{"text": canonical}``, or ``{"error": diagnostic}`` when the text does not parse."""
+    """``{"text": canonical}``, or ``{"error": diagnostic}`` when the text does not parse.
+
+    Placeholders stay as written, as ``scale-query fmt`` keeps them:
+
+    >>> json.loads(format('Nom   $eq :nom'))
+    {'text': 'Nom $eq :nom'}
+    """
     try:
-        return _dumps({"text": render(parse(text))})
+        return _dumps({"text": render(parse_template(text))})
     except FilterSyntaxError:
-        return _syntax_error(text)
+        # The SQ001 row validate() gives, placeholders left open.
+        return _dumps({"error": check_rows(validate_template(text)[:1], text)[0]})
 
 
 def builder_code(text: str) -> str:
@@ -239,7 +282,8 @@ _SENTINEL = " \x01"  # never valid: the parser stops on it and says what it expe
 def _expected(before: str) -> tuple[str, ...] | None:
     """What may come after ``before`` (in words), or None when ``before`` is broken."""
     try:
-        parse(before + _SENTINEL)
+        # Placeholders stay open: what follows ":nom" is what follows a value.
+        placeholders(before + _SENTINEL)
     except FilterSyntaxError as error:
         if error.offset == len(before) + 1:
             return error.expected

@@ -51,6 +51,7 @@ _COMMANDS = {
     "export": ("_export", "export an object's records to csv, jsonl, json, parquet or a table"),
     "import": ("_import", "create and update records from csv, jsonl, json or parquet"),
     "sql": ("_sql", "print a filter as SQL for a warehouse dialect (sqlglot)"),
+    "sync": ("_sync", "keep a copy of objects up to date in DuckDB or a warehouse (dlt)"),
 }
 # alias -> name
 _ALIASES = {"get": "export", "put": "import"}

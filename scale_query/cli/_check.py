@@ -1,9 +1,10 @@
 """``scale-query check``: lint filters in files, folders, Python sources or stdin.
 
 Exit 0 when no error is found (warnings alone do not fail), 1 when one is
-(or, with ``--diff``, when a fix is available), 2 for a usage error, which
-includes finding no file to check. See docs/rules.md for the codes and
-docs/ci.md for CI, schemas and ``--fix``.
+(or, with ``--diff``, when a fix is available) or when a Python source could
+not be read (not valid Python: its filters were not checked, so nothing
+passed), 2 for a usage error, which includes finding no file to check. See
+docs/rules.md for the codes and docs/ci.md for CI, schemas and ``--fix``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         metavar="[OBJECT=]PATH",
         help="a saved get_object_info response, or a folder of them named OBJECT.json (repeatable)",
+    )
+    parser.add_argument(
+        "--params",
+        metavar="FILE.json",
+        help="values for the filters' :name placeholders, a JSON object (default: "
+        "placeholders are no error, and rules needing their values skip them)",
     )
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
     parser.add_argument(
@@ -111,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(os.getcwd())
     codes, asked = _codes(args, config)
     schemas = load_schemas(args.schema if args.schema is not None else config.schema)
+    params = None if args.params is None else read_params(args.params)
     paths = args.paths or list(config.include) or ["."]
     if args.stdin_filename is not None and "-" not in paths:
         raise UsageError("--stdin-filename names what - reads: pass - as a path too")
@@ -133,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
     results: list[Result] = []
     named = set(paths)
-    checked = filters = fixed = 0
+    checked = filters = fixed = unread = 0
     diff_shown = False
     for path, kind in found.files:
         shown = stdin_name if path == "-" else path
@@ -154,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
 
         source = reread(text)
         if source.problem:
+            # Not read is not passed: the run fails, as for an error found.
+            unread += 1
             sys.stderr.write(f"{shown}: {source.problem}\n")
         if fixing and source.filters:
             from ._fix import fix_source
@@ -178,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         checked += 1
         filters += len(source.filters)
-        results += lint(source, schemas, codes)
+        results += lint(source, schemas, codes, params)
     if not checked:
         # Every file found was skipped: that is nothing checked, not a pass.
         raise UsageError(f"nothing checked in {', '.join(paths)}: no file found could be read")
@@ -195,11 +205,32 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stderr if args.fix and "-" in paths else sys.stdout
     if args.fix and fixed:
         out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
-    write_report(results, args.format, out, checked=checked, filters=filters)
+    write_report(results, args.format, out, checked=checked, filters=filters, unread=unread)
     if args.exit_zero:
         return 0
     failing = {"error", "warning"} if args.warnings_as_errors else {"error"}
-    return 1 if any(r.diagnostic.severity in failing for r in results) else 0
+    return 1 if unread or any(r.diagnostic.severity in failing for r in results) else 0
+
+
+def read_params(path: str) -> dict[str, object]:
+    """The placeholders' values from a JSON object file; numbers are read exactly (Decimal).
+
+    A value of a type no placeholder takes (true, null, an object) is reported
+    by ``check`` at each placeholder it fills, not here.
+    """
+    import json
+    from decimal import Decimal
+
+    from ._discover import read_text
+
+    try:
+        text = read_text(path).removeprefix("\ufeff")
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except ValueError as error:
+        raise UsageError(f"--params {path}: not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--params {path}: expected a JSON object of names to values")
+    return data
 
 
 _NEITHER = f"not a filter file or Python source (checked: {FILE_KINDS})"

@@ -166,12 +166,13 @@ def explain(error: BaseException, connection: Connection | None) -> str:
 def is_io_failure(error: BaseException) -> bool:
     """Whether a client error is the network's or the server's (exit 3), not the call's (exit 2).
 
-    Not reached, cut off, timed out, rate limited, a 5xx: the same command may
-    work later. A refused token, an unknown instance or object, a 400: it will not.
+    Not reached, cut off, timed out, rate limited, a 5xx, an answer that does
+    not decode: the same command may work later. A refused token, an unknown
+    instance or object, a 400: it will not.
     """
-    from ..client._exceptions import APIConnectionError, APIError, RateLimited
+    from ..client._exceptions import APIConnectionError, APIError, DecodingError, RateLimited
 
-    if isinstance(error, APIConnectionError | RateLimited):
+    if isinstance(error, APIConnectionError | DecodingError | RateLimited):
         return True
     return isinstance(error, APIError) and error.status >= 500
 

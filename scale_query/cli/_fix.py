@@ -1,38 +1,49 @@
-"""``check --fix``: apply the replacements that diagnostics carry, without changing meaning.
+"""``check --fix``: apply the replacements that diagnostics carry, without hiding a bug.
 
-Safe fixes, applied by ``--fix``:
+A fix is *safe* when it cannot change which records the filter matches under
+a reasonable reading of what its author meant. Safe fixes, applied by ``--fix``:
 
-- ``SQ101`` an unknown field with exactly one close match in the object's
-  schema (the one "did you mean" helper, :func:`scale_query.language._suggest.closest`,
-  finds no second candidate once the first is set aside);
+- ``SQ001`` a syntax mistake whose hint names the exact text to write: ``AND``
+  / ``OR`` -> ``$and`` / ``$or``, a closed single-quoted string -> the same in
+  double quotes, ``=`` ``==`` ``!=`` ``<>`` ``>`` ``>=`` ``<`` ``<=`` ``&&``
+  ``||`` -> their operator or connective, ``$EQ`` -> ``$eq`` (the filter did
+  not parse, so it matched nothing: the token named is what was meant);
 - ``SQ001`` an unknown operator with exactly one close match among the
   operators (``$ge`` -> ``$gte``);
-- ``SQ202`` a ``$like`` pattern without ``*``, which means ``$eq``.
+- ``SQ101`` an unknown field with exactly one close match in the object's
+  schema (the one "did you mean" helper, :func:`scale_query.language._suggest.only_match`,
+  finds no second candidate once the first is set aside).
 
-Other replacements (``SQ201`` ``$eq`` with a ``*`` -> ``$like``, ``SQ105``
-``"12,50"`` -> ``12.50``, an ``SQ101`` with two close fields) change what the
-filter matches: only with ``--unsafe-fixes``.
+Unsafe fixes, only with ``--unsafe-fixes``: ``SQ201`` ``$eq`` with a ``*`` ->
+``$like``; ``SQ202`` ``$like "gmail.com"`` -> ``$eq`` (the same records, but
+the warning is the sign of a missing ``*``: the language server also offers
+``$like "*gmail.com*"``); ``SQ105`` ``"12,50"`` -> ``12.50``; an ``SQ101``
+with two close fields.
 
 A fix is written only where the characters it replaces are written plainly
 on one line of the file (not through an escape or across string pieces); in
 a Python string the replacement is escaped for that literal's quotes and
 prefix. Before anything is written, the fixed filter must parse and its
-expression must equal the old one except where a fix said so; a filter that
-fails either keeps all of its text. Fixes can reveal more (an operator fixed,
-then a field), so up to :data:`ROUNDS` rounds run.
+expression must equal the old one except where a fix said so (a field, an
+operator, a value); a syntax fix must parse, or fail only after the text it
+fixed (the next round fixes the next mistake). A filter that fails keeps all
+of its text. Fixes can reveal more (an operator fixed, then a field), so up
+to :data:`ROUNDS` rounds run.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ._lint import SourceFile, filter_diagnostics, place, read_source
 from ._noqa import suppressed
 
 if TYPE_CHECKING:
-    from ..language._ast import Expr
+    from decimal import Decimal
+
+    from ..language._ast import Condition, Expr, Span, Value
     from ..semantics._schema import ObjectSchema
     from ..semantics._validate import Diagnostic
     from ._located import Filter
@@ -42,8 +53,6 @@ __all__ = ["ROUNDS", "Outcome", "QuickFix", "fix_source", "quick_fixes"]
 
 #: How many times fixes are looked for again after applying some.
 ROUNDS = 5
-
-_ALWAYS_SAFE = frozenset({"SQ202"})
 
 
 class Outcome(NamedTuple):
@@ -74,10 +83,10 @@ class _Edit(NamedTuple):
     code: str
 
 
-def _unique(name: str, best: str, known: Sequence[str]) -> bool:
-    from ..language._suggest import closest
+def _unique(name: str, best: str, known: Iterable[str]) -> bool:
+    from ..language._suggest import only_match
 
-    return closest(name, [k for k in known if k != best]) is None
+    return only_match(name, best, known)
 
 
 def _unbracket(name: str) -> str:
@@ -89,6 +98,9 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
     if d.offset is None or d.end_offset is None:
         return None
     here = one.text[d.offset : d.end_offset]
+    if d.code == "SQ001" and d.replacement is not None:
+        # The parser's hint named the exact text: always safe.
+        return _Edit(d.offset, d.end_offset, d.replacement, d.code)
     if d.code == "SQ001":
         from ..language._ast import Op
         from ..language._suggest import closest
@@ -108,9 +120,9 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
         if schema is None:
             return None
         best = _unbracket(d.replacement)
-        if not (unsafe or _unique(_unbracket(here), best, list(schema))):
+        if not (unsafe or _unique(_unbracket(here), best, schema)):
             return None
-    elif d.code not in _ALWAYS_SAFE and not unsafe:
+    elif not unsafe:
         return None
     return _Edit(d.offset, d.end_offset, d.replacement, d.code)
 
@@ -121,6 +133,7 @@ def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
 
     fields = {(e.start, e.end): _unbracket(e.replacement) for e in edits}
     ops = {(e.start, e.end): e.replacement for e in edits}
+    values = {(e.start, e.end): e.replacement for e in edits}
     pairs: list[tuple[Expr, Expr]] = [(old, new)]
     while pairs:
         a, b = pairs.pop()
@@ -136,7 +149,8 @@ def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
                     op = Op(ops[(op_span.start, op_span.end)])
                 except ValueError:
                     return False
-            if (b.field, b.op, b.value) != (field, op, a.value):
+            value = _fixed_value(a, values)
+            if value is None or (b.field, b.op, b.value) != (field, op, value):
                 return False
         elif isinstance(a, (And, Or)):
             if type(a) is not type(b) or len(a.operands) != len(b.operands):
@@ -145,6 +159,35 @@ def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
         else:
             return False
     return True
+
+
+def _fixed_value(node: Condition, values: dict[tuple[int, int], str]) -> Value | None:
+    """A condition's value with the edits of its value (or of list items) applied."""
+    from decimal import Decimal
+
+    from ..language._ast import Condition
+    from ..language._parser import parse
+    from ..language._syntax_error import FilterSyntaxError
+
+    def literal(old: str | Decimal, span: Span | None) -> str | Decimal | None:
+        if span is None or (span.start, span.end) not in values:
+            return old
+        try:
+            fixed = parse(f"x $eq {values[span.start, span.end]}")
+        except FilterSyntaxError:
+            return None
+        value = fixed.value if isinstance(fixed, Condition) else None
+        return value if isinstance(value, (str, Decimal)) else None
+
+    if not isinstance(node.value, tuple):
+        return literal(node.value, node.value_span)
+    spans = node.item_spans
+    items = [
+        literal(item, spans[i] if i < len(spans) else None) for i, item in enumerate(node.value)
+    ]
+    if any(item is None for item in items):
+        return None
+    return tuple(item for item in items if item is not None)
 
 
 def _filter_edits(
@@ -180,20 +223,27 @@ def _unsuppressed(
 
 def _verified(one: Filter, edits: Sequence[_Edit]) -> bool:
     """Whether the filter, edited, parses and means what it did but for the edits."""
-    from ..language._parser import parse
+    from ..language._parser import parse_template as parse
     from ..language._syntax_error import FilterSyntaxError
 
+    # Placeholders stay open: a fix of a template's field or operator is checked too.
     text = one.text
     for edit in reversed(edits):
         text = text[: edit.start] + edit.replacement + text[edit.end :]
     try:
-        new = parse(text)
-    except FilterSyntaxError:
-        return False
-    try:
         old = parse(one.text)
     except FilterSyntaxError:
-        return True  # an operator fixed in a filter that did not parse
+        old = None
+    try:
+        new = parse(text)
+    except FilterSyntaxError as error:
+        # A syntax fix may leave a later mistake for the next round, never one
+        # at or before the text it wrote.
+        if old is not None or len(edits) != 1:
+            return False
+        return error.offset >= edits[0].start + len(edits[0].replacement)
+    if old is None:
+        return True  # a syntax mistake fixed in a filter that did not parse
     return _same_but_fixed(old, new, edits)
 
 
@@ -214,13 +264,38 @@ def quick_fixes(source: SourceFile, schemas: Schemas, codes: frozenset[str]) -> 
     for one in source.filters:
         schema = schemas.pick(one.object)
         for d, placed in _unsuppressed(one, source, schemas, codes):
-            edit = _edit(d, one, schema, True)
-            written = None if edit is None else _written(one, edit, source)
-            if edit is None or written is None or not _verified(one, [edit]):
-                continue
             safe = _edit(d, one, schema, False) is not None
-            found.append(QuickFix(placed, *written, safe))
+            for edit in (_edit(d, one, schema, True), *_alternatives(d, one)):
+                written = None if edit is None else _written(one, edit, source)
+                if edit is None or written is None or not _verified(one, [edit]):
+                    continue
+                found.append(QuickFix(placed, *written, safe))
     return found
+
+
+def _alternatives(d: Diagnostic, one: Filter) -> list[_Edit]:
+    """Other fixes of ``d`` than its replacement, for the language server to offer too.
+
+    ``SQ202``: ``$like "gmail.com"`` may be meant as ``$like "*gmail.com*"``.
+    """
+    from ..language._ast import Condition
+    from ..language._canonical import quote_string
+    from ..language._parser import parse
+
+    if d.code != "SQ202" or d.offset is None:
+        return []
+    stack = [parse(one.text)]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Condition):
+            stack += node.operands
+            continue
+        span, value = node.value_span, node.value
+        if node.op_span is not None and node.op_span.start == d.offset:
+            if span is None or not isinstance(value, str):
+                return []
+            return [_Edit(span.start, span.end, quote_string(f"*{value}*"), d.code)]
+    return []
 
 
 def _written(one: Filter, edit: _Edit, source: SourceFile) -> tuple[int, int, int, str] | None:

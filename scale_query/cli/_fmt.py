@@ -50,7 +50,7 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
     ('a $eq "x"\\n# note\\nb $in ["c","d"]\\n', [])
     """
     from ..language._format import format_filter
-    from ..language._parser import parse
+    from ..language._parser import parse_template
     from ..language._syntax_error import FilterSyntaxError
     from ._filterfile import BOM, filter_entries
 
@@ -63,7 +63,8 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
     problems: list[Problem] = []
     for entry in entries:
         try:
-            expr = parse(entry.filter.text)
+            # Placeholders (:name) stay as they are written.
+            expr = parse_template(entry.filter.text)
         except FilterSyntaxError as error:
             row, column = entry.filter.position(error.offset)
             problems.append(Problem(row, column, error.message))

@@ -12,7 +12,7 @@ report the same codes, messages and positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -126,19 +126,35 @@ def place(d: Diagnostic, where: Filter) -> Diagnostic:
     return replace(d, line=line, column=column, end_line=end_line, end_column=end_column)
 
 
-def filter_diagnostics(one: Filter, schemas: Schemas, codes: frozenset[str]) -> list[Diagnostic]:
-    """The selected diagnostics of one filter, offsets into its text (not yet placed)."""
-    from ..semantics._validate import validate
+def filter_diagnostics(
+    one: Filter,
+    schemas: Schemas,
+    codes: frozenset[str],
+    params: Mapping[str, object] | None = None,
+) -> list[Diagnostic]:
+    """The selected diagnostics of one filter, offsets into its text (not yet placed).
+
+    A filter may hold ``:name`` placeholders: without ``params`` they are no
+    error, with them they are checked filled in (``validate_template``).
+    """
+    # Not through the semantics door: it names to_sql, whose sqlglot check must not reach.
+    from ..semantics._template import validate_template
 
     schema = schemas.pick(one.object)
-    return [d for d in validate(one.text, schema) if d.code in codes]
+    found = validate_template(one.text, schema=schema, params=params)
+    return [d for d in found if d.code in codes]
 
 
-def lint(source: SourceFile, schemas: Schemas, codes: frozenset[str]) -> list[Result]:
+def lint(
+    source: SourceFile,
+    schemas: Schemas,
+    codes: frozenset[str],
+    params: Mapping[str, object] | None = None,
+) -> list[Result]:
     """Every selected finding of a file, placed in it, less those a ``# noqa`` suppresses."""
     results: list[Result] = []
     for one in source.filters:
-        for d in filter_diagnostics(one, schemas, codes):
+        for d in filter_diagnostics(one, schemas, codes, params):
             d = place(d, one)
             assert d.line is not None
             if suppressed(d.code, source.noqa, (d.line, one.last_line)):

@@ -31,5 +31,7 @@ def run(args: argparse.Namespace) -> int:
         if error.name in ("pygls", "lsprotocol", "cattrs", "attrs"):
             raise UsageError(f"{INSTALL_HINT} ({error.name} is missing)") from None
         raise
-    build_server().start_io()
-    return 0
+    from ._lsp_io import serve
+
+    server, idle = build_server()
+    return serve(server, idle)

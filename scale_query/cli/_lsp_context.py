@@ -13,6 +13,8 @@ time linear in its length, with no regular expression.
 ('operator', '')
 >>> completion_context('Nom $eq "x" ')
 ('connective', '')
+>>> completion_context('Nom $eq :nom '), completion_context('Nom $eq :no')
+(('connective', ''), ('none', 'no'))
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ def _tokens(text: str) -> list[str]:
             end = size if j < 0 else j + 1
             tokens.append(text[i:end])
             i = end
+        elif ch == ":":
+            # A placeholder, :name, stands where a value does.
+            j = i + 1
+            while j < size and _word_char(text[j]) and text[j] != "$":
+                j += 1
+            tokens.append(text[i:j])
+            i = j
         elif _word_char(ch) or ch == "-":
             j = i + 1
             while j < size and _word_char(text[j]):
@@ -78,12 +87,12 @@ def completion_context(before: str) -> tuple[Context, str]:
     last = tokens[-1] if tokens else ""
     if not tokens or last == "(" or last in _CONNECTIVES:
         return ("operator" if prefix.startswith("$") else "field"), prefix
-    if last.startswith("$"):
-        return "none", prefix  # a value comes next
+    if last.startswith("$") or last == ":":
+        return "none", prefix  # a value (or a placeholder's name) comes next
     previous = tokens[-2] if len(tokens) > 1 else ""
     if (previous.startswith("$") and previous not in _CONNECTIVES) or last == ")":
         return "connective", prefix  # after a value or a group
-    if last.startswith('"') or last[:1].isdigit() or last.startswith("-"):
+    if last.startswith(('"', "-", ":")) or last[:1].isdigit():
         return "connective", prefix
     return "operator", prefix
 

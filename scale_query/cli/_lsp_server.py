@@ -8,12 +8,23 @@ the filters ``check`` finds in them. Everything comes from the same code as
 ``check`` and ``fmt``: the configuration is the nearest ``pyproject.toml``
 above each document, with its schemas, selection and line length.
 
+Diagnostics are published when the input is idle (see ``_lsp_io``): a batch
+of changes gives one validation, of each changed document's latest version,
+and a validation that a newer change overtakes stops (it runs in slices of
+filters, letting requests in between). Each filter's diagnostics are kept by
+its text and object, so a keystroke re-validates only the filters it changed.
+A document over :data:`MAX_DOCUMENT` characters is not checked (one
+diagnostic says so) and gets no completion, hover, formatting or fix: its
+text is held once, by pygls. A request about a document the editor never
+opened answers nothing.
+
 pygls and lsprotocol are imported here only, and this module only by
 ``scale-query lsp``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -24,15 +35,27 @@ from pygls.uris import to_fs_path
 from ._config import Config, load_config
 from ._discover import Kind
 from ._errors import UsageError
-from ._lint import SourceFile, lint, read_source, select_codes
+from ._lint import SourceFile, filter_diagnostics, place, read_source, select_codes
+from ._noqa import suppressed
+from ._report import Result
 from ._schemas import Schemas, load_schemas
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pygls.workspace import TextDocument
 
-    from ._report import Result
+    from ..semantics._validate import Diagnostic
+    from ._located import Filter
 
-__all__ = ["build_server"]
+__all__ = ["MAX_DOCUMENT", "build_server"]
+
+#: Documents longer than this many characters are not checked (docs/editors.md).
+MAX_DOCUMENT = 1_000_000
+# Filters validated between two looks at the input.
+_SLICE = 500
+# Diagnostics kept per setup (filter text and object -> diagnostics) before starting over.
+_MEMO = 100_000
 
 _FILTER_LANGUAGE = "scale-filter"
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
@@ -59,12 +82,27 @@ class _Setup:
         self.schemas = schemas
         self.codes = codes
         self.key = key
+        # (filter text, object) -> its diagnostics, not yet placed in a file.
+        self.memo: dict[tuple[str, str | None], list[Diagnostic]] = {}
+
+    def diagnostics(self, one: Filter) -> list[Diagnostic]:
+        """One filter's selected diagnostics, worked out once per text and object."""
+        key = (one.text, one.object)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= _MEMO:
+                self.memo.clear()
+            found = self.memo[key] = filter_diagnostics(one, self.schemas, self.codes)
+        return found
 
 
 class _State:
     def __init__(self) -> None:
         self.setups: dict[str, _Setup] = {}
         self.shown_errors: set[str] = set()
+        self.pending: set[str] = set()  # documents changed since their last validation
+        self.sources: dict[str, tuple[int | None, SourceFile, _Setup]] = {}  # uri -> by version
+        self.running: asyncio.Task[None] | None = None
 
 
 def _stamp(paths: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
@@ -82,8 +120,11 @@ def _stamp(paths: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(stamps))
 
 
-def build_server() -> LanguageServer:
-    """The scale-query language server, ready for ``start_io()``."""
+def build_server() -> tuple[LanguageServer, Callable[[], None]]:
+    """The scale-query language server, and what to run when its input is idle.
+
+    ``_lsp_io.serve(*build_server())`` serves it over stdio.
+    """
     from .._version import version
 
     server = LanguageServer("scale-query", version())
@@ -112,7 +153,26 @@ def build_server() -> LanguageServer:
         state.setups[folder] = made
         return made
 
+    def opened(uri: str) -> TextDocument | None:
+        """The document as the editor has it, if it opened it (pygls would read the disk)."""
+        from urllib.parse import unquote
+
+        found: TextDocument | None = server.workspace.text_documents.get(unquote(uri))
+        return found
+
     def source_of(doc: TextDocument) -> tuple[SourceFile, _Setup] | None:
+        """The document's filters, read once per version; None for a kind not checked or too big."""
+        if len(doc.source) > MAX_DOCUMENT:
+            return None
+        cached = state.sources.get(doc.uri)
+        if cached is not None and cached[0] == doc.version and doc.version is not None:
+            return cached[1], cached[2]
+        found = read_document(doc)
+        if found is not None:
+            state.sources[doc.uri] = (doc.version, *found)
+        return found
+
+    def read_document(doc: TextDocument) -> tuple[SourceFile, _Setup] | None:
         path = to_fs_path(doc.uri) or doc.uri
         made = setup(os.path.dirname(os.path.abspath(path)))
         kind: Kind
@@ -155,32 +215,81 @@ def build_server() -> LanguageServer:
             source="scale-query",
         )
 
-    def publish(uri: str) -> None:
-        doc = server.workspace.get_text_document(uri)
-        found = source_of(doc)
-        diagnostics = []
-        if found is not None:
-            source, made = found
-            diagnostics = [diagnostic(doc, r) for r in lint(source, made.schemas, made.codes)]
+    def too_big(doc: TextDocument) -> list[types.Diagnostic]:
+        return [
+            types.Diagnostic(
+                range=types.Range(
+                    start=types.Position(line=0, character=0),
+                    end=types.Position(line=0, character=0),
+                ),
+                message=f"not checked: the document is longer than {MAX_DOCUMENT:,} characters "
+                "(scale-query check checks it)",
+                severity=types.DiagnosticSeverity.Information,
+                source="scale-query",
+            )
+        ]
+
+    async def validate(uri: str) -> None:
+        """Publish one document's diagnostics, unless a newer version overtakes this one."""
+        doc = opened(uri)
+        if doc is None:
+            return
+        version = doc.version
+        diagnostics: list[types.Diagnostic] = []
+        if len(doc.source) > MAX_DOCUMENT:
+            diagnostics = too_big(doc)
+        else:
+            found = source_of(doc)
+            if found is not None:
+                source, made = found
+                for start in range(0, len(source.filters), _SLICE):
+                    for one in source.filters[start : start + _SLICE]:
+                        for d in made.diagnostics(one):
+                            d = place(d, one)
+                            assert d.line is not None
+                            if suppressed(d.code, source.noqa, (d.line, one.last_line)):
+                                continue
+                            row = source.lines[d.line - 1] if d.line <= len(source.lines) else ""
+                            diagnostics.append(diagnostic(doc, Result(source.path, d, row)))
+                    await asyncio.sleep(0)  # requests and changes get in between slices
+                    if opened(uri) is not doc or doc.version != version:
+                        state.pending.add(uri)  # overtaken: validated again when idle
+                        return
         server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=diagnostics)
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
         )
+
+    async def validate_pending() -> None:
+        while state.pending:
+            uri = state.pending.pop()
+            await validate(uri)
+
+    def idle() -> None:
+        """The input is drained: validate what changed, at its latest version."""
+        if state.pending and (state.running is None or state.running.done()):
+            state.running = asyncio.get_running_loop().create_task(validate_pending())
+
+    def changed(uri: str) -> None:
+        state.pending.add(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        publish(params.text_document.uri)
+        changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        publish(params.text_document.uri)
+        changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         state.setups.clear()  # a saved pyproject.toml or schema counts from now on
-        publish(params.text_document.uri)
+        state.sources.clear()
+        changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        state.pending.discard(params.text_document.uri)
+        state.sources.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
@@ -213,7 +322,9 @@ def build_server() -> LanguageServer:
         from ..language._canonical import quote_field
         from ._lsp_context import completion_context, describe_field
 
-        doc = server.workspace.get_text_document(params.text_document.uri)
+        doc = opened(params.text_document.uri)
+        if doc is None:
+            return None
         where = doc.position_from_client_units(params.position)
         found = filter_at(doc, where.line)
         if found is None:
@@ -257,7 +368,9 @@ def build_server() -> LanguageServer:
     def hover(params: types.HoverParams) -> types.Hover | None:
         from ._lsp_context import describe_field, word_at
 
-        doc = server.workspace.get_text_document(params.text_document.uri)
+        doc = opened(params.text_document.uri)
+        if doc is None:
+            return None
         where = doc.position_from_client_units(params.position)
         found = filter_at(doc, where.line)
         if found is None or where.line >= len(doc.lines):
@@ -283,9 +396,9 @@ def build_server() -> LanguageServer:
         from ..language._format import DEFAULT_LINE_LENGTH
         from ._fmt import format_text
 
-        doc = server.workspace.get_text_document(params.text_document.uri)
-        found = source_of(doc)
-        if found is None or found[0].kind != "filter":
+        doc = opened(params.text_document.uri)
+        found = None if doc is None else source_of(doc)
+        if doc is None or found is None or found[0].kind != "filter":
             return None
         made = found[1]
         new, problems = format_text(doc.source, made.config.line_length or DEFAULT_LINE_LENGTH)
@@ -310,9 +423,9 @@ def build_server() -> LanguageServer:
         from ._fix import fix_source, quick_fixes
 
         uri = params.text_document.uri
-        doc = server.workspace.get_text_document(uri)
-        found = source_of(doc)
-        if found is None:
+        doc = opened(uri)
+        found = None if doc is None else source_of(doc)
+        if doc is None or found is None:
             return None
         source, made = found
         wanted = params.range
@@ -349,4 +462,4 @@ def build_server() -> LanguageServer:
             )
         return actions
 
-    return server
+    return server, idle

@@ -147,6 +147,21 @@ class _Scope:
         self.bindings.setdefault(name, []).append(value)
 
 
+class _Frame:
+    """A name being worked out: its bindings, the next one to look at, what they held."""
+
+    __slots__ = ("annotated", "at", "found", "index", "key", "name", "values")
+
+    def __init__(self, at: _Scope, name: str, values: list[object], key: tuple[int, str]) -> None:
+        self.at = at
+        self.name = name
+        self.values = values
+        self.key = key
+        self.index = 0
+        self.found: set[_Value] = set()
+        self.annotated = False  # says "a Query", not which object
+
+
 class _Resolver:
     """Which calls of one file take a filter, and of which object."""
 
@@ -200,31 +215,72 @@ class _Resolver:
 
     def query(self, node: ast.expr, scope: _Scope) -> _Value:
         """The object of the Query ``node`` evaluates to (None: unknown), or _NOT."""
-        # Walk down a method chain without recursion: Query("c").limit(3).where(...)...
-        while (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _QUERY_METHODS
-            and not self.ours(self.dotted(node.func), "Query", node.func.attr)
-        ):
-            node = node.func.value
-        if isinstance(node, ast.Call):
+        step = self._step(node, scope)
+        return self.name(*step) if isinstance(step, tuple) else step
+
+    def _step(self, node: ast.expr, scope: _Scope) -> _Value | tuple[str, _Scope]:
+        """What ``node`` holds, or the name (and scope) whose value it is."""
+        while True:
+            # Walk down a method chain without recursion: Query("c").limit(3).where(...)...
+            while (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _QUERY_METHODS
+                and not self.ours(self.dotted(node.func), "Query", node.func.attr)
+            ):
+                node = node.func.value
+            if isinstance(node, ast.Name):
+                return node.id, scope
+            if not isinstance(node, ast.Call):
+                return _NOT
             dotted = self.dotted(node.func)
             if self.ours(dotted, "Query"):
                 return _constant(_argument(node, 0, "object_name"))
             if self.ours(dotted, "Query", "from_url"):
                 return None
-            if dotted is not None and node.args:
-                # Query.limit(q, 3) and friends, called on the class.
-                owner, _, method = dotted.rpartition(".")
-                if method in _QUERY_METHODS and self.ours(owner, "Query"):
-                    return self.query(node.args[0], scope)
-            return _NOT
-        if isinstance(node, ast.Name):
-            return self.name(node.id, scope)
-        return _NOT
+            if dotted is None or not node.args:
+                return _NOT
+            # Query.limit(q, 3) and friends, called on the class.
+            owner, _, method = dotted.rpartition(".")
+            if not (method in _QUERY_METHODS and self.ours(owner, "Query")):
+                return _NOT
+            node = node.args[0]
 
     def name(self, name: str, scope: _Scope) -> _Value:
+        """What ``name`` holds in ``scope``: worked out with a stack of its own, not
+        Python's, since a chain of aliases (``q1 = q0`` ... ``q500 = q499``) may be
+        longer than Python's recursion limit."""
+        opened = self._open(name, scope)
+        if not isinstance(opened, _Frame):
+            return opened
+        stack = [opened]
+        while True:
+            frame = stack[-1]
+            if frame.index < len(frame.values):
+                value = frame.values[frame.index]
+                frame.index += 1
+                if value is _ANNOTATED:
+                    frame.annotated = True
+                elif not isinstance(value, ast.expr):
+                    frame.found.add(_NOT)
+                else:
+                    step = self._step(value, frame.at)
+                    if isinstance(step, tuple):
+                        inner = self._open(*step)
+                        if isinstance(inner, _Frame):
+                            stack.append(inner)
+                            continue
+                        step = inner
+                    frame.found.add(step)
+                continue
+            stack.pop()
+            result = self._close(frame)
+            if not stack:
+                return result
+            stack[-1].found.add(result)
+
+    def _open(self, name: str, scope: _Scope) -> _Value | _Frame:
+        """A name's value when known at once, else the frame that works it out."""
         at: _Scope | None = scope
         while at is not None and name not in at.bindings:
             at = at.parent
@@ -238,22 +294,16 @@ class _Resolver:
         if key in self.visiting:
             return _CYCLE
         self.visiting.add(key)
-        try:
-            found: set[_Value] = set()
-            annotated = False  # says "a Query", not which object
-            for value in at.bindings[name]:
-                if value is _ANNOTATED:
-                    annotated = True
-                elif isinstance(value, ast.expr):
-                    found.add(self.query(value, at))
-                else:
-                    found.add(_NOT)
-            if at is self.module and name in self.module_values:
-                found.add(self.module_values[name])
-        finally:
-            self.visiting.discard(key)
+        return _Frame(at, name, at.bindings[name], key)
+
+    def _close(self, frame: _Frame) -> _Value:
+        """A name's value once each of its bindings is known."""
+        at, name, found = frame.at, frame.name, frame.found
+        self.visiting.discard(frame.key)
+        if at is self.module and name in self.module_values:
+            found.add(self.module_values[name])
         found.discard(_CYCLE)
-        if annotated and not found:
+        if frame.annotated and not found:
             found.add(None)
         # Flow-insensitive: a Query only when every binding is one; its object when they agree.
         result: _Value = (
@@ -626,10 +676,10 @@ def python_filters(text: str, calls: Sequence[FilterCall] = ()) -> tuple[list[Fi
     except (SyntaxError, ValueError) as error:
         line = getattr(error, "lineno", None) or 1
         reason = getattr(error, "msg", None) or str(error)
-        return [], f"not valid Python (line {line}: {reason}), skipped"
+        return [], f"not valid Python (line {line}: {reason}): not checked"
     except (RecursionError, MemoryError):
         # What ast.parse raises for an expression nested thousands deep
         # (x = 1+1+...+1, - - - ... 1): CPython's own limits, not ours.
-        return [], "not read: nested too deeply for Python's own parser, skipped"
+        return [], "not read: nested too deeply for Python's own parser: not checked"
     found.sort(key=lambda f: (f.first_line, f.position(0)))
     return found, None

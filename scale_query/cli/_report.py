@@ -47,13 +47,15 @@ def render(result: Result) -> str:
     return for_terminal("\n".join(lines), newlines=True)
 
 
-def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
+def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
     for result in results:
         out.write(render(result) + "\n")
     errors = sum(r.diagnostic.severity == "error" for r in results)
     warnings = len(results) - errors
-    if results:
-        out.write(f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}.\n")
+    not_read = f"; {_plural(unread, 'file')} not read (see above)" if unread else ""
+    if results or unread:
+        found = f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}"
+        out.write(f"{found}{not_read}.\n")
     else:
         out.write(
             f"All checks passed ({_plural(filters, 'filter')} in {_plural(checked, 'file')}).\n"
@@ -64,7 +66,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _json(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
+def _json(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
     import json
 
     rows = [
@@ -95,7 +97,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
+def _github(
+    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int
+) -> None:
     for r in results:
         d = r.diagnostic
         props = [
@@ -110,7 +114,7 @@ def _github(results: Sequence[Result], out: TextIO, checked: int, filters: int) 
         out.write(f"::{d.severity} {','.join(props)}::{_escape_data(message)}\n")
 
 
-def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int) -> None:
+def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
     import json
 
     from .._version import version
@@ -176,7 +180,7 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").removeprefix("./"))
 
 
-FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int], None]] = {
+FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int, int], None]] = {
     "text": _text,
     "json": _json,
     "github": _github,
@@ -185,11 +189,19 @@ FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int], None]] = {
 
 
 def write_report(
-    results: Sequence[Result], fmt: str, out: TextIO, *, checked: int = 0, filters: int = 0
+    results: Sequence[Result],
+    fmt: str,
+    out: TextIO,
+    *,
+    checked: int = 0,
+    filters: int = 0,
+    unread: int = 0,
 ) -> None:
     """Write ``results`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`).
 
     ``checked`` and ``filters`` count the files and filters read, for the text
-    format's line when nothing was found.
+    format's line when nothing was found; ``unread`` counts the Python sources
+    that could not be read, which the text format's summary names (never "All
+    checks passed" then).
     """
-    FORMATS[fmt](results, out, checked, filters)
+    FORMATS[fmt](results, out, checked, filters, unread)

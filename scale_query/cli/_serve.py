@@ -129,6 +129,15 @@ def _data_line(args: argparse.Namespace) -> str:
     return f"{args.db} (kept across runs; --reset puts the definition's data back)"
 
 
+def _playground_line(site: str) -> str:
+    from ..emulator import playground_assets
+
+    if playground_assets() is not None:
+        return f"{site}/playground/"
+    # Not a link to a page that could only say "not installed".
+    return "not installed: pip install 'scale-query[web]' (docs/web.md)"
+
+
 def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
     url = _local_url(emulator, args.host)
     profiles = emulator.profiles
@@ -141,7 +150,7 @@ def _announce(emulator: Emulator, args: argparse.Namespace) -> None:
         "instance": emulator.instance,
         "data": _data_line(args),
         "OpenAPI": f"{site}/openapi.json",
-        "playground": f"{site}/playground/",
+        "playground": _playground_line(site),
     }
     label_width = max(len(label) for label in places)
     lines = [
@@ -185,42 +194,55 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("scale-query serve: --keep-profiles goes with --token")
     if args.reset and not args.db:
         raise UsageError("scale-query serve: --reset goes with --db FILE")
-    try:
-        emulator = build(
-            demo=args.demo,
-            datamart=args.datamart,
-            token=args.token or None,
-            keep_profiles=args.keep_profiles,
-            instance=args.instance,
-            db=args.db,
-            reset=args.reset,
-            admin_token=args.admin_token,
-            max_page_size=args.max_page_size,
-            **_faults(args),
-        )
-    except (ValueError, TypeError) as error:
-        raise UsageError(f"scale-query serve: {error}") from None
-    try:
-        sock = listening_socket(args.host, args.port)
-    except OSError as error:
-        emulator.api.store.close()
-        raise UsageError(
-            f"scale-query serve: cannot listen on {args.host}:{args.port}: "
-            f"{error.strerror or error}"
-        ) from None
-    emulator.host, emulator.port = args.host, sock.getsockname()[1]
-    from ._signals import stop_like_ctrl_c
+    from ._signals import stop_requests
 
-    # `kill` and a closed terminal stop it as Ctrl-C does, from the banner on:
-    # uvicorn shuts down, then re-raises the signal it caught, which lands here.
-    with stop_like_ctrl_c():
+    # `kill`, a closed terminal and Ctrl-C only ask the server to stop, from
+    # before the data is made to the last line: uvicorn polls the flag (its own
+    # handlers do the same while it runs, then re-send the signal, which lands
+    # here as one more request). Nothing is raised from a handler, so no signal
+    # is swallowed half-way (one raised inside a weakref callback was: serve
+    # kept running after its terminal closed).
+    with stop_requests() as stop:
+        try:
+            emulator = build(
+                demo=args.demo,
+                datamart=args.datamart,
+                token=args.token or None,
+                keep_profiles=args.keep_profiles,
+                instance=args.instance,
+                db=args.db,
+                reset=args.reset,
+                admin_token=args.admin_token,
+                max_page_size=args.max_page_size,
+                **_faults(args),
+            )
+        except (ValueError, TypeError) as error:
+            raise UsageError(f"scale-query serve: {error}") from None
+        try:
+            sock = listening_socket(args.host, args.port)
+        except OSError as error:
+            emulator.api.store.close()
+            raise UsageError(
+                f"scale-query serve: cannot listen on {args.host}:{args.port}: "
+                f"{error.strerror or error}"
+            ) from None
+        emulator.host, emulator.port = args.host, sock.getsockname()[1]
+        server = emulator.server()
+
+        def ask_to_stop() -> None:
+            # A second signal stops without waiting for requests in flight.
+            server.force_exit = server.should_exit
+            server.should_exit = True
+
+        stop.on_stop(ask_to_stop)
         try:
             _warn_if_exposed(args)
             _announce(emulator, args)
-            emulator.server().run(sockets=[sock])
-        except KeyboardInterrupt:
-            print("stopped.", flush=True)
+            if not stop.requested:
+                server.run(sockets=[sock])
         finally:
             # The temporary data file goes; a --db file is checkpointed and closed.
+            sock.close()
             emulator.api.store.close()
+    print("stopped.", flush=True)
     return 0

@@ -3,9 +3,10 @@
 Holds ``Query`` (``_query``) and the one URL builder (``_urls``), the records
 and results (``_models``), the errors (``_exceptions``), the sans-IO request
 core (``_protocol``: requests built and responses read, ``_retry``,
-``_paging``, ``_batches``) and the sync and async clients (``_client``, the
-only module that imports httpx, loaded on first use of ``Client`` or
-``AsyncClient``).
+``_paging``, ``_batches``), Arrow and typed records (``_arrow``, ``_typed``),
+the per-request deadline and body bound (``_deadline``, on httpcore) and the
+sync and async clients (``_client``, the only module that imports httpx,
+loaded on first use of ``Client`` or ``AsyncClient``).
 
 May import: the language and semantics wings, the standard library, and httpx
 in ``_client`` only. Never the emulator or the command line.
@@ -15,19 +16,20 @@ in ``_client`` only. Never the emulator or the command line.
 [('filter', 'Nom $eq "x"'), ('limit', '5')]
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations" and only private helper names: the
+# public namespace is __all__ (tests/test_packaging.py holds it so).
+import typing as _typing
+from importlib import import_module as _import_module
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from ..language._public import show_as_public as _show_as_public
 
-from ..language._public import show_as_public
-
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._client import AsyncClient, Client
     from ._exceptions import (
         APIConnectionError,
         APIError,
         BadRequest,
+        DecodingError,
         Forbidden,
         MethodNotAllowed,
         NotAcceptable,
@@ -50,6 +52,7 @@ __all__ = [
     "AsyncClient",
     "BadRequest",
     "Client",
+    "DecodingError",
     "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",
@@ -76,14 +79,14 @@ __all__ = [
 _MODULES = ("_exceptions", "_models", "_query", "_paging", "_retry", "_typed", "_client")
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in __all__:
         for module_name in _MODULES:
-            module = import_module(f".{module_name}", __name__)
+            module = _import_module(f".{module_name}", __name__)
             exported = [n for n in getattr(module, "__all__", ()) if n in __all__]
             # Every module loaded so far shows its public names as scale_query's,
             # also where a user meets them without asking (a Page from get()).
-            show_as_public(vars(module), exported)
+            _show_as_public(vars(module), exported)
             if name in exported:
                 value = getattr(module, name)
                 globals()[name] = value

@@ -13,11 +13,13 @@ shared by both flavours.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, overload
 
@@ -26,6 +28,8 @@ import httpx
 from ..language._ast import Condition, Op
 from ..semantics._schema import ObjectSchema
 from ._batches import BatchWrite
+from ._deadline import DEADLINE, Body, DeadlineBackend, DeadlineExceeded, TooLarge
+from ._exceptions import APIConnectionError, DecodingError
 from ._models import ObjectSummary, Record, WriteResult
 from ._paging import MAX_PAGE_SIZE, Page, Pager, TruncatedResultWarning, hit_cap
 from ._protocol import (
@@ -47,12 +51,17 @@ from ._typed import TypedRecord, Typer
 if TYPE_CHECKING:
     from ._arrow import ArrowTable, RecordBatch, RecordBatchReader
 
-__all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client"]
+__all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "AsyncClient", "Client"]
 
 #: 5 s to connect, 60 s for everything else (a big page can take a while).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 #: The most requests ``iter`` keeps in flight once pages come back full.
 DEFAULT_PREFETCH = 4
+#: The largest response body the client reads, counted decompressed: 64 MiB,
+#: some 250 pages of 1,000 demo contacts. Past it, an ``APIConnectionError``.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+T = TypeVar("T")
 
 TimeoutArg: TypeAlias = "float | httpx.Timeout | None"
 RecordArg: TypeAlias = "Record | Mapping[str, Any]"
@@ -66,8 +75,64 @@ def _failure(error: httpx.RequestError) -> tuple[Failure, str]:
         return Failure.NO_ANSWER, f"no answer in time ({type(error).__name__})"
     if isinstance(error, httpx.DecodingError):
         # The answer came, but its Content-Encoding (gzip, say) did not decode.
-        return Failure.NO_ANSWER, f"the response body could not be decoded ({error})"
+        return Failure.CORRUPT, f"the response body could not be decoded ({error})"
     return Failure.NO_ANSWER, f"connection failed ({type(error).__name__}: {error})"
+
+
+def _late(seconds: float | None) -> str:
+    return f"no whole answer within the {seconds:g} s deadline of a request (timeout=)"
+
+
+def _too_large(request: Request, error: TooLarge) -> APIConnectionError:
+    return APIConnectionError(
+        f"the response body is over the client's bound of {error.limit:,} bytes "
+        "(counted decompressed; max_response_bytes=): stopped reading",
+        method=request.method,
+        url=request.url,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+_Outcome: TypeAlias = "_Answer | tuple[Failure, str]"
+
+
+def _settle(
+    attempts: Attempts, outcome: _Outcome, duration: float, parse: Callable[[bytes], T]
+) -> tuple[bool, T | None, float]:
+    """One attempt's end: (True, the parsed body, 0) or (False, None, the wait before the next).
+
+    A body that does not parse is a failure like a lost answer (a read is
+    retried); the policy raises when it gives up.
+    """
+    if not isinstance(outcome, _Answer):
+        return False, None, attempts.failed(*outcome, duration)
+    body = attempts.answered(outcome.status, outcome.headers, outcome.body, duration)
+    if body is None:
+        return False, None, attempts.wait
+    try:
+        return True, parse(body), 0.0
+    except DecodingError as error:
+        return False, None, attempts.failed(Failure.CORRUPT, error.message, duration)
+
+
+def _own_transport() -> httpx.HTTPTransport:
+    # httpx bounds each socket operation, never a request: put the per-request
+    # deadline into the network layer of the transport made here. httpx offers
+    # no public way to pass httpcore a network backend, hence the private
+    # attribute; were it gone, the body would still stop at the deadline
+    # (see _deadline), and tests/test_client_hostile.py would say so.
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None:
+        pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport
 
 
 def _check_sendable(base_url: str) -> None:
@@ -130,6 +195,7 @@ class _Base(Generic[HttpT, TransportT]):
         page_size: int = DEFAULT_PAGE_SIZE,
         prefetch: int = DEFAULT_PREFETCH,
         max_page_size: int = MAX_PAGE_SIZE,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._settings = Settings.resolve(token, instance, base_url, allow_insecure=allow_insecure)
         _check_sendable(self._settings.base_url)
@@ -140,6 +206,7 @@ class _Base(Generic[HttpT, TransportT]):
             ("page_size", page_size),
             ("prefetch", prefetch),
             ("max_page_size", max_page_size),
+            ("max_response_bytes", max_response_bytes),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
@@ -150,6 +217,7 @@ class _Base(Generic[HttpT, TransportT]):
         self._page_size = page_size
         self._prefetch = prefetch
         self._max_page_size = max_page_size
+        self._max_response_bytes = max_response_bytes
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
         self._owns_http = http_client is None
         self._http: HttpT = (
@@ -157,6 +225,8 @@ class _Base(Generic[HttpT, TransportT]):
             if http_client is not None
             else self._make_http(transport, self._timeout or DEFAULT_TIMEOUT)
         )
+        #: Seconds an attempt may take, connect to last byte: the read timeout.
+        self._deadline = (self._timeout or self._http.timeout).read
 
     def _make_http(self, transport: TransportT | None, timeout: httpx.Timeout) -> HttpT:
         raise NotImplementedError
@@ -205,7 +275,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
     def _make_http(
         self, transport: httpx.BaseTransport | None, timeout: httpx.Timeout
     ) -> httpx.Client:
-        return httpx.Client(transport=transport, timeout=timeout)
+        return httpx.Client(transport=transport or _own_transport(), timeout=timeout)
 
     def __enter__(self) -> Client:
         return self
@@ -223,37 +293,47 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         if self._owns_http:
             self._http.close()
 
-    def _send(self, request: Request) -> bytes:
+    def _exchange(self, request: Request, kwargs: dict[str, Any]) -> _Outcome:
+        deadline = None if self._deadline is None else time.monotonic() + self._deadline
+        token = DEADLINE.set(deadline)
+        try:
+            with self._http.stream(request.method, request.url, **kwargs) as response:
+                body = Body(self._max_response_bytes)
+                for chunk in response.iter_bytes():
+                    body.take(chunk)
+                return _Answer(response.status_code, response.headers, body.value())
+        except httpx.RequestError as error:
+            if deadline is not None and time.monotonic() >= deadline:
+                # A socket operation cut short by the deadline (_deadline.DeadlineBackend).
+                return _failure(error)[0], _late(self._deadline)
+            return _failure(error)
+        except DeadlineExceeded:
+            return Failure.NO_ANSWER, _late(self._deadline)
+        except TooLarge as error:
+            raise _too_large(request, error) from None
+        finally:
+            DEADLINE.reset(token)
+
+    def _send(self, request: Request, parse: Callable[[bytes], T]) -> T:
         attempts = Attempts(self._settings, self._policy, request)
         kwargs = self._request_kwargs(request)
         while True:
             start = time.perf_counter()
-            try:
-                response = self._http.request(request.method, request.url, **kwargs)
-            except httpx.RequestError as error:
-                failure, message = _failure(error)
-            else:
-                body = attempts.answered(
-                    response.status_code,
-                    response.headers,
-                    response.content,
-                    time.perf_counter() - start,
-                )
-                if body is not None:
-                    return body
-                time.sleep(attempts.wait)
-                continue
-            time.sleep(attempts.failed(failure, message, time.perf_counter() - start))
+            outcome = self._exchange(request, kwargs)
+            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if done:
+                return value  # type: ignore[return-value]
+            time.sleep(wait)
 
     def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name (with their creation/update times)."""
         request = list_objects_request(self._settings)
-        return parse_object_list(request, self._send(request))
+        return self._send(request, functools.partial(parse_object_list, request))
 
     def object_info(self, name: str) -> ObjectSchema:
         """The fields of object ``name``."""
         request = object_info_request(self._settings, name)
-        return parse_object_info(request, self._send(request), name)
+        return self._send(request, lambda body: parse_object_info(request, body, name))
 
     def get(self, query: Query | str) -> Page:
         """One request's records: the query's page (or everything up to the server's cap).
@@ -264,7 +344,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         """
         query = _as_query(query)
         request = get_objects_request(self._settings, query)
-        return _page(query, parse_records(request, self._send(request)), self._max_page_size)
+        return _page(query, self._page(request), self._max_page_size)
 
     def get_by_id(self, object_name: str, record_id: int | str) -> Record | None:
         """The record of ``object_name`` whose id is ``record_id``, or None when there is none.
@@ -279,7 +359,7 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         return records[0] if records else None
 
     def _page(self, request: Request) -> list[Record]:
-        return parse_records(request, self._send(request))
+        return self._send(request, functools.partial(parse_records, request))
 
     def iter_pages(self, query: Query | str) -> Iterator[list[Record]]:
         """Every page of matching records, in order, as lists (see :meth:`iter`)."""
@@ -372,7 +452,8 @@ class Client(_Base[httpx.Client, httpx.BaseTransport]):
         write = BatchWrite(self._settings, object_name, records, batch_size)
         for start, request in write.batches():
             try:
-                write.results.extend(parse_write_results(request, self._send(request)))
+                parse = functools.partial(parse_write_results, request)
+                write.results.extend(self._send(request, parse))
             except Exception as error:
                 # Whatever stopped it, say which records were written and which not.
                 raise write.failure(start, error) from error
@@ -410,44 +491,49 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         if self._owns_http:
             await self._http.aclose()
 
-    async def _send(self, request: Request) -> bytes:
+    async def _exchange(self, request: Request, kwargs: dict[str, Any]) -> _Outcome:
+        try:
+            async with (
+                asyncio.timeout(self._deadline),
+                self._http.stream(request.method, request.url, **kwargs) as response,
+            ):
+                body = Body(self._max_response_bytes)
+                async for chunk in response.aiter_bytes():
+                    body.take(chunk)
+                return _Answer(response.status_code, response.headers, body.value())
+        except httpx.RequestError as error:
+            return _failure(error)
+        except TimeoutError:
+            return Failure.NO_ANSWER, _late(self._deadline)
+        except TooLarge as error:
+            raise _too_large(request, error) from None
+
+    async def _send(self, request: Request, parse: Callable[[bytes], T]) -> T:
         attempts = Attempts(self._settings, self._policy, request)
         kwargs = self._request_kwargs(request)
         while True:
             start = time.perf_counter()
-            try:
-                response = await self._http.request(request.method, request.url, **kwargs)
-            except httpx.RequestError as error:
-                failure, message = _failure(error)
-            else:
-                body = attempts.answered(
-                    response.status_code,
-                    response.headers,
-                    response.content,
-                    time.perf_counter() - start,
-                )
-                if body is not None:
-                    return body
-                await asyncio.sleep(attempts.wait)
-                continue
-            await asyncio.sleep(attempts.failed(failure, message, time.perf_counter() - start))
+            outcome = await self._exchange(request, kwargs)
+            done, value, wait = _settle(attempts, outcome, time.perf_counter() - start, parse)
+            if done:
+                return value  # type: ignore[return-value]
+            await asyncio.sleep(wait)
 
     async def list_objects(self) -> dict[str, ObjectSummary]:
         """The objects the API profile can see, by name."""
         request = list_objects_request(self._settings)
-        return parse_object_list(request, await self._send(request))
+        return await self._send(request, functools.partial(parse_object_list, request))
 
     async def object_info(self, name: str) -> ObjectSchema:
         """The fields of object ``name``."""
         request = object_info_request(self._settings, name)
-        return parse_object_info(request, await self._send(request), name)
+        return await self._send(request, lambda body: parse_object_info(request, body, name))
 
     async def get(self, query: Query | str) -> Page:
         """One request's records; see :meth:`Client.get` (``truncated`` included)."""
         query = _as_query(query)
         request = get_objects_request(self._settings, query)
-        records = parse_records(request, await self._send(request))
-        return _page(query, records, self._max_page_size)
+        return _page(query, await self._page(request), self._max_page_size)
 
     async def get_by_id(self, object_name: str, record_id: int | str) -> Record | None:
         """The record whose ``id_<object>`` is ``record_id``, or None (see ``Client.get_by_id``)."""
@@ -455,7 +541,7 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         return records[0] if records else None
 
     async def _page(self, request: Request) -> list[Record]:
-        return parse_records(request, await self._send(request))
+        return await self._send(request, functools.partial(parse_records, request))
 
     async def iter_pages(self, query: Query | str) -> AsyncIterator[list[Record]]:
         """Every page of matching records, in order, with adaptive prefetch as tasks."""
@@ -552,7 +638,8 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         write = BatchWrite(self._settings, object_name, records, batch_size)
         for start, request in write.batches():
             try:
-                write.results.extend(parse_write_results(request, await self._send(request)))
+                parse = functools.partial(parse_write_results, request)
+                write.results.extend(await self._send(request, parse))
             except Exception as error:
                 # Whatever stopped it, say which records were written and which not.
                 raise write.failure(start, error) from error

@@ -31,6 +31,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "BadRequest",
+    "DecodingError",
     "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",
@@ -182,8 +183,26 @@ def error_for_status(
     return error
 
 
-class APIConnectionError(ScaleError):
-    """The network failed (refused, timed out) or the body was not the JSON expected.
+class _RequestFailure(ScaleError):
+    """What a request failed with when no error status says it: a message and where."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        self.message = message
+        self.method = method
+        self.url = url
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if not self.method:
+            return self.message
+        return f"{self.method} {redacted_url(self.url)}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class APIConnectionError(_RequestFailure):
+    """The network failed: refused, timed out, cut, or an answer past the client's bounds.
 
     ``url`` is the whole request URL (see :class:`APIError`); ``str(error)``
     shows only its path and parameter names.
@@ -195,17 +214,23 @@ class APIConnectionError(ScaleError):
     def __init__(
         self, message: str, *, method: str = "", url: str = "", reached_server: bool = True
     ) -> None:
-        self.message = message
-        self.method = method
-        self.url = url
+        super().__init__(message, method=method, url=url)
         #: False when no connection was made: the request cannot have been applied.
         self.reached_server = reached_server
-        super().__init__(message)
 
-    def __str__(self) -> str:
-        if not self.method:
-            return self.message
-        return f"{self.method} {redacted_url(self.url)}: {self.message}"
+
+class DecodingError(_RequestFailure):
+    """The server answered, but the body does not decode into what was asked for.
+
+    Not JSON, a ``Content-Encoding`` that does not decompress, or JSON of
+    another shape (a record without an ``id``, a write result without a
+    ``status``). A read (GET) is retried first, as a transient failure; a
+    write is not (it may have been applied). ``url`` as on
+    :class:`APIConnectionError`.
+
+    >>> str(DecodingError("the response is not valid JSON", method="GET", url="/v1/x?limit=5"))
+    'GET /v1/x?limit=…: the response is not valid JSON'
+    """
 
 
 class PartialWriteError(ScaleError):

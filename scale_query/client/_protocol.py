@@ -21,6 +21,7 @@ import functools
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from typing import Any
 
 from ..language._values import to_text
 from ..semantics._schema import ObjectSchema, read_flag
-from ._exceptions import APIConnectionError, APIError, error_for_status
+from ._exceptions import APIError, DecodingError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
 from ._query import MAX_API_INTEGER, Query
 from ._urls import (
@@ -45,6 +46,7 @@ from ._urls import (
 __all__ = [
     "BODY_EXCERPT",
     "DEFAULT_PAGE_SIZE",
+    "ERROR_BODY_READ",
     "Request",
     "Settings",
     "error_from_response",
@@ -57,6 +59,7 @@ __all__ = [
     "parse_write_results",
     "put_objects_request",
     "record_payload",
+    "token_pattern",
 ]
 
 #: Records per request when ``iter`` reads a query that names no page size.
@@ -65,6 +68,8 @@ __all__ = [
 DEFAULT_PAGE_SIZE = 500
 #: How much of an error body an exception keeps.
 BODY_EXCERPT = 500
+#: How much of an error body is read for its message (the rest is ignored).
+ERROR_BODY_READ = 64 * 1024
 
 
 @functools.cache
@@ -94,6 +99,29 @@ def _check_token(token: str, setting: str) -> str:
             f"{hint}; an HTTP header takes printable ASCII only"
         )
     return token
+
+
+def _spellings(char: str) -> str:
+    code = ord(char)
+    forms = {re.escape(char), f"%{code:02x}", f"%{code:02X}"}
+    forms |= {f"\\\\u{code:04x}", f"\\\\u{code:04X}"}
+    if char in '/"\\':
+        forms.add("\\\\" + re.escape(char))
+    return "(?:" + "|".join(sorted(forms)) + ")"
+
+
+@functools.lru_cache(maxsize=8)
+def token_pattern(token: str) -> re.Pattern[str]:
+    """A pattern matching ``token`` as written raw, JSON-escaped or percent-encoded.
+
+    One alternation per character and no repetition: a search costs at most
+    the text's length times the token's, never more (no backtracking blow-up).
+
+    >>> pattern = token_pattern("a/b")
+    >>> bool(pattern.fullmatch("a%2Fb")), bool(pattern.fullmatch("a\\\\/b"))
+    (True, True)
+    """
+    return re.compile("".join(_spellings(char) for char in token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +179,17 @@ class Settings:
         return endpoint_url(self.base_url, self.instance, endpoint, object_name, params)
 
     def redact(self, text: str) -> str:
-        """``text`` with the token masked, for anything that may be shown or logged."""
-        return text.replace(self.token, "***")
+        """``text`` with the token masked, for anything that may be shown or logged.
+
+        Masked however a server escaped it when echoing it back: each character
+        as itself, as a JSON escape (``\\/``, ``\\"``, ``\\\\``, ``\\u002f`` in
+        either case) or percent-encoded (``%2F``), in any mix.
+
+        >>> settings = Settings("demo", "https://h/v1", 'a/b"c')
+        >>> settings.redact('{"error": "bad token a\\/b\\u0022c"}')
+        '{"error": "bad token ***"}'
+        """
+        return token_pattern(self.token).sub("***", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,34 +333,39 @@ def _strings(value: object) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON does not have.
+    raise ValueError(f"{name} is not JSON")
+
+
 def decode_json(request: Request, body: bytes) -> Any:
-    """The JSON of a response body, or a ``APIConnectionError`` saying it is not JSON."""
+    """The JSON of a response body, or a :class:`DecodingError` saying why it is not."""
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_no_constant)
     except ValueError as error:
         # JSONDecodeError, UnicodeDecodeError, or an integer past int()'s 4,300 digits.
         at = getattr(error, "pos", getattr(error, "start", None))
         what = (
-            f"a number too long to read, in {len(body)} bytes"
+            f"{error}, in {len(body)} bytes"
             if at is None
             else f"{type(error).__name__} at {at} of {len(body)} bytes"
         )
-        raise APIConnectionError(
+        raise DecodingError(
             f"the response is not valid JSON ({what})",
             method=request.method,
             url=request.url,
         ) from None
     except RecursionError:
         # json.loads recurses once per nesting level: a hostile body can exhaust the stack.
-        raise APIConnectionError(
+        raise DecodingError(
             f"the response is not the JSON expected: nested too deeply ({len(body)} bytes)",
             method=request.method,
             url=request.url,
         ) from None
 
 
-def _shape_error(request: Request, expected: str) -> APIConnectionError:
-    return APIConnectionError(
+def _shape_error(request: Request, expected: str) -> DecodingError:
+    return DecodingError(
         f"unexpected response: expected {expected}", method=request.method, url=request.url
     )
 
@@ -342,8 +384,20 @@ def parse_records(request: Request, body: bytes) -> list[Record]:
     for item in _objects(request, decode_json(request, body)):
         if not isinstance(item, Mapping) or "id" not in item:
             raise _shape_error(request, 'records with an "id"')
-        out.append(Record(str(item["id"]), _strings(item.get("data")), _strings(item.get("link"))))
+        record_id = _id_text(item["id"])
+        if record_id is None:
+            raise _shape_error(request, "record ids that are whole numbers")
+        out.append(Record(record_id, _strings(item.get("data")), _strings(item.get("link"))))
     return out
+
+
+def _id_text(value: object) -> str | None:
+    """A record id as the text of a whole number, or None when it is not one."""
+    if type(value) is int and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
 
 
 def parse_object_list(request: Request, body: bytes) -> dict[str, ObjectSummary]:
@@ -377,6 +431,9 @@ def parse_write_results(request: Request, body: bytes) -> list[WriteResult]:
     for item in _objects(request, decode_json(request, body)):
         if not isinstance(item, Mapping):
             raise _shape_error(request, "one result object per record")
+        if not isinstance(item.get("status"), str) or not item["status"]:
+            # Without it, nobody can tell whether the record was written.
+            raise _shape_error(request, 'results with a "status"')
         error = item.get("error", item.get("errors"))
         out.append(
             WriteResult(
@@ -429,7 +486,9 @@ def error_from_response(
     settings: Settings, request: Request, status: int, headers: Mapping[str, str], body: bytes
 ) -> APIError:
     """The error for a failed response: the server's message, an excerpt, the token masked."""
-    text = settings.redact(body.decode("utf-8", "replace"))
+    # Only the head of a long error body is read: masking costs the text's
+    # length times the token's, and no server message is longer.
+    text = settings.redact(body[:ERROR_BODY_READ].decode("utf-8", "replace"))
     message = ""
     try:
         payload = json.loads(text)
@@ -442,6 +501,8 @@ def error_from_response(
                 break
     if not message:
         message = text.strip()[:200]
+    # The JSON decoding above turned escapes back into characters: mask again.
+    message = settings.redact(message)
     excerpt = text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "…"
     retry_after = parse_retry_after(_header(headers, "retry-after"))
     return error_for_status(

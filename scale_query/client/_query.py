@@ -12,6 +12,7 @@ value fails where it is written, not when the request is sent.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
@@ -67,7 +68,7 @@ def _sort_key(key: object) -> tuple[str, str]:
     raise TypeError(f"a sort key is 'Nom', '-Nom' or ('Nom', 'asc'), not {type(key).__name__}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Query:
     """The records to read from one object: filter, fields, order and window.
 
@@ -76,13 +77,32 @@ class Query:
     ``"-id_contact"`` (descending) or ``("Nom", "asc")``.
 
     >>> q = Query("contact").fields("Nom", "EMail").limit(50).page(2, size=10)
-    >>> q.to_url("demo")
+    >>> q
+    Query('contact').fields('Nom', 'EMail').limit(50).page(2, size=10)
+    >>> url = q.to_url("demo", base_url="https://api.scal-e.com/v1/datamart")
+    >>> url
     'https://api.scal-e.com/v1/datamart/demo/get_objects/contact?fields=Nom%2CEMail&limit=50&page=2&pagesize=10'
-    >>> Query.from_url(q.to_url("demo")) == q
+    >>> Query.from_url(url) == q
     True
 
-    The fields hold the state as set; ``limit``, ``offset``, ``page_number``
-    and ``page_size`` are None when not set.
+    One vocabulary, three roles: a *method* sets a part and returns a new
+    query, an *attribute* reads it back (None or empty when not set), a
+    *URL parameter* sends it. No attribute shares a method's name:
+
+    ==============================  ====================  ================
+    method                          attribute             URL parameter
+    ==============================  ====================  ================
+    ``where(filter)``               ``filter``            ``filter``
+    ``fields(*names)``              ``selected``          ``fields``
+    ``sort_by(*keys)``              ``order``             ``sort_by``
+    ``limit(n)``                    ``max_records``       ``limit``
+    ``offset(n)``                   ``skip``              ``offset``
+    ``page(n, size=m)``             ``page_number``,      ``page``,
+                                    ``page_size``         ``pagesize``
+    ==============================  ====================  ================
+
+    >>> q.max_records, q.skip, q.page_number, q.page_size, q.selected
+    (50, None, 2, 10, ('Nom', 'EMail'))
     """
 
     object_name: str
@@ -116,16 +136,46 @@ class Query:
             _count("page", self.page_number, 1)
             _count("page size", self.page_size, 1)
 
-    def where(self, expr_or_text: Expr | str) -> Query:
+    def __repr__(self) -> str:
+        """The query as the calls that build it (``eval`` of it gives the query back)."""
+        parts = [f"Query({self.object_name!r})"]
+        if self.filter is not None:
+            parts.append(f".where({render(self.filter)!r})")
+        if self.selected:
+            parts.append(f".fields({', '.join(map(repr, self.selected))})")
+        if self.order:
+            keys = (
+                repr((name, way) if name.startswith("-") else "-" * (way == "desc") + name)
+                for name, way in self.order
+            )
+            parts.append(f".sort_by({', '.join(keys)})")
+        if self.max_records is not None:
+            parts.append(f".limit({self.max_records})")
+        if self.skip is not None:
+            parts.append(f".offset({self.skip})")
+        if self.page_number is not None:
+            parts.append(f".page({self.page_number}, size={self.page_size})")
+        return "".join(parts)
+
+    def where(self, expr_or_text: Expr | str, /, **params: object) -> Query:
         """Add a filter (an expression or a filter text); several calls combine with ``$and``.
 
         A text is parsed here, so a syntax error (``FilterSyntaxError``) is raised
-        by this call.
+        by this call. Keyword arguments fill the text's ``:name`` placeholders,
+        as ``parse(text, params=...)`` does: values go in as literals, never
+        through the text.
+
+        >>> q = Query("contact").where("Nom $eq :nom $and Pays $in :pays",
+        ...                            nom='x" $or 1', pays=["FR", "BE"])
+        >>> print(q.filter)
+        Nom $eq "x\\" $or 1" $and Pays $in ["FR","BE"]
         """
         if isinstance(expr_or_text, str):
-            from ..language._parser import parse
+            from ..language import parse
 
-            expr = parse(expr_or_text)
+            expr = parse(expr_or_text, params=params or None)
+        elif params:
+            raise TypeError("where() takes parameters only with a filter text")
         elif isinstance(expr_or_text, (Condition, And, Or)):
             expr = expr_or_text
         else:
@@ -181,10 +231,25 @@ class Query:
                 params.append((name, str(value)))
         return params
 
-    def to_url(self, instance: str, base_url: str = DEFAULT_BASE_URL) -> str:
-        """The whole ``get_objects`` URL, percent-encoded, exactly as the client sends it."""
+    def to_url(self, instance: str | None = None, base_url: str | None = None) -> str:
+        """The whole ``get_objects`` URL, percent-encoded, exactly as the client sends it.
+
+        ``instance`` and ``base_url`` default as the client's do: to
+        ``SCALE_INSTANCE`` and ``SCALE_BASE_URL``, then (the base URL) to the
+        production API, so the URL printed is the one a ``Client()`` made in
+        the same environment would request.
+
+        >>> Query("contact").limit(5).to_url("demo", "http://127.0.0.1:8765/v1/datamart")
+        'http://127.0.0.1:8765/v1/datamart/demo/get_objects/contact?limit=5'
+        """
+        if instance is None:
+            instance = os.environ.get("SCALE_INSTANCE")
+            if not instance:
+                raise ValueError("no instance id: pass one or set SCALE_INSTANCE")
+        setting = "base_url" if base_url else "SCALE_BASE_URL"
+        base_url = base_url or os.environ.get("SCALE_BASE_URL") or DEFAULT_BASE_URL
         return endpoint_url(
-            check_base_url(base_url),
+            check_base_url(base_url, setting=setting),
             instance,
             "get_objects",
             self.object_name,

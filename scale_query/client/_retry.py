@@ -1,6 +1,7 @@
 """Retry decisions without I/O: which failures to retry, how long to wait, the loop's state.
 
-Reads retry 429, 500, 503 and network failures; writes only what cannot have
+Reads retry 429, 500, 503, network failures and bodies that do not decode
+(a corrupt 200); writes only what cannot have
 been applied (429, 503, a connection never made), so a retry never writes a
 record twice. Waits grow exponentially with full jitter, capped, and honour
 ``Retry-After``.
@@ -14,7 +15,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._exceptions import APIConnectionError
+from ._exceptions import APIConnectionError, DecodingError
 from ._protocol import Request, Settings, error_from_response
 
 __all__ = ["Attempts", "Failure", "RetryPolicy"]
@@ -29,6 +30,8 @@ class Failure(enum.Enum):
     CONNECT = "connect"
     #: The request was sent but no (whole) answer came: it may have been applied.
     NO_ANSWER = "no answer"
+    #: An answer came, but its body does not decode: a read retries, a write may be applied.
+    CORRUPT = "corrupt body"
 
 
 _RETRY_READ = frozenset({429, 500, 503})
@@ -39,7 +42,8 @@ _RETRY_WRITE = frozenset({429, 503})
 class RetryPolicy:
     """When to retry and how long to wait: exponential backoff with full jitter.
 
-    Reads retry 429, 500, 503 and any network failure; writes retry only 429,
+    Reads retry 429, 500, 503, any network failure and a body that does not
+    decode (:class:`DecodingError`); writes retry only 429,
     503 and a connection never made, so a retry never applies a write twice.
     A ``Retry-After`` is honoured; one longer than ``cap`` is not waited for
     (the error is raised, with ``retry_after`` set).
@@ -112,14 +116,20 @@ class Attempts:
         return None
 
     def failed(self, failure: Failure, message: str, duration: float) -> float:
-        """Handle a network failure; the seconds to wait before trying again."""
+        """Handle a network failure or a corrupt body; the seconds to wait before trying again."""
         self._log(failure.value, duration)
-        error = APIConnectionError(
-            self.settings.redact(message),
-            method=self.request.method,
-            url=self.request.url,
-            reached_server=failure is not Failure.CONNECT,
-        )
+        error: Exception
+        if failure is Failure.CORRUPT:
+            error = DecodingError(
+                self.settings.redact(message), method=self.request.method, url=self.request.url
+            )
+        else:
+            error = APIConnectionError(
+                self.settings.redact(message),
+                method=self.request.method,
+                url=self.request.url,
+                reached_server=failure is not Failure.CONNECT,
+            )
         self._next(failure, error, None)
         return self.wait
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -117,6 +117,11 @@ def check_base_url(base_url: object, *, setting: str = "base_url", secure: bool 
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: no port number after ':'")
     if port == 0:
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: port 0 cannot be reached")
+    if any(segment in (".", "..") for segment in unquote(parts.path).split("/")):
+        # httpx would resolve them: ".../v1/../../x" would send the token to /x.
+        raise ValueError(
+            f"{setting} {base_url!r} holds a '.' or '..' path segment: write the path it means"
+        )
     if not parts.hostname.isascii():
         # IDNA has two standards and several libraries: the ASCII form is unambiguous.
         raise ValueError(f"{setting} {base_url!r}: write the host name in its ASCII (xn--) form")

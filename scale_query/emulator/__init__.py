@@ -8,11 +8,15 @@ http://127.0.0.1:53211/v1/datamart demo demo-token
 Holds, one job per module: the datamart definition and its API profiles
 (``_definition``; the demo one in ``_demo``), instance ids and tokens
 (``_names``), the API's rules without HTTP (``_api``), the bounds every
-request meets (``_limits``), the form of a write (``_form``), the SQLite
-store (``_store``; its files in ``_dbfile``, its connections in ``_pool``),
-the fault switches (``_faults``), the Starlette app (``_app``), the OpenAPI
-document (``_openapi``), the server thread (``_server``) and the pytest
-plugin (``pytest_plugin``).
+request meets (``_limits``), the Host names it answers (``_hosts``), the
+form of a write read as it arrives (``_form``; the bounds of its JSON
+counted in ``_jsonscan``), the SQLite store (``_store``; its files in
+``_dbfile``, its connections in ``_pool``), the fault switches
+(``_faults``), the Starlette app (``_app``), the OpenAPI document
+(``_openapi``), the ``/playground`` page and where its built assets are
+(``_playground``: a checkout's ``web/``, or the ``scale_query_web_assets``
+package of the ``web`` extra), the server thread (``_server``) and the
+pytest plugin (``pytest_plugin``).
 
 May import: the language and semantics wings, the standard library, and
 its extra's libraries (starlette, uvicorn, python-multipart); never the
@@ -32,9 +36,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._definition import Datamart, load_datamart
     from ._demo import DEMO_TOKEN, demo_datamart
+    from ._playground import playground_assets
     from ._server import Emulator, build, serve
 
-__all__ = ["DEMO_TOKEN", "Datamart", "Emulator", "build", "demo_datamart", "load_datamart", "serve"]
+__all__ = [
+    "DEMO_TOKEN",
+    "Datamart",
+    "Emulator",
+    "build",
+    "demo_datamart",
+    "load_datamart",
+    "playground_assets",
+    "serve",
+]
 
 _EXPORTS = {
     "Datamart": "_definition",
@@ -44,6 +58,7 @@ _EXPORTS = {
     "Emulator": "_server",
     "build": "_server",
     "serve": "_server",
+    "playground_assets": "_playground",
 }
 
 INSTALL_HINT = "the emulator needs its extra: pip install 'scale-query[emulator]'"

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from contextlib import ExitStack
+from decimal import Decimal
 from typing import Any
 
 from ..language._ast import Expr, Span, walk
@@ -64,6 +65,23 @@ def _at(text: str, span: Span | None) -> str:
         return ""
     line, column = line_and_column(text, span.start)
     return f" at line {line}, column {column}"
+
+
+#: A JSON number's decimal exponent may be this large (Python's own bound on
+#: the digits of an int it reads): past it its text would not fit in memory.
+MAX_NUMBER_DIGITS = 4300
+
+
+def exact_number(text: str) -> Decimal:
+    """A JSON number with a fraction or exponent, exactly (``json.loads``'s ``parse_float``).
+
+    >>> exact_number("9007199254740993.0")
+    Decimal('9007199254740993.0')
+    """
+    number = Decimal(text)
+    if abs(number.adjusted()) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number past {MAX_NUMBER_DIGITS} digits")
+    return number
 
 
 def _int_param(params: Mapping[str, str], name: str, minimum: int) -> int | None:
@@ -247,7 +265,8 @@ class Api:
                 "(a record needs 3: the array, the record, its data)",
             )
         try:
-            records = json.loads(body)
+            # Numbers exactly as written: 9007199254740993.0 is not rounded through a float.
+            records = json.loads(body, parse_float=exact_number)
         except json.JSONDecodeError as error:
             raise ApiError(400, f"'objects' is not valid JSON: {error}") from None
         except ValueError:  # Python refuses to read an integer past 4,300 digits

@@ -8,6 +8,7 @@ parsing the filter, matching regexes, SQLite) runs in a worker thread
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import math
@@ -20,13 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..semantics._params import query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState
-from ._form import objects_field
+from ._form import FormReader
+from ._hosts import served_host
 from ._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
@@ -44,8 +46,8 @@ PREFIX = "/v1/datamart"
 ADMIN_PREFIX = "/_emulator"
 _JSON = "application/json"
 
-#: What one request does in its worker thread: (profile, body bytes) -> JSON body.
-Work = Callable[[Profile, bytes], Any]
+#: What one request does in its worker thread: (profile, objects field) -> JSON body.
+Work = Callable[[Profile, str | None], Any]
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -100,6 +102,43 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
+async def read_form(request: Request, limit: int = MAX_BODY_BYTES) -> str | None:
+    """The ``objects`` field of a ``put_objects`` form, parsed as the body arrives.
+
+    Each piece goes to a :class:`FormReader` in a worker thread as it comes: a
+    body past a bound (size, records, values, depth) is refused at the first
+    piece past it, with only that field's bytes ever kept. After a refusal the
+    rest of the body is read and dropped (up to ``limit``), so that a client
+    still sending it gets the answer instead of a reset connection.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"the body holds {declared} bytes; the limit is {limit}")
+    content_type = request.headers.get("content-type", "").encode("latin-1")
+    refusal: ApiError | None = None
+    reader: FormReader | None = None
+    try:
+        reader = FormReader(content_type)
+    except InputError as error:
+        refusal = ApiError(400, str(error))
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the body is larger than the limit of {limit} bytes")
+        if refusal is None and reader is not None and chunk:
+            try:
+                await run_in_threadpool(reader.write, chunk)
+            except InputError as error:
+                refusal = ApiError(400, str(error))
+    if refusal is not None or reader is None:
+        raise refusal or ApiError(400, "the body is not a form")
+    try:
+        return await run_in_threadpool(reader.close)
+    except InputError as error:
+        raise ApiError(400, str(error)) from None
+
+
 class _HeadLimits:
     """414 for a request target (path and query string) longer than MAX_URL_BYTES,
     431 for headers (names and values) past MAX_HEAD_BYTES."""
@@ -127,6 +166,56 @@ class _HeadLimits:
         await self.app(scope, receive, send)
 
 
+class _HostCheck:
+    """400 for a ``Host`` header not naming this emulator (DNS rebinding: :mod:`._hosts`)."""
+
+    def __init__(self, app: ASGIApp, bound: Callable[[], str]) -> None:
+        self.app = app
+        self.bound = bound
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            hosts = [v for k, v in scope["headers"] if k == b"host"]
+            header = hosts[-1].decode("latin-1") if hosts else None
+            if len(hosts) > 1 or not served_host(header, self.bound()):
+                message = (
+                    "the Host header does not name this emulator: reach it as localhost, "
+                    "by an IP address or by the host name it listens on (a defence against "
+                    "DNS rebinding)"
+                )
+                await _error(400, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _QuietStop:
+    """A request still running when the server stops is cut short without a traceback.
+
+    uvicorn cancels such a request after its graceful shutdown time and logs
+    the cancellation with a traceback; the one line it prints first says it all.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if scope["type"] != "http":
+                raise
+            if not started:
+                with contextlib.suppress(Exception):
+                    await _error(503, "the emulator is stopping")(scope, receive, send)
+
+
 class _Endpoints:
     def __init__(self, api: Api, faults: FaultState, instance: str, admin_token: str) -> None:
         self.api = api
@@ -151,7 +240,7 @@ class _Endpoints:
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
                 raise ApiError(404, f"unknown instance {request.path_params['instance']!r}")
-            raw = await read_body(request) if body else b""
+            raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
             response = await run_in_threadpool(lambda: _json(work(profile, raw)))
         except ApiError as error:
@@ -173,7 +262,7 @@ class _Endpoints:
         name = request.path_params["object"]
         query = request.scope.get("query_string", b"")
 
-        def work(profile: Profile, _: bytes) -> Any:
+        def work(profile: Profile, _: str | None) -> Any:
             # Parsed here, in the worker thread, like the rest of the request;
             # a repeated parameter takes its last value, as PHP and Starlette do.
             try:
@@ -192,16 +281,12 @@ class _Endpoints:
 
     async def put_objects(self, request: Request) -> Response:
         name = request.path_params["object"]
-        content_type = request.headers.get("content-type", "").encode("latin-1")
-
-        def work(profile: Profile, raw: bytes) -> Any:
-            try:
-                text = objects_field(content_type, raw)
-            except InputError as error:
-                raise ApiError(400, str(error)) from None
-            return self.api.put_objects(profile, name, text)
-
-        return await self.handle(request, "put_objects", work, body=True)
+        return await self.handle(
+            request,
+            "put_objects",
+            lambda profile, text: self.api.put_objects(profile, name, text),
+            body=True,
+        )
 
     # ---- the emulator's own admin paths (not part of the datamart API) ----
 
@@ -253,6 +338,36 @@ class _Endpoints:
 
         return await self._run_admin(request, change)
 
+    async def delete(self, request: Request) -> Response:
+        # The datamart's own deletions (the API has none): {"object": ..., "ids": [...]}.
+        try:
+            self._admin(request)
+            raw = await read_body(request, MAX_ADMIN_BODY_BYTES)
+        except ApiError as error:
+            return _json(error.body(), error.status, error.headers)
+
+        def action() -> Any:
+            try:
+                text = raw.decode("utf-8")
+                body = None if json_depth_exceeds(text, 2) else json.loads(text)
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+            if (
+                not isinstance(body, dict)
+                or set(body) != {"object", "ids"}
+                or not isinstance(body["ids"], list)
+            ):
+                raise ApiError(400, 'the body is {"object": "<name>", "ids": [<id>, ...]}')
+            name = body["object"]
+            if name not in self.api.store.tables:
+                raise ApiError(404, f"unknown object {str(name)[:100]!r}")
+            try:
+                return {"deleted": self.api.store.delete(name, body["ids"])}
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+
+        return await self._run_admin(request, action)
+
     async def clear(self, request: Request) -> Response:
         def action() -> Any:
             self.faults.clear()
@@ -275,7 +390,10 @@ class _Endpoints:
         return await self._run_admin(request, action)
 
     async def openapi(self, request: Request) -> Response:
-        return _json(openapi_document(str(request.base_url).rstrip("/") + PREFIX))
+        # The address the connection came in on, never the Host header (a caller's text).
+        host, port = request.scope.get("server") or ("127.0.0.1", 80)
+        shown = f"[{host}]" if ":" in host else host
+        return _json(openapi_document(f"http://{shown}:{port}{PREFIX}"))
 
 
 def _routes(ep: _Endpoints) -> list[Route]:
@@ -288,6 +406,7 @@ def _routes(ep: _Endpoints) -> list[Route]:
         Route(OPENAPI_PATH, ep.openapi, methods=["GET"]),
         Route(f"{ADMIN_PREFIX}/faults", ep.faults_get, methods=["GET"]),
         Route(f"{ADMIN_PREFIX}/faults", ep.faults_post, methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/delete", ep.delete, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/clear", ep.clear, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", ep.reset, methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/requests", ep.requests, methods=["GET"]),
@@ -325,9 +444,16 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(500, f"internal error in the emulator: {type(exc).__name__}")
 
 
-def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> ASGIApp:
+def build_app(
+    api: Api,
+    faults: FaultState,
+    instance: str,
+    admin_token: str,
+    bound: Callable[[], str] = lambda: "127.0.0.1",
+) -> ASGIApp:
     """The ASGI app serving ``/v1/datamart/{instance}/...``, the OpenAPI document and the
-    admin paths ``/_emulator/...`` (those need ``admin_token``)."""
+    admin paths ``/_emulator/...`` (those need ``admin_token``); ``bound`` gives the host
+    it listens on (a Host header may name it)."""
     app = Starlette(
         routes=[
             *_routes(_Endpoints(api, faults, instance, admin_token)),
@@ -337,4 +463,4 @@ def build_app(api: Api, faults: FaultState, instance: str, admin_token: str) -> 
     )
     # A path with a trailing '/' is a 404 with a hint, not a 307 to follow.
     app.router.redirect_slashes = False
-    return _HeadLimits(app)
+    return _QuietStop(_HostCheck(_HeadLimits(app), bound))

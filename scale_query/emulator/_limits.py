@@ -23,12 +23,14 @@ from ..semantics._params import MAX_INT64, excerpt, json_depth_exceeds, whole_nu
 __all__ = [
     "MAX_ADMIN_BODY_BYTES",
     "MAX_BODY_BYTES",
+    "MAX_BOUNDARY_BYTES",
     "MAX_CONNECTIONS",
     "MAX_FORM_FIELDS",
     "MAX_HEAD_BUFFER_BYTES",
     "MAX_HEAD_BYTES",
     "MAX_INT64",
     "MAX_JSON_DEPTH",
+    "MAX_JSON_VALUES",
     "MAX_RECORDS_PER_WRITE",
     "MAX_URL_BYTES",
     "InputError",
@@ -62,6 +64,13 @@ MAX_ADMIN_BODY_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 16
 #: A ``put_objects`` body may hold at most this many records.
 MAX_RECORDS_PER_WRITE = 10_000
+#: ``objects`` may hold at most this many JSON values in all (records, their
+#: values, keys not counted): 100 per record at the record limit. Counted as
+#: the body arrives, before it is parsed, so memory stays bounded (a body of
+#: 16 MiB of ``{},`` would otherwise cost about 500 MB).
+MAX_JSON_VALUES = 1_000_000
+#: A multipart boundary may hold at most this many bytes (RFC 2046).
+MAX_BOUNDARY_BYTES = 70
 #: Arrays and objects in ``objects`` may nest this deep (a record needs 3:
 #: the array, the record, its ``data``).
 MAX_JSON_DEPTH = 8

@@ -28,6 +28,7 @@ from ._limits import (
     MAX_BODY_BYTES,
     MAX_HEAD_BYTES,
     MAX_INT64,
+    MAX_JSON_VALUES,
     MAX_RECORDS_PER_WRITE,
     MAX_URL_BYTES,
 )
@@ -335,7 +336,8 @@ def _paths() -> Json:
     # The same field both ways: in a multipart form, a part holding the JSON
     # of the records (described as such); url-encoded, the JSON text itself.
     described = (
-        f"A JSON array of records (at most {MAX_RECORDS_PER_WRITE}), each a WriteRecord; "
+        f"A JSON array of records (at most {MAX_RECORDS_PER_WRITE}, holding at most "
+        f"{MAX_JSON_VALUES} JSON values in all), each a WriteRecord; "
         "an item that is not one gets status ERROR and the others are written."
     )
     multipart = {
@@ -490,7 +492,7 @@ _DOCUMENT: Json = {
         "silent, the choices are scale-query's (docs/emulator.md). Values are strings "
         "in US notation (numbers 12.50, dates yyyy-mm-dd). Bounds of the scale-query "
         f"emulator: URLs up to {MAX_URL_BYTES} bytes, bodies up to {MAX_BODY_BYTES} "
-        f"bytes, {MAX_RECORDS_PER_WRITE} records per write.",
+        f"bytes, {MAX_RECORDS_PER_WRITE} records and {MAX_JSON_VALUES} JSON values per write.",
     },
     "servers": _SERVERS,
     "security": [{"bearerAuth": []}],

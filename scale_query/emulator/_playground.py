@@ -5,13 +5,16 @@ the browser through Pyodide (``web/scale-query.js``), so its diagnostics are
 those of ``scale-query check``; it reads records from the emulator's API on
 the same origin. Its assets (the Pyodide runtime, the wheel, the memory
 snapshot) are built into ``web/dist/`` by ``python web/build.py``; the folder
-comes from ``SCALE_QUERY_WEB`` or, by default, the ``web/`` folder of the
-checkout scale-query runs from. Without built assets the page says how to
-build them. See docs/web.md.
+comes from ``SCALE_QUERY_WEB``, else the ``web/`` folder of the checkout
+scale-query runs from when it is built, else the companion package
+``scale_query_web_assets`` that ``pip install 'scale-query[web]'`` installs
+(``python web/build.py --wheels DIR`` makes its wheel). Without built assets
+the page, and ``serve``'s banner, say how to get them. See docs/web.md.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -24,10 +27,14 @@ from starlette.staticfiles import StaticFiles
 from ._api import Api
 from ._demo import DEMO_TOKEN
 
-__all__ = ["PLAYGROUND", "playground_routes", "web_folder"]
+__all__ = ["INSTALL_ASSETS", "PLAYGROUND", "playground_assets", "playground_routes", "web_folder"]
 
 #: Where the page is served.
 PLAYGROUND = "/playground"
+#: The package of the companion wheel holding the built assets.
+ASSETS_PACKAGE = "scale_query_web_assets"
+#: How to get the assets without a checkout.
+INSTALL_ASSETS = "pip install 'scale-query[web]'"
 #: The page's own files, served from the web folder (nothing else of it is).
 PAGE_FILES = {
     "index.html": "text/html; charset=utf-8",
@@ -62,18 +69,52 @@ _HEADERS = {
 _NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>scale-query playground</title></head>
 <body><h1>scale-query playground</h1>
-<p>The playground's browser assets are not built. In a checkout of scale-query, run</p>
-<pre>python web/build.py</pre>
-<p>then reload this page (or point <code>SCALE_QUERY_WEB</code> at a built <code>web/</code>
-folder). See docs/web.md.</p></body></html>
+<p>The playground's browser assets are not installed. Install them with</p>
+<pre>pip install 'scale-query[web]'</pre>
+<p>(from a folder of wheels made by <code>python web/build.py --wheels DIR</code>:
+<code>pip install --find-links DIR 'scale-query[emulator,web]'</code>), or, in a checkout of
+scale-query, run <code>python web/build.py</code>; then restart the emulator and reload this
+page (or point <code>SCALE_QUERY_WEB</code> at a built <code>web/</code> folder). See
+docs/web.md.</p></body></html>
 """
 
 
 def web_folder() -> Path | None:
-    """The folder holding ``scale-query.js`` and the page, or None when there is none."""
+    """The folder holding ``scale-query.js`` and the page, or None when there is none.
+
+    ``SCALE_QUERY_WEB`` when set; else the checkout's ``web/`` when built;
+    else the installed ``scale_query_web_assets``; else an unbuilt checkout's
+    ``web/`` (whose page says how to build it).
+    """
     configured = os.environ.get("SCALE_QUERY_WEB")
-    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "web"
+    if configured:
+        return _page_folder(Path(configured))
+    checkout = _page_folder(Path(__file__).resolve().parents[2] / "web")
+    if _built(checkout):
+        return checkout
+    return _installed_assets() or checkout
+
+
+def _page_folder(folder: Path) -> Path | None:
     return folder if (folder / "scale-query.js").is_file() else None
+
+
+def _installed_assets() -> Path | None:
+    # find_spec reads where the package is without importing it (a data-only package).
+    spec = importlib.util.find_spec(ASSETS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = _page_folder(Path(location))
+        if folder is not None:
+            return folder
+    return None
+
+
+def playground_assets() -> Path | None:
+    """The built folder ``/playground`` serves, or None when there is none (a 503 page)."""
+    folder = web_folder()
+    return folder if _built(folder) else None
 
 
 def _built(folder: Path | None) -> bool:

@@ -7,7 +7,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,8 @@ class Emulator:
         self.token = token
         #: Guards the admin paths ``/_emulator/...`` (fault switches, reset, counts).
         self.admin_token = admin_token
-        self.app = build_app(api, faults, instance, admin_token)
         self.host = "127.0.0.1"
+        self.app = build_app(api, faults, instance, admin_token, lambda: self.host)
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -153,6 +153,18 @@ class Emulator:
         self.faults.reset_counts()
         if self.api.store.dirty:
             self.api.store.reset()
+
+    def delete(self, object_name: str, ids: Iterable[int]) -> list[int]:
+        """Delete records as the datamart's own processes do (the API cannot); the ids
+        that were there. Moves the object's ``update_time``.
+
+        >>> with serve(demo=True) as emu:  # doctest: +SKIP
+        ...     emu.delete("contact", [1, 2, 999999])
+        [1, 2]
+        """
+        if object_name not in self.api.store.tables:
+            raise KeyError(f"unknown object {object_name!r}")
+        return self.api.store.delete(object_name, ids)
 
     def request_count(self, method: str | None = None, endpoint: str | None = None) -> int:
         """How many requests arrived, e.g. ``request_count("POST", "put_objects")``."""

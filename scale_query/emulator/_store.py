@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from ..semantics._evaluate import Predicate, compile_predicate
 from ..semantics._reading import a_kind, compile_regex, stored_key
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
-from ._dbfile import APPLICATION_ID, StoreFileError, inspect
+from ._dbfile import APPLICATION_ID, FileLock, StoreFileError, discard, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 from ._limits import MAX_INT64, excerpt, whole_number
 from ._pool import Connections
@@ -112,7 +113,7 @@ def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -
     """The text stored for ``value`` in field ``info``; RecordError when it does not fit."""
     if isinstance(value, str):
         text = value
-    elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+    elif isinstance(value, bool) or not isinstance(value, (int, float, Decimal, type(None))):
         raise RecordError(f"field {info.name!r}: a value is a string or a number")
     else:
         try:
@@ -156,6 +157,19 @@ def _record_id(value: object, what: str = "'id'") -> int:
     )
 
 
+def may_write(table: Table, rights: Rights) -> bool:
+    """Whether a profile may write anything to ``table``: one field, or every field.
+
+    A profile that may write no field of an object creates, updates and links
+    none of its records.
+    """
+    if rights.write is None:
+        return True
+    return any(
+        info.writable and name in rights.write for name, info in table.schema.items()
+    ) or any(f"id_{link}" in rights.write for link in table.link_columns)
+
+
 def _failed(given_id: object, message: str, found: bool = False) -> dict[str, Any]:
     return {
         "status": "ERROR",
@@ -188,17 +202,25 @@ class Store:
         self._predicates: dict[int, tuple[Predicate, tuple[str, ...]]] = {}
         self._handles = itertools.count(1)
         self.dirty = False
+        self._lock: FileLock | None = None
         if db is None:
             handle, name = tempfile.mkstemp(prefix="scale-emulator-", suffix=".sqlite")
             os.close(handle)
             self._path, self._temporary, state = Path(name), True, "new"
         else:
             self._path, self._temporary = Path(db), False
-            state = inspect(self._path)
+            inspect(self._path)  # a folder or a foreign file: refused before anything is opened
+            # Locked before it is read again: no second serve builds or resets it meanwhile.
+            self._lock = FileLock(self._path)
+            try:
+                state = inspect(self._path)
+            except BaseException:
+                self._release(discard_new=True)
+                raise
         try:
             self._db = Connections(str(self._path), self._setup, durable=not self._temporary)
         except sqlite3.Error as error:
-            self._remove_temporary()
+            self._release(discard_new=True)
             raise StoreFileError(f"{self._path}: cannot open ({error})") from None
         try:
             if state == "new" or reset:
@@ -206,6 +228,12 @@ class Store:
             else:
                 self._check_definition()
             self._db.use_wal()
+        except sqlite3.Error as error:
+            # A full disk, most often: one line, and no half-made file for the next run.
+            self.close(discard_new=state == "new")
+            raise StoreFileError(
+                f"{self._path}: cannot write the emulator's data ({error}; is the disk full?)"
+            ) from None
         except BaseException:
             self.close()
             raise
@@ -352,7 +380,9 @@ class Store:
                 row[f"k{i}"] = stored_key(kind, text)
         return row
 
-    def _links(self, conn: sqlite3.Connection, table: Table, link: object) -> dict[str, Any]:
+    def _links(
+        self, conn: sqlite3.Connection, table: Table, link: object, rights: Rights | None
+    ) -> dict[str, Any]:
         if not isinstance(link, Mapping):
             raise RecordError("'link' must be an object: linked object name to record id")
         out = {}
@@ -360,6 +390,9 @@ class Store:
             column = table.link_columns.get(name)
             if column is None:
                 raise RecordError(f"object {table.name!r} has no link to {name!r}")
+            # A link is the field id_<linked>: a profile's write list must name it.
+            if rights is not None and not rights.can_write(f"id_{name}"):
+                raise RecordError(f"link {name!r} is not writable with this token")
             target = _record_id(raw, f"link {name!r}")
             other = self.tables[name]
             found = conn.execute(f"SELECT 1 FROM {other.sql_name} WHERE {_ID} = ?", (target,))
@@ -377,7 +410,7 @@ class Store:
         link: Mapping[str, Any],
         rights: Rights | None = None,
     ) -> int:
-        values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+        values = {**self._row(table, data, rights), **self._links(conn, table, link, rights)}
         if record_id:
             values["id"] = record_id
         if not values:
@@ -420,7 +453,11 @@ class Store:
     ) -> dict[str, Any]:
         conn = self._db.writer
         try:
+            # Not even a create with no data, nor a link: nothing at all.
+            refused = f"this API token may not write to object {table.name!r}"
             if record_id == 0:
+                if not may_write(table, rights):
+                    raise RecordError(refused)
                 new_id = self._insert(conn, table, 0, data, link, rights)
                 created = True
             else:
@@ -429,8 +466,13 @@ class Store:
                 ).fetchone()
                 if exists is None:
                     raise RecordError(f"no {table.name} record has id {record_id}")
+                if not may_write(table, rights):
+                    raise RecordError(refused, found=True)
                 try:
-                    values = {**self._row(table, data, rights), **self._links(conn, table, link)}
+                    values = {
+                        **self._row(table, data, rights),
+                        **self._links(conn, table, link, rights),
+                    }
                 except RecordError as error:
                     raise RecordError(str(error), found=True) from None
                 if values:
@@ -455,6 +497,31 @@ class Store:
             "created": "Y" if created else "N",
             "found": "N" if created else "Y",
         }
+
+    def delete(self, name: str, ids: Iterable[int]) -> list[int]:
+        """Remove records of object ``name`` as the datamart's own processes do
+        (the API has no delete); the ids that were there, in order. Moves the
+        object's update time when one was removed. KeyError for an unknown object."""
+        table = self.tables[name]
+        wanted = sorted({_record_id(i, "an id") for i in ids})
+        conn = self._db.writer
+        with self._db.write_lock:
+            try:
+                gone = [
+                    i
+                    for i in wanted
+                    if conn.execute(f"DELETE FROM {table.sql_name} WHERE {_ID} = ?", (i,)).rowcount
+                ]
+                if gone:
+                    conn.execute(
+                        "UPDATE _times SET update_time = ? WHERE name = ?", (_now(), table.name)
+                    )
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        self.dirty = self.dirty or bool(gone)
+        return gone
 
     def times(self) -> dict[str, tuple[str, str]]:
         """Creation and last update time of each object."""
@@ -519,12 +586,25 @@ class Store:
         record = {n: "" if v is None else str(v) for n, v in zip(names, values, strict=True)}
         return 1 if predicate(record) else 0
 
-    def close(self) -> None:
-        """Close the connections; a temporary file is removed."""
+    def close(self, *, discard_new: bool = False) -> None:
+        """Close the connections; a temporary file is removed, a ``db`` file unlocked.
+
+        ``discard_new``: the ``db`` file was new and its making failed; it goes
+        back to what it was (absent or empty).
+        """
         db = getattr(self, "_db", None)
         if db is not None:
-            db.close()
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self._release(discard_new=discard_new)
+
+    def _release(self, *, discard_new: bool) -> None:
         self._remove_temporary()
+        if self._lock is not None:
+            if discard_new:
+                discard(self._path, existed=self._lock.existed)
+            self._lock.release()
+            self._lock = None
 
     def _remove_temporary(self) -> None:
         if self._temporary:

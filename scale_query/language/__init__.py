@@ -5,7 +5,9 @@ development time by ``_tablegen``), the parser and its syntax errors with their
 diagnosis (``_parser``, ``_hints``, ``_syntax_error``), the AST (``_ast``), the
 canonical text and the renderer (``_canonical``, ``_render``), line wrapping
 for ``fmt`` (``_format``), the builder (``_builder``), Python values as
-literals (``_values``), the one "did you mean" helper (``_suggest``) and the
+literals (``_values``), bound parameters (``_params``: ``:name`` placeholders
+filled by ``parse(text, params=...)``), filters as JSON data (``_json``: the
+AST and react-querybuilder's rule groups), the one "did you mean" helper (``_suggest``) and the
 base error class (``_errors``).
 
 May import: the standard library only. Nothing else of scale_query, no
@@ -21,12 +23,15 @@ from __future__ import annotations
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, walk
 from ._builder import FilterValue, Q, and_, or_
 from ._errors import ScaleError
-from ._parser import parse
+from ._json import JSON_VERSION, JsonFormat, from_json, to_json
+from ._params import Placeholder
+from ._parser import parse, placeholders
 from ._public import show_as_public
 from ._render import MAX_EXPANDED_CONDITIONS, render
 from ._syntax_error import FilterSyntaxError
 
 __all__ = [
+    "JSON_VERSION",
     "MAX_DEPTH",
     "MAX_EXPANDED_CONDITIONS",
     "And",
@@ -34,17 +39,22 @@ __all__ = [
     "Expr",
     "FilterSyntaxError",
     "FilterValue",
+    "JsonFormat",
     "Op",
     "Or",
+    "Placeholder",
     "Q",
     "ScaleError",
     "Span",
     "Value",
     "and_",
+    "from_json",
     "negate",
     "or_",
     "parse",
+    "placeholders",
     "render",
+    "to_json",
     "walk",
 ]
 

@@ -20,9 +20,30 @@ from typing import Any
 from . import _tables
 from ._values import format_number
 
-__all__ = ["canonical_text", "literal_text", "quote_field", "quote_string"]
+__all__ = ["Slot", "SlotList", "canonical_text", "literal_text", "quote_field", "quote_string"]
 
 _BARE_FIELD = re.compile(_tables.TERMINALS["FIELD"])
+
+
+class Slot(str):
+    """An open ``:name`` placeholder kept in an expression, written back as ``:name``.
+
+    Only ``fmt`` and ``check --fix`` make them (``_parser.parse_template``), to
+    rewrite a saved template without its values; the value it holds is "".
+    """
+
+    name: str
+
+    def __new__(cls, name: str) -> Slot:
+        slot = super().__new__(cls, "")
+        slot.name = name
+        return slot
+
+
+class SlotList(tuple[str, ...]):
+    """An open placeholder standing for a whole list (``Pays $in :pays``): one ``Slot``."""
+
+    __slots__ = ()
 
 
 def quote_string(value: str) -> str:
@@ -45,12 +66,16 @@ def _is_bare(name: str) -> bool:
 
 def literal_text(value: str | Decimal) -> str:
     """One literal as written in a filter: a JSON string or a plain number."""
+    if type(value) is Slot:
+        return f":{value.name}"
     return quote_string(value) if isinstance(value, str) else format_number(value)
 
 
 def _condition(node: Any) -> str:
     value = node.value
-    if isinstance(value, tuple):
+    if type(value) is SlotList:
+        text = literal_text(value[0])
+    elif isinstance(value, tuple):
         text = "[" + ",".join(literal_text(item) for item in value) + "]"
     else:
         text = literal_text(value)

@@ -8,8 +8,7 @@ the text at that spot, names the mistake in words and suggests the fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TypeAlias
+from typing import Protocol
 
 from . import _tables
 from ._ast import Op
@@ -20,7 +19,12 @@ __all__ = ["WORDS", "diagnose", "pattern_needs_text", "refused_token"]
 
 _END = "$END"
 
-_ErrorFactory: TypeAlias = Callable[[str, "str | None", "int | None"], FilterSyntaxError]
+
+class _ErrorFactory(Protocol):
+    def __call__(
+        self, msg: str, hint: str | None, stop: int | None = None, replacement: str | None = None
+    ) -> FilterSyntaxError: ...
+
 
 #: Each terminal of the grammar, in words (never Lark's internal names).
 WORDS = {
@@ -31,6 +35,7 @@ WORDS = {
     "STRING": "a value",
     "NUMBER": "a value",
     "WORD": "a value",
+    "PARAM": "a value",
     "AND": "$and or $or",
     "OR": "$and or $or",
     "LPAR": "(",
@@ -83,6 +88,13 @@ _SINGLE_QUOTED = re.compile(r"'[^'\n]*'?")
 _VALID_NUMBER = re.compile(_tables.TERMINALS["NUMBER"])
 # The characters of a bare field name and its dots (one run, no nesting).
 _NAME_RUN = re.compile(r"[\w.]+")
+
+
+def _spaced(text: str, start: int, end: int, word: str) -> str:
+    """``word`` to stand for ``text[start:end]``, with a space on a side that has none."""
+    before = " " if start and not text[start - 1].isspace() else ""
+    after = " " if end < len(text) and not text[end].isspace() else ""
+    return before + word + after
 
 
 def _found(text: str, start: int, end: int) -> str:
@@ -142,6 +154,9 @@ def diagnose(
     ``expected`` the terminals valid at that point, ``previous`` the kind of the
     token before and ``unclosed`` the offset of the innermost open ``(``.
     """
+    # A placeholder may stand wherever a value goes, but errors speak of the
+    # values people write: "expected [" after $in, not "[ or a value".
+    expected = tuple(t for t in expected if t != "PARAM")
     words = _expected_words(expected)
     end = found_end if found_end is not None and found_end > pos else pos + 1
     message = f"expected {_join(words)}, found {_found(text, pos, end)}"
@@ -150,9 +165,17 @@ def diagnose(
     wants_connective = "$and or $or" in words
     at_end = pos >= len(text)
 
-    def error(msg: str, hint: str | None, stop: int | None = None) -> FilterSyntaxError:
+    def error(
+        msg: str, hint: str | None, stop: int | None = None, replacement: str | None = None
+    ) -> FilterSyntaxError:
         return FilterSyntaxError(
-            msg, text=text, offset=pos, end_offset=stop or end, expected=words, hint=hint
+            msg,
+            text=text,
+            offset=pos,
+            end_offset=stop or end,
+            expected=words,
+            hint=hint,
+            replacement=replacement,
         )
 
     if at_end:
@@ -190,7 +213,7 @@ def diagnose(
         elif found == "RPAR" and previous in ("AND", "OR"):
             word = "$and" if previous == "AND" else "$or"
             return error(f"nothing after {word}", f"add a condition after {word}")
-        elif found in ("STRING", "NUMBER"):
+        elif found in ("STRING", "NUMBER", "PARAM"):
             hint = _misplaced_value_hint(text[pos:end], words)
         elif found == "RPAR":
             return error(
@@ -225,7 +248,9 @@ def diagnose(
         written = symbol.group()
         use = _SYMBOLS.get(written, "$neq, $notlike or $notin")
         what = "operator" if use not in _CONNECTIVES else "connective"
-        return error(f"{written!r} is not a filter {what}", f"write {use}", symbol.end())
+        # One exact word for the symbol: the fix writes it (spaced, as $-words need).
+        exact = _spaced(text, pos, symbol.end(), use) if written in _SYMBOLS else None
+        return error(f"{written!r} is not a filter {what}", f"write {use}", symbol.end(), exact)
 
     if char == '"':
         return _bad_string(text, pos, words)
@@ -233,11 +258,16 @@ def diagnose(
     if char == "'":
         quoted = _SINGLE_QUOTED.match(text, pos)
         stop = quoted.end() if quoted else pos + 1
-        inner = text[pos + 1 : stop - 1 if text[stop - 1] == "'" and stop - pos > 1 else stop]
+        closed = stop - pos > 1 and text[stop - 1] == "'"
+        inner = text[pos + 1 : stop - 1 if closed else stop]
+        # Exact only for a closed string that reads the same in double quotes:
+        # no backslash or double quote in it, and no '' (a quote doubled, SQL's way).
+        plain = closed and not (set(inner) & {"\\", '"'}) and not text.startswith("'", stop)
         return error(
             "strings are written in double quotes",
             f'write "{inner}"',
             stop,
+            f'"{inner}"' if plain else None,
         )
 
     if char == "," and previous == "NUMBER":
@@ -259,7 +289,8 @@ def diagnose(
         stop = bare.end()
         written = bare.group()
         if written.lower() in ("and", "or") and wants_connective:
-            return error(f"{written!r} is not a connective", f"write ${written.lower()}", stop)
+            use = f"${written.lower()}"
+            return error(f"{written!r} is not a connective", f"write {use}", stop, use)
         if words == ("[",):
             return error(
                 f"expected a list, found {written!r}",
@@ -373,6 +404,7 @@ def _dollar_word(
             f"unknown operator {written!r}",
             f"operators are lowercase: write {lowered}",
             stop,
+            lowered,
         )
     if lowered in _SYNONYMS:
         use = _SYNONYMS[lowered]

@@ -10,16 +10,17 @@ that builds the AST directly, so there is no parse tree and no second pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from json import loads as _json_loads
 from typing import Any
 
 from . import _tables
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or
+from ._params import BadParam, Binder, KeepBinder, OpenBinder, Placeholder
 from ._syntax_error import FilterSyntaxError
 
-__all__ = ["parse"]
+__all__ = ["parse", "parse_template", "parse_with", "placeholders"]
 
 _OPS = {op.value: op for op in Op}
 _END = "$END"
@@ -121,6 +122,9 @@ def _literal(token: tuple[str, str, int, int]) -> tuple[str | Decimal, int, int]
         )
     elif kind == "NUMBER":
         value = Decimal(text)
+    elif kind == "PARAM":
+        # The driver has already put the parameter's literal in place of its text.
+        return (token[1], start, end)
     else:
         if not text.isascii():
             _check_name(text, start, "bad_word")
@@ -149,6 +153,12 @@ def _list(c: list[Any]) -> tuple[tuple[str | Decimal, ...], int, int, list[int]]
     return (tuple(value for value, _, _ in items), c[0][2], c[2][3], locs)
 
 
+def _list_param(c: list[Any]) -> tuple[tuple[str | Decimal, ...], int, int, list[int]]:
+    # A whole list from one placeholder: every item is located at the placeholder.
+    _, values, start, end = c[0]
+    return (values, start, end, [start, end] * len(values))
+
+
 class _Refused(Exception):
     """Raised inside the driver for a token the patterns let through but the language refuses."""
 
@@ -173,7 +183,7 @@ def _condition(c: list[Any]) -> Condition:
     loc = (fs, value[2], fs, fe, os_, oe, value[1], value[2])
     if len(value) == 4:
         loc += tuple(value[3])
-    elif op.takes_pattern and type(value[0]) is not str:
+    elif op.takes_pattern and not isinstance(value[0], str):
         raise _PatternNeedsText(op_text, value[1], value[2])
     return Condition(name, op, value[0], loc)
 
@@ -204,6 +214,7 @@ _CALLBACKS: dict[str, Callable[[list[Any]], Any]] = {
     "item": _scalar,
     "items": _items,
     "list": _list,
+    "list_param": _list_param,
     "condition": _condition,
     "and_": _and,
     "or_": _or,
@@ -255,7 +266,7 @@ def _load() -> _Machine:
 _machine: _Machine | None = None
 
 
-def parse(text: str) -> Expr:
+def parse(text: str, params: Mapping[str, object] | None = None) -> Expr:
     """Parse filter text into an expression.
 
     Raises :class:`FilterSyntaxError` (a ``ValueError``) for any text that is
@@ -264,7 +275,65 @@ def parse(text: str) -> Expr:
     >>> parse('DateNaissance $gt "1990-06-12" $and EMail $like "*S*"')
     And(operands=(Condition(field='DateNaissance', op=<Op.GT: '$gt'>, value='1990-06-12'), \
 Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
+
+    ``params`` fills ``:name`` placeholders in value positions with values
+    (str, int, Decimal, finite float, date, naive datetime; a list or tuple of
+    them where a whole list goes, ``$in :pays``). A value goes into the AST as
+    a literal, never through the text, so a quote or a ``$or`` in it is only
+    characters. A missing, unused or ill-typed parameter is a
+    ``FilterSyntaxError`` at the placeholder (docs/language.md).
+
+    >>> parse('Nom $eq :nom $and Pays $in :pays', params={"nom": 'x" $or 1', "pays": ["FR", "BE"]})
+    And(operands=(Condition(field='Nom', op=<Op.EQ: '$eq'>, value='x" $or 1'), \
+Condition(field='Pays', op=<Op.IN: '$in'>, value=('FR', 'BE'))))
     """
+    binder = Binder(params)
+    expr = parse_with(text, binder)
+    unused = binder.unused()
+    if unused:
+        names = ", ".join(f":{name}" for name in unused)
+        raise FilterSyntaxError(
+            f"parameter{'s' if len(unused) > 1 else ''} {names} "
+            f"{'are' if len(unused) > 1 else 'is'} not used in the filter",
+            text=text,
+            offset=0,
+            end_offset=len(text),
+            hint="remove it from params, or write it where its value goes (Nom $eq :name)",
+        )
+    return expr
+
+
+def placeholders(text: str) -> tuple[Placeholder, ...]:
+    """The ``:name`` placeholders of filter text, in text order; a name may come twice.
+
+    Raises :class:`FilterSyntaxError` when the text is not a filter
+    (placeholders aside). ``check`` uses it to leave placeholders open.
+
+    >>> [(p.name, p.list) for p in placeholders('Nom $eq :n $or Pays $in :pays')]
+    [('n', False), ('pays', True)]
+    >>> placeholders('Nom $eq "x"')
+    ()
+    """
+    binder = OpenBinder()
+    parse_with(text, binder)
+    return tuple(binder.found)
+
+
+def parse_template(text: str) -> Expr:
+    """Parse text whose placeholders stay open: ``render`` writes them back as ``:name``.
+
+    For tools that rewrite saved filters (``fmt``, ``check --fix``); such an
+    expression is never evaluated or sent: its open values are empty strings.
+
+    >>> from ._render import render
+    >>> render(parse_template('Nom   $eq :nom $and Pays $in :pays $and X $in [a, :b]'))
+    'Nom $eq :nom $and Pays $in :pays $and X $in ["a",:b]'
+    """
+    return parse_with(text, KeepBinder())
+
+
+def parse_with(text: str, binder: Binder) -> Expr:
+    """Parse ``text``, filling placeholders with ``binder`` (see :func:`parse`)."""
     global _machine
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}")
@@ -272,7 +341,7 @@ Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
     if machine is None:
         machine = _machine = _load()
     try:
-        return _run(machine, text)
+        return _run(machine, text, binder)
     except _Nesting as error:
         raise _too_deep(text, error.start, error.end) from None
     except _Refused as error:
@@ -282,10 +351,29 @@ Condition(field='EMail', op=<Op.LIKE: '$like'>, value='*S*')))
     except _PatternNeedsText as error:
         from ._hints import pattern_needs_text
 
+        if text.startswith(":", error.start):
+            raise FilterSyntaxError(
+                f"parameter {text[error.start : error.end]} is a number, "
+                f"but {error.op} takes a string pattern",
+                text=text,
+                offset=error.start,
+                end_offset=error.end,
+                expected=("a value",),
+                hint="pass the pattern as a str",
+            ) from None
         raise pattern_needs_text(text, error.start, error.end, error.op) from None
+    except BadParam as error:
+        raise FilterSyntaxError(
+            error.message,
+            text=text,
+            offset=error.start,
+            end_offset=error.end,
+            expected=("a value",),
+            hint=error.hint,
+        ) from None
 
 
-def _run(machine: _Machine, text: str) -> Expr:
+def _run(machine: _Machine, text: str, binder: Binder) -> Expr:
     states = machine.states
     rules = machine.rules
     lexers = machine._lexers
@@ -322,6 +410,13 @@ def _run(machine: _Machine, text: str) -> Expr:
                     raise _too_deep(text, pos, end)
             elif kind == "RPAR" and opened:
                 opened.pop()
+            elif kind == "PARAM":
+                name = token[1][1:]
+                if not name.isascii():
+                    _check_name(name, pos + 1, "bad_word")
+                # Only the state's own tokens match, so a placeholder is in a
+                # value's place: right after $in/$notin it stands for a list.
+                token = (kind, binder(name, pos, end, previous == "LIST_OP"), pos, end)
         while True:
             action = states[state].get(kind)
             if action is None:

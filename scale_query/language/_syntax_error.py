@@ -119,6 +119,9 @@ class FilterSyntaxError(ScaleError, ValueError):
     ``line`` and ``column`` are 1-based; ``offset`` and ``end_offset`` are
     0-based offsets into the text (``end_offset`` excluded); ``expected`` names,
     in words, what would have been valid there; ``hint`` says what to write.
+    ``replacement``, when set, is that exact text: it stands in place of
+    ``text[offset:end_offset]`` (``AND`` -> ``$and``), so ``check --fix`` can
+    write it.
 
     >>> from scale_query import parse
     >>> try:
@@ -137,6 +140,7 @@ class FilterSyntaxError(ScaleError, ValueError):
         end_offset: int | None = None,
         expected: tuple[str, ...] = (),
         hint: str | None = None,
+        replacement: str | None = None,
     ) -> None:
         # A message or hint may quote the text, and the text may hold a lone
         # surrogate, which no terminal or log can encode: such a character is
@@ -148,6 +152,7 @@ class FilterSyntaxError(ScaleError, ValueError):
         self.end_offset = max(offset + 1, end_offset if end_offset is not None else offset + 1)
         self.expected = expected
         self.hint = None if hint is None else _printable(hint)
+        self.replacement = replacement
         self.line, self.column = line_and_column(text, offset)
         super().__init__(message)
 
@@ -160,7 +165,15 @@ class FilterSyntaxError(ScaleError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild,
-            (self.message, self.text, self.offset, self.end_offset, self.expected, self.hint),
+            (
+                self.message,
+                self.text,
+                self.offset,
+                self.end_offset,
+                self.expected,
+                self.hint,
+                self.replacement,
+            ),
         )
 
     def format(self, source: str = "filter") -> str:
@@ -185,7 +198,14 @@ def _rebuild(
     end_offset: int,
     expected: tuple[str, ...],
     hint: str | None,
+    replacement: str | None = None,
 ) -> FilterSyntaxError:
     return FilterSyntaxError(
-        message, text=text, offset=offset, end_offset=end_offset, expected=expected, hint=hint
+        message,
+        text=text,
+        offset=offset,
+        end_offset=end_offset,
+        expected=expected,
+        hint=hint,
+        replacement=replacement,
     )

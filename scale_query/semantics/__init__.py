@@ -3,7 +3,8 @@
 Holds the object schema (``_schema``), the one module that says how a literal
 is read for a field kind (``_reading``: numbers, dates, datetimes, text and
 casefolding, ``$like`` wildcards, the ``$regex`` policy), the rules and
-``validate`` (``_rules``, ``_sq205``, ``_validate``), the pure-Python evaluator
+``validate`` (``_rules``, ``_sq205``, ``_validate``), ``validate_template`` for
+text with ``:name`` placeholders (``_template``), the pure-Python evaluator
 (``_evaluate``) and the SQLite compiler the emulator runs (``_sql``).
 
 May import: the language wing and the standard library. Never the client,
@@ -24,6 +25,7 @@ from ._evaluate import evaluate
 from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
 from ._schema import FieldInfo, FieldKind, ObjectSchema
+from ._template import validate_template
 from ._unsupported import UnsupportedSQL
 from ._validate import Diagnostic, validate
 
@@ -44,6 +46,7 @@ __all__ = [
     "sqlite_regexp",
     "to_sql",
     "validate",
+    "validate_template",
 ]
 
 # The warehouse compiler (and its semantic core) loads on first use of to_sql:

@@ -97,8 +97,9 @@ RULES = _rules(
 
 
 def syntax_finding(error: FilterSyntaxError) -> Finding:
-    """The parser's error as an ``SQ001`` finding."""
-    return Finding("SQ001", error.message, Span(error.offset, error.end_offset), error.hint)
+    """The parser's error as an ``SQ001`` finding (its exact fix, if any, as the replacement)."""
+    span = Span(error.offset, error.end_offset)
+    return Finding("SQ001", error.message, span, error.hint, error.replacement)
 
 
 # Only to suggest the fix: whether a literal can be read is _reading's to say.
@@ -276,7 +277,9 @@ def _lint_findings(node: Condition) -> Iterator[Finding]:
             "SQ202",
             f"{op.value} pattern has no '*': it is the same as {plain.value}",
             node.op_span,
-            f"use {plain.value}, or add '*' where any text may stand",
+            # Both readings change what the author may have meant: no safe fix.
+            f"use {plain.value} for exactly this text, or add '*' where any text may stand "
+            f'({op.value} "*text*" finds it anywhere)',
             plain.value,
         )
     elif op is Op.REGEX and isinstance(value, str):
