@@ -151,6 +151,22 @@ def test_table_and_export_table_escape_control_characters(
     assert not any(c in stdout for c in "\x1b\x07\u202e")
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_exports_escape_controls_and_decode_to_the_same_values(
+    emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    value = "a\x1b[2J\x7f\x9b\u202e\u2028z"
+    (made,) = client.put("contact", [{"id": 0, "data": {"Ville": value}}])
+    code, out, _ = _run(
+        capsys, "export", "contact", *_conn(emu), "--where", f"id_contact $eq {made.id}",
+        "--fields", "Ville", "--format", fmt, "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    assert not any(c in out for c in "\x1b\x7f\x9b\u202e\u2028")
+    rows = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["Ville"] == value
+
+
 def test_a_filter_with_control_characters_is_shown_escaped(
     emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -254,6 +270,7 @@ def test_a_stop_right_after_a_page_is_written_is_counted_with_that_page(
 # issue 19: exit status 3 for a network or disk failure ----------------------------------
 
 
+@pytest.mark.slow  # the client's retries of a refused connection, three times
 def test_a_network_failure_exits_3_and_a_usage_mistake_2(
     emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -314,6 +331,7 @@ def test_a_hard_linked_file_keeps_its_links(tmp_path: Path) -> None:
     assert second.read_text() == "a $eq 2\n" and second.stat().st_nlink == 2
 
 
+@pytest.mark.slow  # two exports in subprocesses
 def test_a_killed_export_leaves_no_temporary_file_after_the_next_run(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -396,7 +414,7 @@ def test_skip_invalid_loads_the_valid_rows_and_rejects_the_others(
     assert "2 of 5 records written in" in err and "2 created, 0 updated, 3 invalid" in err
     stored = {r.data["Nom"] for r in client.iter(Query("contact").where('Nom $like "*Skip*"'))}
     assert stored == {"Skip1", "=Skip3"}
-    fates = sorted((int(row["line"]), row["status"]) for row in _rows(report))
+    fates = [(int(row["line"]), row["status"]) for row in _rows(report)]  # in line order
     assert fates == [(2, "ok"), (3, "invalid"), (4, "ok"), (5, "invalid"), (6, "invalid")]
     rejected = list(csv.reader(rejects.open(encoding="utf-8", newline="")))
     assert rejected[0] == ["id", "Nom", "DateNaissance", "rejected.line", "rejected.reason"]
@@ -461,3 +479,48 @@ def test_jsonl_rejects_keep_the_rows_and_numbers_keep_their_digits(
     assert kept[1]["rejected.line"] == 3 and "not valid JSON" in kept[1]["rejected.reason"]
     (big,) = client.iter(Query("orders").where('Reference $like "9007*"'))
     assert big.data["Reference"] == "9007199254740993"  # not rounded through a float
+
+
+def test_rejects_and_report_csv_quote_a_bare_cr_and_neutralise() -> None:
+    from scale_query.cli._import_files import Rejects
+    from scale_query.cli._readers import Row
+
+    out = io.StringIO()
+    rejects = Rejects(out, "csv")
+    rejects.add(Row(2, {"id": "0", "Nom": "a\rb"}, header=("id", "Nom")), ["=bad"])
+    rejects.add(Row(3, {"id": "0", "Nom": "@x"}, header=("id", "Nom")), ["too long"])
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [
+        ["id", "Nom", "rejected.line", "rejected.reason"],
+        ["0", "a\rb", "2", "'=bad"],
+        ["0", "'@x", "3", "too long"],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_every_check_format_escapes_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "evil\x1b[2J.filter"
+    path.write_text('Nom\x1b]0;owned\x07\x9b $ge "\u202ex"\n', encoding="utf-8")
+    code, out, _ = _run(capsys, "check", "--format", fmt, str(path))
+    assert code == 1
+    assert not any(c in out for c in "\x1b\x07\x9b\u202e")
+    if fmt == "json":  # escaped as JSON: the very path decodes back
+        assert json.loads(out)[0]["path"] == str(path)
+
+
+def test_a_file_that_is_not_csv_is_refused_with_a_report(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text('id,Nom\n0,Fine\n0,"unterminated\n', encoding="utf-8")
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys, "import", "contact", str(path), *_conn(emu), "--report", str(report)
+    )
+    assert code == 2 and "line 3: not readable as CSV" in err
+    rows = _rows(report)
+    assert [(r["line"], r["status"]) for r in rows] == [("2", "not-sent")]
+    assert "the file was refused" in rows[0]["error"]
+    assert emu.request_count("POST", "put_objects") == 0

@@ -5,8 +5,8 @@ Holds one module per subcommand, each with two functions:
 work and returns the exit code; :data:`_COMMANDS` below names them. Shared
 helpers have modules of their own: ``_errors`` (:class:`UsageError`),
 ``_config`` (``[tool.scale-query]``), ``_atomic`` (the one atomic file
-writer) and ``_output`` (stdout or a file through it), ``_rejects``
-(``import --rejects``),
+writer) and ``_output`` (stdout or a file through it), ``_import_files``
+(``import``'s report and rejects),
 ``_filterfile``, ``_pysource``, ``_noqa`` and ``_discover`` (where filters
 are found), ``_schemas`` (a schema per object), ``_report`` (output formats),
 ``_fix`` (``--fix``) and ``_lsp*`` (the language server).

@@ -28,30 +28,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..language._syntax_error import for_terminal
 from . import _connection
 from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
+from ._import_files import ImportFiles, Outcome, Report, shown_id
 from ._readers import INPUT_FORMATS, Row, read_rows
 
 if TYPE_CHECKING:
-    from ._output import Output
-    from ._rejects import Rejects
     from ._rowcheck import RowChecker
 
-__all__ = ["Outcome", "configure", "run"]
+__all__ = ["configure", "run"]
 
 _NAME = "scale-query import"
 #: Problems shown before "... and N more".
 _SHOWN = 50
-_REPORT_COLUMNS = ("line", "id", "status", "created", "updated", "error")
 # An input row, the record made of it (None when it is not valid) and its problems.
 _Item = tuple[Row, "dict[str, Any] | None", list[str]]
 
@@ -107,63 +103,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _connection.add_arguments(parser)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one input record."""
-
-    line: int
-    id: str
-    status: str  # ok, failed, unknown, not-sent, invalid
-    created: bool = False
-    updated: bool = False
-    error: str = ""
-
-
-class _Report:
-    """The per-record report, streamed to a file written beside its target."""
-
-    def __init__(self, output: Output | None) -> None:
-        self.output = output
-        self.counts: Counter[str] = Counter()
-        self.problems: list[Outcome] = []
-        self.jsonl = output is not None and format_for(output.name) == "jsonl"
-        if output is not None and not self.jsonl:
-            import csv
-
-            self.csv: Any = csv.writer(output.text, lineterminator="\n")
-            self.csv.writerow(_REPORT_COLUMNS)
-
-    def add(self, outcomes: Iterable[Outcome]) -> None:
-        import json
-
-        for o in outcomes:
-            key = "created" if o.created else "updated" if o.updated else o.status
-            self.counts[key if o.status == "ok" else o.status] += 1
-            if o.status != "ok" and len(self.problems) < _SHOWN:
-                self.problems.append(o)
-            if self.output is None:
-                continue
-            if self.jsonl:
-                row = {
-                    "line": o.line,
-                    "id": o.id,
-                    "status": o.status,
-                    "created": o.created,
-                    "updated": o.updated,
-                    "error": o.error or None,
-                }
-                self.output.text.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                flags = ("Y" if o.created else "N", "Y" if o.updated else "N")
-                self.csv.writerow([o.line, o.id, o.status, *flags, o.error])
-        if self.output is not None:
-            self.output.flush()
-
-    @property
-    def failed(self) -> int:
-        return sum(self.counts[s] for s in ("failed", "unknown", "not-sent", "invalid"))
-
-
 def _checked(rows: Iterable[Row], check: RowChecker) -> Iterator[_Item]:
     for row in rows:
         record, problems = check(row)
@@ -209,7 +148,13 @@ def _run(args: argparse.Namespace) -> int:
             def rows() -> Iterable[Row]:
                 return kept if kept is not None else read_rows(args.file, fmt, raw=args.raw)
 
-            bad, kinds = _validate_rows(args, rows(), check)
+            try:
+                bad, kinds = _validate_rows(args, rows(), check)
+            except UsageError as error:  # a file not in its format: refused, reported
+                if kept is None and not isinstance(error, IOFailure):
+                    why = f"not sent: the file was refused ({error})"
+                    _unsent(args, fmt, _checked(_until_error(rows()), check), why)
+                raise
             valid = sum(kinds.values())
             if bad and not args.skip_invalid:
                 sys.stderr.write(
@@ -233,6 +178,12 @@ def _run(args: argparse.Namespace) -> int:
         raise _connection.failure(_NAME, error, connection) from None
     except ValueError as error:  # a bad object name, refused before any request
         raise UsageError(f"{_NAME}: {error}") from None
+
+
+def _until_error(rows: Iterable[Row]) -> Iterator[Row]:
+    """The rows up to where the file stops being readable."""
+    with contextlib.suppress(UsageError):
+        yield from rows
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -276,60 +227,8 @@ def _batches(checked: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
         yield batch
 
 
-def _id(record: dict[str, Any] | None, row: Row | None = None) -> str:
-    """The id sent for a record (empty for a create); an invalid row's id cell as it was."""
-    if record is not None:
-        return str(record["id"] or "")
-    value = row.values.get("id", "") if row is not None else ""
-    return "" if value is None else str(value)
-
-
 def _not_sent(batch: Iterable[_Item], why: str) -> list[Outcome]:
-    return [Outcome(row.line, _id(record), "not-sent", error=why) for row, record, _ in batch]
-
-
-class _Files:
-    """The report and the rejects file of one run, written beside their targets."""
-
-    def __init__(self, args: argparse.Namespace, fmt: str) -> None:
-        self.args = args
-        self.fmt = fmt
-        self.stack = contextlib.ExitStack()
-        self.report = _Report(None)
-        self.rejects: Rejects | None = None
-        self.outputs: list[Output] = []
-
-    def __enter__(self) -> _Files:
-        from ._output import Output
-
-        self.stack.__enter__()
-        if self.args.report:
-            output = self.stack.enter_context(Output(self.args.report))
-            self.outputs.append(output)
-            self.report = _Report(output)
-        if self.args.rejects:
-            from ._rejects import Rejects
-
-            output = self.stack.enter_context(Output(self.args.rejects))
-            self.outputs.append(output)
-            binary = output.binary if self.fmt == "parquet" else None
-            text = output.text if self.fmt != "parquet" else io.StringIO()
-            self.rejects = Rejects(text, self.fmt, raw=self.args.raw, binary=binary)
-        return self
-
-    def invalid(self, row: Row, problems: list[str]) -> None:
-        self.report.add([Outcome(row.line, _id(None, row), "invalid", error="; ".join(problems))])
-        if self.rejects is not None:
-            self.rejects.add(row, problems)
-
-    def commit(self) -> None:
-        if self.rejects is not None:
-            self.rejects.close()
-        for output in self.outputs:
-            output.commit()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stack.__exit__(*exc)
+    return [Outcome(row.line, shown_id(record), "not-sent", error=why) for row, record, _ in batch]
 
 
 def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: str) -> None:
@@ -337,12 +236,12 @@ def _unsent(args: argparse.Namespace, fmt: str, checked: Iterable[_Item], why: s
     if not (args.report or args.rejects):
         return
     try:
-        with _Files(args, fmt) as files:
+        with ImportFiles(args, fmt) as files:
             for row, record, problems in checked:
                 if record is None:
                     files.invalid(row, problems)
                 else:
-                    files.report.add([Outcome(row.line, _id(record), "not-sent", error=why)])
+                    files.add([Outcome(row.line, shown_id(record), "not-sent", error=why)])
             files.commit()
     except BrokenPipeError:
         raise
@@ -376,19 +275,20 @@ def _write(
                 yield item
 
     try:
-        with _Files(args, fmt) as files:
+        with ImportFiles(args, fmt) as files:
             report = files.report
+            add = files.add
             with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
                 batches = _batches(valid_only(checked), args.batch_size)
                 try:
                     for batch in batches:
                         if stopped is not None:
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                             continue
                         lines = [row for row, record, _ in batch if record is None]
                         if lines:  # the file changed since it was checked
                             stopped = f"line {lines[0].line} changed after it was checked"
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                             continue
                         payloads = [record for _, record, _ in batch if record is not None]
                         sent_through = batch[-1][0].line
@@ -398,10 +298,10 @@ def _write(
                             why = _connection.explain(error.cause, connection)
                             io_failure = _connection.is_io_failure(error.cause)
                             unknown = set(error.unknown)
-                            report.add(
+                            add(
                                 Outcome(
                                     row.line,
-                                    _id(record),
+                                    shown_id(record),
                                     "unknown" if i in unknown else "not-sent",
                                     error=why,
                                 )
@@ -413,18 +313,21 @@ def _write(
                         except KeyboardInterrupt:
                             interrupted = True
                             stopped = "not sent: interrupted"
-                            report.add(
+                            add(
                                 Outcome(
-                                    row.line, _id(record), "unknown", error="interrupted in flight"
+                                    row.line,
+                                    shown_id(record),
+                                    "unknown",
+                                    error="interrupted in flight",
                                 )
                                 for row, record, _ in batch
                             )
                         except ScaleError as error:
                             stopped = _connection.explain(error, connection)
                             io_failure = _connection.is_io_failure(error)
-                            report.add(_not_sent(batch, stopped))
+                            add(_not_sent(batch, stopped))
                         else:
-                            report.add(
+                            add(
                                 Outcome(
                                     row.line,
                                     result.id,
@@ -442,7 +345,7 @@ def _write(
                     interrupted = True
                     stopped = "not sent: interrupted"
                     for batch in batches:
-                        report.add(_not_sent(batch, stopped))
+                        add(_not_sent(batch, stopped))
             files.commit()
     except BrokenPipeError:
         raise
@@ -465,7 +368,7 @@ def _write(
     return 1 if report.failed else 0
 
 
-def _summary(args: argparse.Namespace, report: _Report, seconds: float) -> None:
+def _summary(args: argparse.Namespace, report: Report, seconds: float) -> None:
     """One line that counts each fate on its own, then the first problems."""
     counts = report.counts
     ok = counts["created"] + counts["updated"]
@@ -479,9 +382,10 @@ def _summary(args: argparse.Namespace, report: _Report, seconds: float) -> None:
             f"{_NAME}: {ok:,} of {handled:,} records written in {seconds:.1f} s: "
             f"{', '.join(parts)}\n"
         )
-    if report.failed and not args.quiet:
+    not_ok = report.failed - counts["invalid"]
+    if not_ok and not args.quiet:
         source = _source(args)
         for o in report.problems:
             sys.stderr.write(for_terminal(f"{source}:{o.line}: {o.status}: {o.error}") + "\n")
-        if report.failed > len(report.problems):
-            sys.stderr.write(f"... and {report.failed - len(report.problems):,} more\n")
+        if not_ok > len(report.problems):
+            sys.stderr.write(f"... and {not_ok - len(report.problems):,} more\n")

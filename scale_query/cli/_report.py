@@ -84,11 +84,13 @@ def _json(results: Sequence[Result], out: TextIO, checked: int, filters: int, un
         }
         for r in results
     ]
-    out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    out.write(for_terminal(json.dumps(rows, indent=2, ensure_ascii=False), json=True) + "\n")
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The log viewer runs ANSI escapes: control characters shown escaped, as on a terminal.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return for_terminal(text)
 
 
 def _escape_property(text: str) -> str:
@@ -169,7 +171,7 @@ def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int, u
             }
         ],
     }
-    out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+    out.write(for_terminal(json.dumps(log, indent=2, ensure_ascii=False), json=True) + "\n")
 
 
 def _uri(path: str) -> str:

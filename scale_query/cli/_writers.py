@@ -13,7 +13,8 @@ ends the file properly (the JSON array's ``]``, Parquet's footer).
   carriage return is always quoted, so the file reads back as written.
 - ``jsonl``: one flat JSON object per line, values typed: numbers as JSON
   numbers (exact: ``12.50`` stays ``12.50``), dates and datetimes as strings,
-  empty values as ``null``.
+  empty values as ``null``; control characters (DEL, C1, bidirectional
+  controls too) as JSON escapes, so ``cat`` of the file is safe.
 - ``json``: the same objects in one JSON array.
 - ``parquet``: typed columns (see :mod:`scale_query.client._arrow`), row
   groups of 100,000 rows or 64 MiB (:data:`ROW_GROUP_ROWS`; needs pyarrow).
@@ -29,9 +30,10 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from ..client._models import Record
+from ..language._syntax_error import for_terminal
 from ..semantics._reading import Value, read_value
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ._output import Output
@@ -41,6 +43,7 @@ __all__ = [
     "FORMATS",
     "ROW_GROUP_BYTES",
     "ROW_GROUP_ROWS",
+    "CsvRows",
     "Writer",
     "make_writer",
     "needs_quote_mark",
@@ -57,6 +60,8 @@ FORMATS = ("csv", "jsonl", "json", "parquet", "table")
 # The first characters that make a spreadsheet read a cell as a formula (OWASP's
 # "CSV injection" list): = + - @, a tab, a carriage return.
 _FORMULA_START = frozenset("=+-@\t\r")
+# What a cell that needs a look starts with: those, or a quote mark already there.
+_FIRST_CHARS = _FORMULA_START | {"'"}
 # A negative number is not a formula: -12.50 stays a number in the spreadsheet.
 _NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 
@@ -94,6 +99,33 @@ def restore(value: str) -> str:
     if value[:1] == "'" and needs_quote_mark(value[1:]):
         return value[1:]
     return value
+
+
+class CsvRows:
+    """Rows of CSV to a text stream, safe as the export's: a bare CR quoted, formulas neutralised.
+
+    For the small CSV files beside an import (``--report``, ``--rejects``);
+    ``raw=True`` writes cells as they are (a bare CR is quoted still).
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> CsvRows(out).writerow(["=1+1", 2, "a\\rb"])
+    >>> out.getvalue()
+    '"\\'=1+1","2","a\\rb"\\n'
+    """
+
+    def __init__(self, out: TextIO, *, raw: bool = False) -> None:
+        self.raw = raw
+        self.plain = csv.writer(out, lineterminator="\n")
+        # Python 3.11's csv does not quote a bare "\r" (see _Csv): such rows are quoted whole.
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[object]) -> None:
+        """Write one row (non-text cells as ``str()``)."""
+        cells = [c if isinstance(c, str) else str(c) for c in row]
+        if not self.raw:
+            cells = [neutralise(c) for c in cells]
+        (self.quoted if any("\r" in c for c in cells) else self.plain).writerow(cells)
 
 
 def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
@@ -186,7 +218,10 @@ class _Csv(Writer):
         return text
 
     def _cells(self, row: list[str]) -> list[str]:
-        return row if self.raw else [neutralise(cell) for cell in row]
+        if self.raw:
+            return row
+        first = _FIRST_CHARS  # the common cell is looked at once, without a call
+        return [neutralise(c) if c and c[0] in first else c for c in row]
 
     def write(self, page: Sequence[Record]) -> None:
         if self.typed:
@@ -199,7 +234,8 @@ class _Csv(Writer):
             get = [(n, "") for n in self.columns]
             rows = [[record.id, *[record.data.get(*g) for g in get]] for record in page]
         if not self.raw:
-            rows = [self._cells(row) for row in rows]
+            first = _FIRST_CHARS
+            rows = [[neutralise(c) if c and c[0] in first else c for c in row] for row in rows]
         self.csv.writerows(rows)
         text = self._take()
         if "\r" in text:  # rare: one scan of the page, then the rows that need it quoted
@@ -233,7 +269,7 @@ class _JsonLines(Writer):
 
     def write(self, page: Sequence[Record]) -> None:
         text = "".join(self.line(record) + "\n" for record in page)
-        self.output.text.write(text)
+        self.output.text.write(for_terminal(text, json=True))
         self.output.flush()
 
 
@@ -247,7 +283,8 @@ class _JsonArray(_JsonLines):
             return
         lead = "\n" if self.first else ",\n"
         self.first = False
-        self.output.text.write(lead + ",\n".join(self.line(record) for record in page))
+        text = lead + ",\n".join(self.line(record) for record in page)
+        self.output.text.write(for_terminal(text, json=True))
         self.output.flush()
 
     def close(self) -> None:
