@@ -131,7 +131,7 @@ def test_export_writes_exactly_what_the_evaluator_selects(
     rows = _csv(target)
     schema = client.object_info("contact")
     everyone = list(client.iter("contact"))
-    expected = [r for r in everyone if evaluate(parse(where), r.data, schema)]
+    expected = [r for r in everyone if evaluate(parse(where), r.data, schema=schema)]
     assert [row["id"] for row in rows] == [r.id for r in expected]
     # The API's text, every field; a cell a spreadsheet would run (+32 ...) has a ' before it.
     data = {name: ("'" + v if v[:1] == "+" else v) for name, v in expected[0].data.items()}

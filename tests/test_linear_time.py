@@ -53,13 +53,6 @@ BUILT = {
     ),
     ("language/_hints.py", "_tables.TERMINALS['NUMBER']"): "TERMINALS are linted below",
     ("language/_canonical.py", "_tables.TERMINALS['FIELD']"): "TERMINALS are linted below",
-    (
-        "semantics/_reading.py",
-        "parts[0]",
-    ): "like_regex: a literal, re.escape'd (tests/test_regex.py)",
-    ("semantics/_reading.py", "f'{parts[0]}{found}.*{parts[-1]}'"): (
-        "like_regex: atomic groups, one .* (tests/test_regex.py times it on a long value)"
-    ),
     ("client/_protocol.py", "''.join((_spellings(char) for char in token))"): (
         "token_pattern: per token character one group of fixed strings, no repetition: "
         "at most text x token steps, on error bodies cut to 64 KiB (ERROR_BODY_READ)"

@@ -156,7 +156,7 @@ def check_filter(
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()
-    for d in validate(text, schema):
+    for d in validate(text, schema=schema):
         if not RULES[d.code].default:  # opt-in rules (personal data) stay off, as in `check`
             continue
         errors += d.severity == "error"

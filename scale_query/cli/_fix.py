@@ -12,7 +12,9 @@ a reasonable reading of what its author meant. Safe fixes, applied by ``--fix``:
   operators (``$ge`` -> ``$gte``);
 - ``SQ101`` an unknown field with exactly one close match in the object's
   schema (the one "did you mean" helper, :func:`scale_query.language._suggest.only_match`,
-  finds no second candidate once the first is set aside).
+  finds no second candidate once the first is set aside);
+- ``SQ108`` a date or datetime the datamart converts (``"1990-6-12"``),
+  written as it converts it (``"1990-06-12"``): the same moment.
 
 Unsafe fixes, only with ``--unsafe-fixes``: ``SQ201`` ``$eq`` with a ``*`` ->
 ``$like``; ``SQ202`` ``$like "gmail.com"`` -> ``$eq`` (the same records, but
@@ -53,6 +55,9 @@ __all__ = ["ROUNDS", "Outcome", "QuickFix", "fix_source", "quick_fixes"]
 
 #: How many times fixes are looked for again after applying some.
 ROUNDS = 5
+
+#: Value fixes that keep the same records: a converted date is the same moment.
+_ALWAYS_SAFE = frozenset({"SQ108"})
 
 
 class Outcome(NamedTuple):
@@ -122,13 +127,13 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
         best = _unbracket(d.replacement)
         if not (unsafe or _unique(_unbracket(here), best, schema)):
             return None
-    elif not unsafe:
+    elif d.code not in _ALWAYS_SAFE and not unsafe:
         return None
     return _Edit(d.offset, d.end_offset, d.replacement, d.code)
 
 
 def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
-    """Whether ``new`` is ``old`` with exactly the field and operator edits, nothing else."""
+    """Whether ``new`` is ``old`` with exactly the field, operator and date edits, nothing else."""
     from ..language._ast import And, Condition, Op, Or
 
     fields = {(e.start, e.end): _unbracket(e.replacement) for e in edits}

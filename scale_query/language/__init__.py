@@ -7,7 +7,8 @@ canonical text and the renderer (``_canonical``, ``_render``), line wrapping
 for ``fmt`` (``_format``), the builder (``_builder``), Python values as
 literals (``_values``), bound parameters (``_params``: ``:name`` placeholders
 filled by ``parse(text, params=...)``), filters as JSON data (``_json``: the
-AST and react-querybuilder's rule groups), the one "did you mean" helper (``_suggest``) and the
+AST and react-querybuilder's rule groups), the one coercion of a filter
+argument (``_coerce``), the one "did you mean" helper (``_suggest``) and the
 base error class (``_errors``).
 
 May import: the standard library only. Nothing else of scale_query, no
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, walk
 from ._builder import FilterValue, Q, and_, or_
+from ._coerce import maybe_parse
 from ._errors import ScaleError
 from ._json import JSON_VERSION, JsonFormat, from_json, to_json
 from ._params import Placeholder
@@ -49,6 +51,7 @@ __all__ = [
     "Value",
     "and_",
     "from_json",
+    "maybe_parse",
     "negate",
     "or_",
     "parse",
