@@ -17,6 +17,7 @@ corpus through them.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -25,12 +26,16 @@ from urllib.parse import quote_from_bytes, unquote
 
 from scale_query import FilterSyntaxError, Query, parse, render, validate
 from scale_query.cli._pysource import python_filters
+from scale_query.emulator._api import exact_number
 from scale_query.emulator._demo import demo_datamart
+from scale_query.emulator._form import FormReader
+from scale_query.emulator._limits import MAX_JSON_DEPTH, MAX_RECORDS_PER_WRITE, InputError
 from scale_query.semantics import ObjectSchema
 
 __all__ = [
     "HARNESSES",
     "check_emulator",
+    "check_form",
     "check_from_url",
     "check_parse",
     "check_python_source",
@@ -309,6 +314,74 @@ def check_emulator(data: bytes) -> None:
         assert secret not in content, f"the token is echoed: {shown}"
 
 
+def _form_outcome(content_type: bytes, pieces: list[bytes]) -> str | None:
+    """What a :class:`FormReader` makes of a body given in ``pieces``: the field's text,
+    or None for a 400 (no such field, or an ``InputError``, the only exception it may
+    raise). Which 400 may differ with the pieces: python-multipart ignores bytes
+    before the first boundary when they come in one piece, and refuses them when cut."""
+    try:
+        reader = FormReader(content_type)
+        for piece in pieces:
+            reader.write(piece)
+        return reader.close()
+    except InputError as error:
+        _printable(str(error))
+        return None
+
+
+def _json_depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_json_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_json_depth, value), default=0)
+    return 0
+
+
+def check_form(data: bytes) -> None:
+    """The ``put_objects`` form read as a stream: the same in any pieces, and within bounds.
+
+    The first byte chooses the form (a multipart body as given, the third part
+    wrapped in a multipart envelope, or url-encoded), the next three where the
+    body is cut into pieces; then (split at NUL bytes) the boundary, the body
+    and the field's value. The reader may only refuse with an ``InputError``;
+    read whole or in pieces it must give the same field (or a 400 both ways);
+    what it lets through, once
+    parsed as JSON, holds at most ``MAX_RECORDS_PER_WRITE`` records nested at
+    most ``MAX_JSON_DEPTH`` deep (the scan of :mod:`_jsonscan` counted them
+    right).
+    """
+    kind, a, b, c, (boundary, body, value, _) = _parts(data)
+    if kind % 3 == 0:
+        content_type = b"multipart/form-data; boundary=" + boundary
+    elif kind % 3 == 1:
+        content_type = b"multipart/form-data; boundary=" + boundary
+        body = (
+            b"--"
+            + boundary
+            + b'\r\nContent-Disposition: form-data; name="objects"\r\n\r\n'
+            + value
+            + b"\r\n--"
+            + boundary
+            + b"--\r\n"
+        )
+    else:
+        content_type = b"application/x-www-form-urlencoded"
+    cuts = sorted({0, len(body), *(n % (len(body) + 1) for n in (a, a + b, a + b + c))})
+    pieces = [body[i:j] for i, j in itertools.pairwise(cuts)]
+    whole = _form_outcome(content_type, [body])
+    assert _form_outcome(content_type, pieces) == whole, f"pieces at {cuts} differ from whole"
+    text = whole
+    if text is None:
+        return
+    try:
+        records = json.loads(text, parse_float=exact_number)
+    except ValueError:  # not JSON (or a number too long): a 400 for the API
+        return
+    if isinstance(records, list):
+        assert len(records) <= MAX_RECORDS_PER_WRITE, f"{len(records)} records let through"
+        assert _json_depth(records) <= MAX_JSON_DEPTH, "nested past the bound, let through"
+
+
 #: Harness name -> its check, as ``fuzz/run.py`` and the corpus folders name them.
 HARNESSES: dict[str, Callable[[bytes], None]] = {
     "parse": check_parse,
@@ -316,4 +389,5 @@ HARNESSES: dict[str, Callable[[bytes], None]] = {
     "from_url": check_from_url,
     "python_source": check_python_source,
     "emulator": check_emulator,
+    "form": check_form,
 }

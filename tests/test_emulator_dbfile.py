@@ -166,6 +166,20 @@ def test_a_file_in_use_by_a_running_emulator_is_refused(tmp_path: Path, reset: b
         assert _names(emu.base_url) == ["Zoé", "Running"]
 
 
+def test_serve_on_a_file_in_use_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "mart.sqlite"
+    mart = _mart_file(tmp_path)
+    with serve(datamart=MART, db=db) as emu:
+        _write(emu.base_url, "Kept")
+        argv = ["serve", "--datamart", mart, "--db", str(db), "--reset", "--port", "0"]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "in use by another scale-query serve" in err
+        assert _names(emu.base_url) == ["Zoé", "Kept"]
+
+
 def _serve_on_a_full_disk(db: Path) -> subprocess.CompletedProcess[str]:
     """``serve --db`` where no file may grow past 64 KiB: writes fail as on a full disk."""
 

@@ -210,3 +210,23 @@ def test_objects_field_reads_a_whole_body() -> None:
     assert objects_field(_MULTIPART, _multipart(b"[1]")) == "[1]"
     assert objects_field(_URLENCODED, b"objects=%5B1%5D&objects=%5B2%5D") == "[2]"
     assert objects_field(b"text/plain", b"objects=[]") is None
+
+
+@pytest.mark.parametrize("boundary", [b"a\rb", b"a\x1bb", b'"a<b"'])
+def test_a_boundary_outside_rfc_2046_is_refused(boundary: bytes) -> None:
+    # A CR in the boundary made the parser read a body differently depending on
+    # where it was cut (found by the form fuzz harness).
+    with pytest.raises(InputError, match="boundary"):
+        FormReader(b"multipart/form-data; boundary=" + boundary)
+
+
+def test_a_backslash_cut_from_its_pair_is_paired_across_pieces() -> None:
+    # Found by the form fuzz harness: outside a string (JSON that is not valid)
+    # too, a backslash ending one piece pairs with the next piece's first byte.
+    text = b'[{"a":\\"}, ' + b"[" * 9 + b"]" * 9 + b"]"
+    whole, cut = Scan(), Scan()
+    with pytest.raises(InputError, match="deeper"):
+        whole.feed(text)
+    cut.feed(text[:7])
+    with pytest.raises(InputError, match="deeper"):
+        cut.feed(text[7:])

@@ -1,4 +1,5 @@
-"""The emulator's guards of issue 20: Host checked (DNS rebinding), a quiet stop.
+"""The emulator's guards of issue 20: Host checked (DNS rebinding), a quiet stop,
+a deadline on the request head, a budget of SQLite steps per read.
 
 Each test fails on the code before the fix: the Host header was reflected
 into /openapi.json and never checked, and stopping with a request in flight
@@ -7,12 +8,14 @@ printed a 60-line traceback.
 
 from __future__ import annotations
 
+import socket
 import threading
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from scale_query.emulator import Emulator, serve
+from scale_query.emulator import Emulator, build, serve
 from scale_query.emulator import _server as server_module
 from scale_query.emulator._hosts import served_host
 
@@ -76,3 +79,59 @@ def test_stopping_with_a_request_in_flight_prints_no_traceback(
     err = capfd.readouterr().err
     assert "Traceback" not in err and "CancelledError" not in err, err
     assert answers == [503]
+
+
+def _raw(emu: Emulator, data: bytes) -> bytes:
+    """Send ``data`` on a fresh connection and read until the server closes it."""
+    with socket.create_connection((emu.host, emu.port)) as sock:
+        sock.settimeout(60)  # a safety net only: the server is expected to act first
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.fixture(scope="module")
+def quick_head() -> Iterator[Emulator]:
+    emu = build(demo=True, head_timeout=0.2, query_steps=20_000)
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.mark.parametrize(
+    "head", [b"", b"GET / HTTP/1.1\r\n", b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n"]
+)
+def test_a_request_head_not_finished_in_time_is_dropped(quick_head: Emulator, head: bytes) -> None:
+    answer = _raw(quick_head, head)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b"request head" in answer
+
+
+def test_the_deadline_starts_again_with_each_request_of_a_kept_alive_connection(
+    quick_head: Emulator,
+) -> None:
+    whole = b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    answer = _raw(quick_head, whole + b"GET /openapi.json HTTP/1.1\r\n")
+    first, _, rest = answer.partition(b"HTTP/1.1 408 ")
+    assert first.startswith(b"HTTP/1.1 200 ") and rest
+
+
+def test_a_head_timeout_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="head_timeout"):
+        build(demo=True, head_timeout=0)
+
+
+def test_a_read_past_its_budget_of_sqlite_steps_is_a_clear_400(quick_head: Emulator) -> None:
+    headers = {"Authorization": f"Bearer {quick_head.token}"}
+    url = f"{quick_head.instance_url}/get_objects/contact"
+    heavy = httpx.get(url, params={"filter": 'EMail $regex "zz[0-9]+q"'}, headers=headers)
+    assert heavy.status_code == 400, heavy.text
+    assert "budget of 20,000 SQLite steps" in heavy.json()["message"]
+    # Cheap reads stay within it, and the store is usable after a stopped read.
+    assert httpx.get(url, params={"pagesize": "5"}, headers=headers).status_code == 200
+    listing = httpx.get(f"{quick_head.instance_url}/get_object_list", headers=headers)
+    assert listing.status_code == 200

@@ -29,6 +29,7 @@ from scale_query.emulator._limits import (
     MAX_INT64,
     MAX_JSON_DEPTH,
     MAX_JSON_VALUES,
+    MAX_QUERY_STEPS,
     MAX_RECORDS_PER_WRITE,
     MAX_URL_BYTES,
 )
@@ -310,6 +311,7 @@ def test_the_docs_state_every_bound_with_its_value() -> None:
         MAX_CONNECTIONS,
         MAX_JSON_VALUES,
         MAX_BOUNDARY_BYTES,
+        MAX_QUERY_STEPS,
     ):
         assert f"{value:,}" in section, value
     assert f"{MAX_JSON_DEPTH} levels" in section and f"{MAX_DEPTH} levels" in section

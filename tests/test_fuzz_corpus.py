@@ -74,6 +74,15 @@ def test_the_checks_catch_what_they_are_for() -> None:
         harnesses.check_syntax_error("Nom\n$eq", FilterSyntaxError("x", text="Nom $eq", offset=4))
 
 
+def test_the_form_check_catches_records_let_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if the scan had counted wrong: two records pass a bound of one.
+    seed = (FUZZ / "corpus" / "form" / "multipart-records").read_bytes()
+    harnesses.check_form(seed)
+    monkeypatch.setattr(harnesses, "MAX_RECORDS_PER_WRITE", 1)
+    with pytest.raises(AssertionError, match="let through"):
+        harnesses.check_form(seed)
+
+
 def test_a_hint_quoting_a_lone_surrogate_prints() -> None:
     # A finding of the parse harness: the hint for a single-quoted string
     # quoted the lone surrogate back, and str(error) could not be printed.

@@ -30,7 +30,7 @@ from ._limits import (
     surrogate_path,
     whole_number,
 )
-from ._store import SQL_MAX_DEPTH, Store, Table
+from ._store import SQL_MAX_DEPTH, BudgetSpent, Store, Table
 
 __all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
 
@@ -248,6 +248,13 @@ class Api:
                 where, values = stack.enter_context(self.store.predicate_filter(table, expr))
             try:
                 objects = self.store.select(table, fields, where, values, order, start, count)
+            except BudgetSpent as spent:
+                raise ApiError(
+                    400,
+                    f"this request used up its budget of {spent.steps:,} SQLite steps and was "
+                    "stopped: narrow the filter (a selective condition instead of, or before, "
+                    "a $regex or $like) or ask for fewer fields",
+                ) from None
             except sqlite3.OperationalError as error:
                 # SQLite's own bounds (such as the number of parameters).
                 raise ApiError(400, f"filter too complex: {error}") from None

@@ -32,6 +32,7 @@ from ._hosts import served_host
 from ._limits import (
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
+    MAX_CONCURRENT_QUERIES,
     MAX_HEAD_BYTES,
     MAX_URL_BYTES,
     InputError,
@@ -222,9 +223,17 @@ class _Endpoints:
         self.faults = faults
         self.instance = instance
         self._admin_token = admin_token.encode()
+        # Queries wait here, not in a worker thread: the threads stay free for cheap requests.
+        self.queries = asyncio.Semaphore(MAX_CONCURRENT_QUERIES)
 
     async def handle(
-        self, request: Request, endpoint: str, work: Work, *, body: bool = False
+        self,
+        request: Request,
+        endpoint: str,
+        work: Work,
+        *,
+        body: bool = False,
+        gate: asyncio.Semaphore | None = None,
     ) -> Response:
         """Count, draw a fault, check the request, then run ``work`` in a worker thread."""
         self.faults.count(request.method, endpoint)
@@ -242,7 +251,8 @@ class _Endpoints:
                 raise ApiError(404, f"unknown instance {request.path_params['instance']!r}")
             raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
-            response = await run_in_threadpool(lambda: _json(work(profile, raw)))
+            async with gate or contextlib.nullcontext():
+                response = await run_in_threadpool(lambda: _json(work(profile, raw)))
         except ApiError as error:
             response = _json(error.body(), error.status, error.headers)
         # Latency comes after the work: a client that times out still had its write applied.
@@ -271,7 +281,7 @@ class _Endpoints:
                 raise ApiError(400, str(error)) from None
             return self.api.get_objects(profile, name, params)
 
-        return await self.handle(request, "get_objects", work)
+        return await self.handle(request, "get_objects", work, gate=self.queries)
 
     async def object_info(self, request: Request) -> Response:
         name = request.path_params["object"]

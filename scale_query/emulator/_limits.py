@@ -24,6 +24,7 @@ __all__ = [
     "MAX_ADMIN_BODY_BYTES",
     "MAX_BODY_BYTES",
     "MAX_BOUNDARY_BYTES",
+    "MAX_CONCURRENT_QUERIES",
     "MAX_CONNECTIONS",
     "MAX_FORM_FIELDS",
     "MAX_HEAD_BUFFER_BYTES",
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_INT64",
     "MAX_JSON_DEPTH",
     "MAX_JSON_VALUES",
+    "MAX_QUERY_STEPS",
     "MAX_RECORDS_PER_WRITE",
     "MAX_URL_BYTES",
     "InputError",
@@ -74,6 +76,17 @@ MAX_BOUNDARY_BYTES = 70
 #: Arrays and objects in ``objects`` may nest this deep (a record needs 3:
 #: the array, the record, its ``data``).
 MAX_JSON_DEPTH = 8
+
+
+#: A read of records (``get_objects``) may run this many SQLite virtual-machine
+#: steps (SQLite's progress handler counts them); past it the read stops, a
+#: 400. The demo's costliest full scan takes about 250,000; a step of a
+#: ``$regex`` filter costs about 0.7 microseconds here, so the bound is a few
+#: seconds of CPU at most.
+MAX_QUERY_STEPS = 5_000_000
+#: ``get_objects`` requests whose SQL runs at once; more wait their turn
+#: without holding a worker thread, which stay free for cheap requests.
+MAX_CONCURRENT_QUERIES = 8
 
 
 class InputError(ValueError):

@@ -6,7 +6,9 @@ hold up anything else. Writes take :attr:`Connections.write_lock` (SQLite has
 one writer at a time anyway; the lock makes them queue instead of retrying).
 Readers are lent from a small pool, one per request at a time, so the number
 of open connections follows the number of requests in flight, not the number
-of threads that ever served one.
+of threads that ever served one. A read may be given a budget of SQLite
+steps (SQLite's progress handler counts them), so that one costly filter
+cannot hold a worker thread and a CPU for as long as it likes.
 """
 
 from __future__ import annotations
@@ -16,12 +18,22 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["Connections"]
+__all__ = ["BudgetSpent", "Connections"]
 
 #: Idle readers kept open for the next requests; more are closed when returned.
 MAX_IDLE_READERS = 8
+#: A read's budget of steps is checked every this many SQLite VM steps.
+STEPS_PER_CHECK = 1000
 #: How much of the file each connection maps into memory (address space, shared).
 MMAP_BYTES = 1 << 30
+
+
+class BudgetSpent(Exception):
+    """A read ran out of its budget of SQLite steps (``steps``) and was stopped."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+        super().__init__(f"stopped after {steps:,} SQLite steps")
 
 
 class Connections:
@@ -60,17 +72,36 @@ class Connections:
             self.writer.execute("PRAGMA journal_mode = WAL")
 
     @contextmanager
-    def reader(self) -> Iterator[sqlite3.Connection]:
-        """A connection for one read, back in the pool afterwards."""
+    def reader(self, steps: int | None = None) -> Iterator[sqlite3.Connection]:
+        """A connection for one read, back in the pool afterwards.
+
+        ``steps``: the read's budget of SQLite virtual-machine steps; past it
+        the statement stops and :class:`BudgetSpent` is raised.
+        """
         with self._lock:
             if self._closed:
                 raise sqlite3.ProgrammingError("the store is closed")
             conn = self._idle.pop() if self._idle else None
         if conn is None:
             conn = self._open()
+        calls = 0
+
+        def spent() -> int:
+            nonlocal calls
+            calls += 1
+            return 1 if steps is not None and calls * STEPS_PER_CHECK > steps else 0
+
+        if steps is not None:
+            conn.set_progress_handler(spent, STEPS_PER_CHECK)
         try:
             yield conn
+        except sqlite3.OperationalError:
+            if steps is not None and calls * STEPS_PER_CHECK > steps:
+                raise BudgetSpent(steps) from None
+            raise
         finally:
+            if steps is not None:
+                conn.set_progress_handler(None, 0)
             with self._lock:
                 keep = not self._closed and len(self._idle) < MAX_IDLE_READERS
                 if keep:

@@ -19,7 +19,8 @@ from ._app import PREFIX, build_app
 from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
 from ._faults import FaultState
-from ._limits import MAX_CONNECTIONS, MAX_HEAD_BUFFER_BYTES
+from ._http import HEAD_TIMEOUT_SECONDS, h11_with_head_timeout
+from ._limits import MAX_CONNECTIONS, MAX_HEAD_BUFFER_BYTES, MAX_QUERY_STEPS
 from ._names import check_instance, check_token
 from ._store import Store
 
@@ -40,6 +41,8 @@ def build(
     reset: bool = False,
     admin_token: str | None = None,
     max_page_size: int = 1000,
+    head_timeout: float = HEAD_TIMEOUT_SECONDS,
+    query_steps: int | None = MAX_QUERY_STEPS,
     **faults: Any,
 ) -> Emulator:
     """An emulator, not yet serving: load the datamart, open the store, set faults.
@@ -50,7 +53,10 @@ def build(
     ``marketing-token``). ``admin_token`` guards the ``/_emulator`` paths (a
     random one by default). ``db`` keeps the data in an SQLite file that the
     emulator created (see docs/emulator.md); ``reset=True`` puts the
-    definition's data back in it. Every mistake is a ValueError.
+    definition's data back in it. ``head_timeout`` is the seconds a request
+    head may take to arrive (then 408), ``query_steps`` the SQLite steps a
+    read of records may run (then 400; None: no bound). Every mistake is a
+    ValueError.
     """
     if demo == (datamart is not None):
         raise ValueError("pass exactly one of demo=True or datamart=<file, dict or Datamart>")
@@ -75,9 +81,15 @@ def build(
     if any(hmac.compare_digest(admin_token, p.token) for p in mart.profiles):
         raise ValueError("the admin token must differ from every API token")
     state = FaultState(**faults)
+    if query_steps is not None and query_steps < 1:
+        raise ValueError("query_steps must be 1 or more, or None for no bound")
+    server_class = h11_with_head_timeout(head_timeout)
     api = Api(mart, Store(mart, db, reset=reset), max_page_size)
+    api.store.query_steps = query_steps
     first = tokens[0] if tokens else (DEMO_TOKEN if demo else mart.profiles[0].token)
-    return Emulator(api, state, instance, first, admin_token)
+    emulator = Emulator(api, state, instance, first, admin_token)
+    emulator.http_class = server_class
+    return emulator
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -122,6 +134,8 @@ class Emulator:
         self.host = "127.0.0.1"
         self.app = build_app(api, faults, instance, admin_token, lambda: self.host)
         self.port = 0
+        #: uvicorn's protocol class: h11 with a deadline on the request head.
+        self.http_class = h11_with_head_timeout(HEAD_TIMEOUT_SECONDS)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -200,9 +214,10 @@ class Emulator:
             lifespan="off",
             access_log=False,
             # h11 everywhere (not httptools where installed): the same limits for
-            # everyone, and a head buffer big enough for a URL or headers past
-            # their bounds to reach the app and get its 414 or 431.
-            http="h11",
+            # everyone, a head buffer big enough for a URL or headers past their
+            # bounds to reach the app and get its 414 or 431, and a deadline on
+            # the head (_http).
+            http=self.http_class,
             h11_max_incomplete_event_size=MAX_HEAD_BUFFER_BYTES,
             # Open connections at once; past it uvicorn answers 503 (plain text).
             limit_concurrency=MAX_CONNECTIONS,
@@ -233,6 +248,8 @@ def serve(
     reset: bool = False,
     admin_token: str | None = None,
     max_page_size: int = 1000,
+    head_timeout: float = HEAD_TIMEOUT_SECONDS,
+    query_steps: int | None = MAX_QUERY_STEPS,
     **faults: Any,
 ) -> Iterator[Emulator]:
     """Run an emulator on 127.0.0.1 on a free port for the ``with`` block.
@@ -251,6 +268,8 @@ def serve(
         reset=reset,
         admin_token=admin_token,
         max_page_size=max_page_size,
+        head_timeout=head_timeout,
+        query_steps=query_steps,
         **faults,
     )
     emulator.start()

@@ -39,9 +39,9 @@ from ..semantics._sql import KEY_FUNCTION, REGEX_FUNCTION, Column, quote_identif
 from ._dbfile import APPLICATION_ID, FileLock, StoreFileError, discard, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 from ._limits import MAX_INT64, excerpt, whole_number
-from ._pool import Connections
+from ._pool import BudgetSpent, Connections
 
-__all__ = ["RecordError", "Store", "StoreFileError", "Table"]
+__all__ = ["BudgetSpent", "RecordError", "Store", "StoreFileError", "Table"]
 
 _ID = quote_identifier("id")
 #: The SQL function ``(handle, value...) -> 0/1`` running a filter in Python.
@@ -211,6 +211,8 @@ class Store:
         self._predicates: dict[int, tuple[Predicate, tuple[str, ...]]] = {}
         self._handles = itertools.count(1)
         self.dirty = False
+        #: The budget of SQLite steps of one read of records (None: no bound).
+        self.query_steps: int | None = None
         self._lock: FileLock | None = None
         if db is None:
             handle, name = tempfile.mkstemp(prefix="scale-emulator-", suffix=".sqlite")
@@ -558,7 +560,7 @@ class Store:
             f"SELECT {_ID}{link_sql}, {shown} FROM {table.sql_name} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        with self._db.reader() as conn:
+        with self._db.reader(self.query_steps) as conn:
             rows = conn.execute(sql, [*params, count, start]).fetchall()
         return [self._shape(row, fields, links) for row in rows]
 
