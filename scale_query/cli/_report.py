@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, TextIO
 from ..language._syntax_error import excerpt
 from ..semantics._validate import Diagnostic
 
-__all__ = ["FORMATS", "Result", "write_report"]
+__all__ = ["FORMATS", "Result", "format_result", "write_report"]
 
 
 class Result(NamedTuple):
@@ -31,15 +31,25 @@ def _excerpt(result: Result) -> tuple[str, str]:
     return excerpt(row, start, width)
 
 
+def format_result(result: Result) -> str:
+    """One finding as the text format shows it: where and what, the line with a caret, the hint.
+
+    The one caret renderer of the command line (``check``, ``sql``), on top of
+    the parser's :func:`~scale_query.language._syntax_error.excerpt`.
+    """
+    d = result.diagnostic
+    lines = [f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
+    if result.source_line:
+        shown, caret = _excerpt(result)
+        lines += [f"  {shown}", f"  {caret}"]
+    if d.hint:
+        lines.append(f"  hint: {d.hint}")
+    return "\n".join(lines)
+
+
 def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
     for result in results:
-        d = result.diagnostic
-        out.write(f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}\n")
-        if result.source_line:
-            shown, caret = _excerpt(result)
-            out.write(f"  {shown}\n  {caret}\n")
-        if d.hint:
-            out.write(f"  hint: {d.hint}\n")
+        out.write(format_result(result) + "\n")
     errors = sum(r.diagnostic.severity == "error" for r in results)
     warnings = len(results) - errors
     not_read = f"; {_plural(unread, 'file')} not read (see above)" if unread else ""
