@@ -131,9 +131,10 @@ def _read(stream: BinaryIO, loop: asyncio.AbstractEventLoop, queue: asyncio.Queu
     framer = Framer()
     skipped = 0
     item: _Item = None
+    # read1: what is there now (up to a chunk), not a full chunk's wait.
+    read1 = getattr(stream, "read1", stream.read)
     try:
         while True:
-            read1 = getattr(stream, "read1", stream.read)
             data = read1(_CHUNK)
             if not data:
                 break

@@ -438,7 +438,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
             edit = types.TextEdit(range=span, new_text=fix.replacement)
             title = f"Replace with {fix.replacement!r} ({d.code})"
             if not fix.safe:
-                title += " (changes what the filter matches)"
+                title += " (unsafe: may not be what the filter meant)"
             actions.append(
                 types.CodeAction(
                     title=title,
