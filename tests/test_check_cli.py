@@ -491,6 +491,24 @@ def test_a_file_that_is_not_python_never_passes(tmp_path: Path) -> None:
     assert run("check", ".", "--exit-zero", cwd=tmp_path).returncode == 0
 
 
+def test_a_file_not_read_is_an_error_in_ci_formats_too(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("import scale_query as sq\ndef (:\n")
+    github = run("check", "bad.py", "--format", "github", cwd=tmp_path)
+    assert github.stdout == (
+        "::error file=bad.py,title=not read::"
+        "not valid Python (line 2: invalid syntax): not checked\n"
+    )
+    assert github.returncode == 1
+    sarif = run("check", "bad.py", "--format", "sarif", cwd=tmp_path)
+    (invocation,) = json.loads(sarif.stdout)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and note["message"]["text"].startswith("not valid Python")
+    uri = note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "bad.py"
+    assert sarif.returncode == 1
+
+
 def test_a_long_chain_of_aliases_is_read(tmp_path: Path) -> None:
     # Was "not read: nested too deeply" (the name resolver recursed), and exit 0.
     chain = "".join(f"q{i} = q{i - 1}\n" for i in range(1, 501))
