@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -131,8 +132,18 @@ def _read(stream: BinaryIO, loop: asyncio.AbstractEventLoop, queue: asyncio.Queu
     framer = Framer()
     skipped = 0
     item: _Item = None
-    # read1: what is there now (up to a chunk), not a full chunk's wait.
-    read1 = getattr(stream, "read1", stream.read)
+    # What is there now (up to a chunk), not a full chunk's wait; from the file
+    # descriptor, so that no lock of a buffered reader is held by this thread
+    # when the interpreter exits (Python aborts on that: "could not acquire lock").
+    try:
+        descriptor = stream.fileno()
+    except (OSError, AttributeError, ValueError):
+        read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+    else:
+
+        def read1(size: int) -> bytes:
+            return os.read(descriptor, size)
+
     try:
         while True:
             data = read1(_CHUNK)
