@@ -37,6 +37,7 @@ __all__ = [
     "check_emulator",
     "check_form",
     "check_from_url",
+    "check_lsp",
     "check_parse",
     "check_python_source",
     "check_validate",
@@ -382,6 +383,173 @@ def check_form(data: bytes) -> None:
         assert _json_depth(records) <= MAX_JSON_DEPTH, "nested past the bound, let through"
 
 
+# ---- the language server's JSON-RPC input -----------------------------------------
+
+_LSP_URIS = ["file:///fuzz/a.filter", "file:///fuzz/b.py", "file:///fuzz/c.txt", "untitled:x"]
+_LSP_LANGUAGES = ["scale-filter", "python", "plaintext"]
+_LSP_REQUESTS = [
+    "textDocument/hover",
+    "textDocument/completion",
+    "textDocument/formatting",
+    "textDocument/codeAction",
+]
+_INTERNAL_ERROR = -32603  # JSON-RPC's code for an exception in a handler
+
+
+class _Lsp:
+    """One language server, initialized, with its output and stderr captured per input."""
+
+    def __init__(self) -> None:
+        from scale_query.cli._lsp_server import build_server
+
+        self.server, self.idle = build_server()
+        self.output: list[bytes] = []
+        self.server.protocol.set_writer(self)
+        self.loop = asyncio.new_event_loop()
+        self.feed([_rpc({"id": 0, "method": "initialize", "params": {"capabilities": {}}})])
+        self.feed([_rpc({"method": "initialized", "params": {}})])
+
+    def write(self, data: bytes) -> None:  # the protocol's writer
+        self.output.append(data)
+
+    def close(self) -> None:
+        pass
+
+    def feed(self, bodies: list[bytes]) -> str:
+        """Hand the bodies to the server as one batch, let it validate; what it wrote to stderr."""
+        import contextlib
+        import io
+
+        from scale_query.cli._lsp_io import handle
+
+        async def batch() -> None:
+            for body in bodies:
+                handle(self.server, body)
+            await asyncio.sleep(0)
+            self.idle()
+            for _ in range(10_000):  # the validations the batch started, to their end
+                if len(asyncio.all_tasks()) <= 1:
+                    break
+                await asyncio.sleep(0)
+
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            self.loop.run_until_complete(batch())
+        return errors.getvalue()
+
+
+def _rpc(payload: dict[str, Any]) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", **payload}).encode()
+
+
+_lsp: _Lsp | None = None
+
+
+def _lsp_messages(data: bytes) -> tuple[list[bytes], set[int]]:
+    """JSON-RPC bodies the bytes describe (one per NUL-separated part), and the request ids."""
+    bodies = []
+    asked = set()
+    for number, part in enumerate(data.split(b"\0")[:8]):
+        head, text = part[:4].ljust(4, b"\0"), _text(part[4:])
+        uri = _LSP_URIS[head[1] % len(_LSP_URIS)]
+        # Positions: small ones mostly, past the end and negative now and then.
+        line = head[2] % 8 if head[2] < 240 else head[2] * 1_000_003 - 2**31
+        character = head[3] % 40 if head[3] < 240 else head[3] * 7_000_001 - 2**31
+        where = {"line": line, "character": character}
+        kind = head[0] % 8
+        if kind == 0:
+            document = {
+                "uri": uri,
+                "languageId": _LSP_LANGUAGES[head[3] % 3],
+                "version": head[2],
+                "text": text,
+            }
+            message = {"method": "textDocument/didOpen", "params": {"textDocument": document}}
+        elif kind in (1, 2):
+            change: dict[str, Any] = {"text": text}
+            if kind == 2:
+                change["range"] = {"start": where, "end": where}
+            message = {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": head[2]},
+                    "contentChanges": [change],
+                },
+            }
+        elif kind == 3:
+            message = {"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}
+        elif kind == 7:
+            # The bytes as a body of their own: no JSON, or JSON of any shape.
+            bodies.append(part[1:])
+            continue
+        else:
+            params: dict[str, Any] = {"textDocument": {"uri": uri}, "position": where}
+            method = _LSP_REQUESTS[head[3] % len(_LSP_REQUESTS)]
+            if method == "textDocument/formatting":
+                params = {
+                    "textDocument": {"uri": uri},
+                    "options": {"tabSize": 4, "insertSpaces": True},
+                }
+            elif method == "textDocument/codeAction":
+                span = {"start": where, "end": where}
+                params = {
+                    "textDocument": {"uri": uri},
+                    "range": span,
+                    "context": {"diagnostics": []},
+                }
+            message = {"id": number + 1, "method": method, "params": params}
+            asked.add(number + 1)
+        bodies.append(_rpc(message))
+    return bodies, asked
+
+
+def check_lsp(data: bytes) -> None:
+    """The language server's input: framing refused or read, and no handler failing on a message.
+
+    The first byte chooses: the bytes as raw stdin for the framing (a
+    :class:`FramingError` or bodies, nothing else), or as up to eight
+    messages (open, change, close, hover, completion, formatting, code
+    actions, or a body of any bytes) that the server handles as one batch
+    and validates. Every request is answered, and never with an internal
+    error; no handler fails (nothing logged as such).
+    """
+    global _lsp
+    from scale_query.cli._lsp_io import Framer, FramingError
+
+    if data[:1] == b"F":
+        framer = Framer()
+        try:
+            for at in range(1, len(data), 7):  # in pieces, as a pipe hands them over
+                framer.feed(data[at : at + 7])
+        except FramingError:
+            pass
+        return
+    if _lsp is None:
+        _lsp = _Lsp()
+    bodies, asked = _lsp_messages(data)
+    _lsp.output.clear()
+    errors = _lsp.feed(bodies)
+    # pygls logs what a client got wrong ("Unable to deserialize message"); a
+    # handler that failed is logged as "Failed to handle", ours as "could not be handled".
+    for failed in ("Failed to handle", "could not be handled"):
+        assert failed not in errors, errors[-2000:]
+    answered = set()
+    for frame in _lsp.output:
+        answer = json.loads(frame.partition(b"\r\n\r\n")[2])
+        error = answer.get("error")
+        assert error is None or error.get("code") != _INTERNAL_ERROR, f"internal error: {error}"
+        if "id" in answer and "method" not in answer:
+            answered.add(answer["id"])
+    assert asked <= answered, f"requests never answered: {asked - answered}"
+    # Close what the input opened: the next input starts from an empty workspace.
+    _lsp.feed(
+        [
+            _rpc({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
+            for uri in _LSP_URIS
+        ]
+    )
+
+
 #: Harness name -> its check, as ``fuzz/run.py`` and the corpus folders name them.
 HARNESSES: dict[str, Callable[[bytes], None]] = {
     "parse": check_parse,
@@ -390,4 +558,5 @@ HARNESSES: dict[str, Callable[[bytes], None]] = {
     "python_source": check_python_source,
     "emulator": check_emulator,
     "form": check_form,
+    "lsp": check_lsp,
 }

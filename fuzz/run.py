@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ["parse", "validate", "from_url", "python_source", "emulator", "form"]
+NAMES = ["parse", "validate", "from_url", "python_source", "emulator", "form", "lsp"]
 # libFuzzer's flags for every run: the token dictionary, the final figures.
 FLAGS = [f"-dict={HERE / 'filter.dict'}", "-print_final_stats=1"]
 

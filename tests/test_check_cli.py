@@ -370,13 +370,17 @@ def test_fix_writes_the_exact_text_a_syntax_hint_names(demo_schemas: Path) -> No
     out = run("check", "typos.filter", "--schema", "schemas", "--fix", cwd=demo_schemas)
     assert path.read_text().splitlines()[1:] == [
         'Nom $eq "a" $and Ville $eq "Paris"',
-        # A doubled '' (SQL's quote in a string) has no exact rewrite: left as it is.
-        "Nom $eq \"Smith\" $or Nom $eq 'it''s'",
+        # A doubled '' is one quote, as in SQL.
+        'Nom $eq "Smith" $or Nom $eq "it\'s"',
         'Nom $eq "a" $and DateNaissance $gte "1990-01-01"',
     ]
-    assert out.stdout.startswith("Fixed 6 problems.\n")
-    assert "typos.filter:3:29: SQ001 strings are written in double quotes" in out.stdout
-    assert out.returncode == 1
+    assert out.stdout.startswith("Fixed 7 problems.\n")
+    assert out.returncode == 0, out.stdout
+    # A backslash reads differently across SQL dialects: no exact rewrite.
+    path.write_text("Nom $eq 'a\\\\b'\n")
+    kept = run("check", "typos.filter", "--fix", cwd=demo_schemas)
+    assert path.read_text() == "Nom $eq 'a\\\\b'\n"
+    assert kept.returncode == 1
 
 
 def test_unsafe_fixes_rewrite_a_decimal_comma_and_a_like_without_star(demo_schemas: Path) -> None:
@@ -489,6 +493,24 @@ def test_a_file_that_is_not_python_never_passes(tmp_path: Path) -> None:
     assert "All checks passed" not in out.stdout
     assert out.returncode == 1
     assert run("check", ".", "--exit-zero", cwd=tmp_path).returncode == 0
+
+
+def test_a_file_not_read_is_an_error_in_ci_formats_too(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("import scale_query as sq\ndef (:\n")
+    github = run("check", "bad.py", "--format", "github", cwd=tmp_path)
+    assert github.stdout == (
+        "::error file=bad.py,title=not read::"
+        "not valid Python (line 2: invalid syntax): not checked\n"
+    )
+    assert github.returncode == 1
+    sarif = run("check", "bad.py", "--format", "sarif", cwd=tmp_path)
+    (invocation,) = json.loads(sarif.stdout)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and note["message"]["text"].startswith("not valid Python")
+    uri = note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "bad.py"
+    assert sarif.returncode == 1
 
 
 def test_a_long_chain_of_aliases_is_read(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import pytest
 FUZZ = Path(__file__).resolve().parent.parent / "fuzz"
 #: New inputs per harness in the test run (with -seed=1), beyond its corpus:
 #: a few seconds each on a quiet machine; the emulator harness is the slowest.
-NEW_INPUTS = {"emulator": 400}
+NEW_INPUTS = {"emulator": 400, "lsp": 1500}
 DEFAULT_NEW_INPUTS = 3000
 
 

@@ -53,3 +53,28 @@ def test_failing_example_fails_and_passing_example_passes(code: str) -> None:
     assert passing is not None
     assert code in [d.code for d in validate(failing.group(1), schema=SCHEMA)]
     assert code not in [d.code for d in validate(passing.group(1), schema=SCHEMA)]
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_fix_column_says_whether_the_fix_of_the_failing_example_is_safe(code: str) -> None:
+    from scale_query.cli._fix import quick_fixes
+    from scale_query.cli._lint import read_source, select_codes
+    from scale_query.cli._schemas import Schemas
+
+    (row,) = [line for line in DOCS.splitlines() if line.startswith(f"| [{code}]")]
+    column = row.split(" | ")[5].rstrip(" |")
+    failing = re.search(r"Fails:\n\n```filter\n(.*?)\n```", SECTIONS[code], re.S)
+    assert failing is not None
+    source = read_source("x.filter", "filter", failing.group(1) + "\n")
+    fixes = [
+        f
+        for f in quick_fixes(source, Schemas({"contact": SCHEMA}), select_codes(["ALL"]))
+        if f.diagnostic.code == code
+    ]
+    if not fixes:
+        return  # this example has no fix; the column may still name one for other filters
+    assert column, f"{code} has a fix the table does not name"
+    if fixes[0].safe:
+        assert not column.startswith("unsafe"), f"{code}'s fix is safe: {column}"
+    else:
+        assert "unsafe" in column, f"{code}'s fix is unsafe: {column}"

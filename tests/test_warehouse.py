@@ -14,6 +14,7 @@ import pytest
 
 from scale_query import FieldInfo, ObjectSchema, UnsupportedSQL, evaluate, to_sql
 from scale_query.cli import main
+from scale_query.cli._sql import NO_SCHEMA
 
 SCHEMA = ObjectSchema(
     {
@@ -215,7 +216,12 @@ def test_cli_prints_sql_and_params(capsys: pytest.CaptureFixture[str], tmp_path:
 @pytest.mark.parametrize(
     ("data", "code", "out", "err"),
     [
-        ('Nom $eq "é"'.encode(), 0, "= ICU_SORT_KEY('é', 'und-u-ks-level1')", ""),
+        (
+            'Nom $eq "é"'.encode(),
+            0,
+            "= ICU_SORT_KEY('é', 'und-u-ks-level1')",
+            f"scale-query sql: {NO_SCHEMA}\n",
+        ),
         (b'Nom $eq "\xe9"', 2, "", "<stdin>: cannot read (not UTF-8 text)\n"),
     ],
 )
@@ -236,6 +242,46 @@ def test_cli_reads_stdin_as_utf8_whatever_the_locale(
 def test_cli_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sql", 'Nom $gt "a"', "-d", "tsql"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("sql: tsql cannot express")
+    assert err.count("\n") == 1 and err.startswith("scale-query sql: tsql cannot express")
     assert main(["sql", "Nom $ge 3"]) == 1
     assert "did you mean '$gte'?" in capsys.readouterr().err
+
+
+def test_cli_shows_filter_errors_as_check_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    (folder / "contact.json").write_text(json.dumps(SCHEMA.to_api()), encoding="utf-8")
+    (folder / "orders.json").write_text(json.dumps(SCHEMA.to_api()), encoding="utf-8")
+    # A folder, as check takes it: the table names the object.
+    args = ["sql", 'Nmo $eq "a"', "--schema", str(folder), "--table", "contact"]
+    assert main(args) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "scale-query sql: filter:1:1: SQ101 unknown field 'Nmo' in object 'contact'",
+        '  Nmo $eq "a"',
+        "  ^^^",
+        "  hint: did you mean 'Nom'?",
+    ]
+    assert main(["sql", "Montant $gt 9", "--schema", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("scale-query sql: --schema ") and "--table OBJECT" in err
+    assert main(["sql", "Montant $gt 9", "--schema", str(folder), "--table", "orders"]) == 0
+    assert "CAST" in capsys.readouterr().out
+
+
+def test_cli_suggests_a_dialect_and_says_text_without_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sql", 'Nom $eq "a"', "--dialect", "duckbd"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("scale-query sql: duckbd ") and "(did you mean 'duckdb'?)" in err
+    assert main(["sql", 'Nom $eq "a"']) == 0
+    assert capsys.readouterr().err == f"scale-query sql: {NO_SCHEMA}\n"
+
+
+def test_cli_quotes_a_file_table_as_one_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", 'Nom $eq "a"', "--table", "be_optin.parquet"]) == 0
+    assert capsys.readouterr().out.startswith('SELECT * FROM "be_optin.parquet" WHERE ')
+    assert main(["sql", 'Nom $eq "a"', "--table", "crm.contact"]) == 0
+    assert capsys.readouterr().out.startswith('SELECT * FROM "crm"."contact" WHERE ')

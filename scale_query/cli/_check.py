@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
     results: list[Result] = []
     named = set(paths)
-    checked = filters = fixed = unread = 0
+    checked = filters = fixed = 0
+    unread: list[tuple[str, str]] = []
     diff_shown = False
     for path, kind in found.files:
         shown = stdin_name if path == "-" else path
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         source = reread(text)
         if source.problem:
             # Not read is not passed: the run fails, as for an error found.
-            unread += 1
+            unread.append((shown, source.problem))
             sys.stderr.write(f"{shown}: {source.problem}\n")
         if fixing and source.filters:
             from ._fix import fix_source

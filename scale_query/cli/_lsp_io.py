@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -131,9 +132,20 @@ def _read(stream: BinaryIO, loop: asyncio.AbstractEventLoop, queue: asyncio.Queu
     framer = Framer()
     skipped = 0
     item: _Item = None
+    # What is there now (up to a chunk), not a full chunk's wait; from the file
+    # descriptor, so that no lock of a buffered reader is held by this thread
+    # when the interpreter exits (Python aborts on that: "could not acquire lock").
+    try:
+        descriptor = stream.fileno()
+    except (OSError, AttributeError, ValueError):
+        read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+    else:
+
+        def read1(size: int) -> bytes:
+            return os.read(descriptor, size)
+
     try:
         while True:
-            read1 = getattr(stream, "read1", stream.read)
             data = read1(_CHUNK)
             if not data:
                 break
@@ -191,15 +203,39 @@ async def _loop(server: LanguageServer, idle: Callable[[], None], stdin: BinaryI
         idle()
 
 
+def _answer(server: LanguageServer, body: bytes, error: Exception) -> bool:
+    """Answer a request that pygls could not read with its JSON-RPC error; whether it was one."""
+    from pygls.exceptions import JsonRpcException
+
+    if not isinstance(error, JsonRpcException):
+        return False
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(message, dict) or "method" not in message:
+        return False
+    number = message.get("id")
+    if isinstance(number, bool) or not isinstance(number, (int, str)):
+        return False
+    server.protocol._send_response(number, error=error.to_response_error())
+    return True
+
+
 def handle(server: LanguageServer, body: bytes) -> None:
     """Hand one message body to pygls (a body that is no JSON is logged and dropped)."""
     protocol = server.protocol
     try:
         message: Any = json.loads(body, object_hook=protocol.structure_message)
-    except (ValueError, TypeError, RecursionError, Exception) as error:
-        # Named by its kind only: the body may hold a document's text.
-        kind = type(error).__name__
-        sys.stderr.write(f"scale-query lsp: a message that is not JSON-RPC was dropped ({kind})\n")
+    except Exception as error:
+        # A request whose params do not fit (a negative line, say) is answered
+        # with that error, as JSON-RPC says; anything else is dropped, named
+        # by its kind only (the body may hold a document's text).
+        if not _answer(server, body, error):
+            kind = type(error).__name__
+            sys.stderr.write(
+                f"scale-query lsp: a message that is not JSON-RPC was dropped ({kind})\n"
+            )
         return
     try:
         protocol.handle_message(message)

@@ -41,7 +41,7 @@ from ._report import Result
 from ._schemas import Schemas, load_schemas
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from pygls.workspace import TextDocument
 
@@ -52,6 +52,8 @@ __all__ = ["MAX_DOCUMENT", "build_server"]
 
 #: Documents longer than this many characters are not checked (docs/editors.md).
 MAX_DOCUMENT = 1_000_000
+# Above this many filters, "Fix all" is offered only when asked for by its kind.
+_FIX_ALL = 1000
 # Filters validated between two looks at the input.
 _SLICE = 500
 # Diagnostics kept per setup (filter text and object -> diagnostics) before starting over.
@@ -103,6 +105,7 @@ class _State:
         self.pending: set[str] = set()  # documents changed since their last validation
         self.sources: dict[str, tuple[int | None, SourceFile, _Setup]] = {}  # uri -> by version
         self.running: asyncio.Task[None] | None = None
+        self.lines: dict[str, tuple[int | None, Sequence[str]]] = {}  # uri -> by version
 
 
 def _stamp(paths: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
@@ -193,12 +196,20 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         )
         return source, made
 
+    def lines_of(doc: TextDocument) -> Sequence[str]:
+        """The document's lines, split once per version (pygls splits the whole text
+        at every position it converts: once per diagnostic, quadratic in all)."""
+        cached = state.lines.get(doc.uri)
+        if cached is None or cached[0] != doc.version or doc.version is None:
+            cached = state.lines[doc.uri] = (doc.version, doc.lines)
+        return cached[1]
+
     def to_range(doc: TextDocument, line: int, column: int, end_line: int, end_column: int) -> Any:
         span = types.Range(
             start=types.Position(line=line - 1, character=column - 1),
             end=types.Position(line=end_line - 1, character=end_column - 1),
         )
-        return doc.range_to_client_units(span)  # type: ignore[arg-type]
+        return doc.position_codec.range_to_client_units(lines_of(doc), span)
 
     def diagnostic(doc: TextDocument, result: Result) -> types.Diagnostic:
         from ..semantics._rules import RULES
@@ -290,6 +301,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         state.pending.discard(params.text_document.uri)
         state.sources.pop(params.text_document.uri, None)
+        state.lines.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
@@ -430,7 +442,14 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         source, made = found
         wanted = params.range
         actions = []
-        for fix in quick_fixes(source, made.schemas, made.codes):
+        # The filters the range touches (in the editor's lines, near enough for
+        # a filter's first and last line): not every filter at each cursor move.
+        near = [
+            one
+            for one in source.filters
+            if one.last_line >= wanted.start.line and one.first_line <= wanted.end.line + 2
+        ]
+        for fix in quick_fixes(source._replace(filters=near), made.schemas, made.codes):
             d = fix.diagnostic
             span = to_range(doc, fix.line, fix.column, fix.line, fix.column + fix.length)
             if span.end.line < wanted.start.line or span.start.line > wanted.end.line:
@@ -438,7 +457,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
             edit = types.TextEdit(range=span, new_text=fix.replacement)
             title = f"Replace with {fix.replacement!r} ({d.code})"
             if not fix.safe:
-                title += " (changes what the filter matches)"
+                title += " (unsafe: may not be what the filter meant)"
             actions.append(
                 types.CodeAction(
                     title=title,
@@ -447,6 +466,11 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
                     edit=types.WorkspaceEdit(changes={uri: [edit]}),
                 )
             )
+        only = params.context.only
+        if len(source.filters) > _FIX_ALL and not (
+            only and types.CodeActionKind.SourceFixAll in only
+        ):
+            return actions  # "fix all" on a long document only when asked for by kind
         outcome = fix_source(source, doc.source, made.schemas, made.codes)
         if outcome.fixes:
             end = types.Position(line=len(doc.lines), character=0)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeAlias
 
 from ..language._syntax_error import excerpt, for_terminal
 from ..semantics._validate import Diagnostic
 
-__all__ = ["FORMATS", "Result", "render", "write_report"]
+__all__ = ["FORMATS", "Result", "Unread", "render", "write_report"]
+
+
+#: Files that could not be read, each with why: ``(path, problem)``.
+Unread: TypeAlias = Sequence[tuple[str, str]]
 
 
 class Result(NamedTuple):
@@ -34,8 +38,9 @@ def _excerpt(result: Result) -> tuple[str, str]:
 def render(result: Result) -> str:
     """A finding as text: where and what, the line with a caret under the fault, the hint.
 
-    The one caret renderer of ``check`` and ``export``; every piece is shown
-    with its control characters escaped (:func:`for_terminal`).
+    The one caret renderer of the command line (``check``, ``export``, ``sql``),
+    on top of the parser's :func:`~scale_query.language._syntax_error.excerpt`;
+    every piece is shown with its control characters escaped (:func:`for_terminal`).
     """
     d = result.diagnostic
     lines = [f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
@@ -47,12 +52,14 @@ def render(result: Result) -> str:
     return for_terminal("\n".join(lines), newlines=True)
 
 
-def _text(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
+def _text(
+    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: Unread
+) -> None:
     for result in results:
         out.write(render(result) + "\n")
     errors = sum(r.diagnostic.severity == "error" for r in results)
     warnings = len(results) - errors
-    not_read = f"; {_plural(unread, 'file')} not read (see above)" if unread else ""
+    not_read = f"; {_plural(len(unread), 'file')} not read (see above)" if unread else ""
     if results or unread:
         found = f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}"
         out.write(f"{found}{not_read}.\n")
@@ -66,7 +73,9 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _json(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
+def _json(
+    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: Unread
+) -> None:
     import json
 
     rows = [
@@ -98,7 +107,7 @@ def _escape_property(text: str) -> str:
 
 
 def _github(
-    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int
+    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: Unread
 ) -> None:
     for r in results:
         d = r.diagnostic
@@ -112,9 +121,14 @@ def _github(
         props.append(f"title={d.code}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         out.write(f"::{d.severity} {','.join(props)}::{_escape_data(message)}\n")
+    for path, problem in unread:
+        props = [f"file={_escape_property(path)}", "title=not read"]
+        out.write(f"::error {','.join(props)}::{_escape_data(problem)}\n")
 
 
-def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: int) -> None:
+def _sarif(
+    results: Sequence[Result], out: TextIO, checked: int, filters: int, unread: Unread
+) -> None:
     import json
 
     from .._version import version
@@ -168,6 +182,22 @@ def _sarif(results: Sequence[Result], out: TextIO, checked: int, filters: int, u
                     }
                 },
                 "results": sarif_results,
+                "invocations": [
+                    {
+                        # A file not read is no pass: the run did not succeed.
+                        "executionSuccessful": not unread,
+                        "toolExecutionNotifications": [
+                            {
+                                "level": "error",
+                                "message": {"text": problem},
+                                "locations": [
+                                    {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}
+                                ],
+                            }
+                            for path, problem in unread
+                        ],
+                    }
+                ],
             }
         ],
     }
@@ -180,7 +210,7 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").removeprefix("./"))
 
 
-FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int, int], None]] = {
+FORMATS: dict[str, Callable[[Sequence[Result], TextIO, int, int, Unread], None]] = {
     "text": _text,
     "json": _json,
     "github": _github,
@@ -195,13 +225,14 @@ def write_report(
     *,
     checked: int = 0,
     filters: int = 0,
-    unread: int = 0,
+    unread: Unread = (),
 ) -> None:
     """Write ``results`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`).
 
     ``checked`` and ``filters`` count the files and filters read, for the text
-    format's line when nothing was found; ``unread`` counts the Python sources
-    that could not be read, which the text format's summary names (never "All
-    checks passed" then).
+    format's line when nothing was found; ``unread`` names the Python sources
+    that could not be read, with why: the text format's summary counts them
+    (never "All checks passed" then), ``github`` annotates each as an error,
+    ``sarif`` lists them as the run's notifications (the run not successful).
     """
     FORMATS[fmt](results, out, checked, filters, unread)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from . import _tables
 from ._ast import Op
+from ._canonical import quote_string
 from ._suggest import closest
 from ._syntax_error import FilterSyntaxError
 
@@ -84,7 +85,8 @@ _WORD = re.compile(r"[^\W\d]\w*")
 _NUMBERISH = re.compile(r"[-+]?[\d.][\w.]*")
 _CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _BAD_IN_STRING = re.compile(r'\\u(?![0-9a-fA-F]{4})|\\[^"\\/bfnrtu]|[\x00-\x1f]')
-_SINGLE_QUOTED = re.compile(r"'[^'\n]*'?")
+# A quote inside is written twice, as SQL does ('it''s'): one pass, each step one way.
+_SINGLE_QUOTED = re.compile(r"'(?:[^'\n]|'')*'?")
 _VALID_NUMBER = re.compile(_tables.TERMINALS["NUMBER"])
 # The characters of a bare field name and its dots (one run, no nesting).
 _NAME_RUN = re.compile(r"[\w.]+")
@@ -259,15 +261,15 @@ def diagnose(
         quoted = _SINGLE_QUOTED.match(text, pos)
         stop = quoted.end() if quoted else pos + 1
         closed = stop - pos > 1 and text[stop - 1] == "'"
-        inner = text[pos + 1 : stop - 1 if closed else stop]
-        # Exact only for a closed string that reads the same in double quotes:
-        # no backslash or double quote in it, and no '' (a quote doubled, SQL's way).
-        plain = closed and not (set(inner) & {"\\", '"'}) and not text.startswith("'", stop)
+        inner = text[pos + 1 : stop - 1 if closed else stop].replace("''", "'")
+        written = quote_string(inner)
+        # Exact for a closed string without a backslash (which SQL dialects
+        # read differently): the same text in double quotes, escaped as JSON.
         return error(
             "strings are written in double quotes",
-            f'write "{inner}"',
+            f"write {written}",
             stop,
-            f'"{inner}"' if plain else None,
+            written if closed and "\\" not in inner else None,
         )
 
     if char == "," and previous == "NUMBER":

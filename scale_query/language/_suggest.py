@@ -170,7 +170,9 @@ class _Index:
         size = len(word)
         folded, lengths = self.folded, self.lengths
         # 2 * shared / total is difflib's quick_ratio: no ratio is higher.
-        bounds = [(2 * s / (lengths[i] + size), i) for i, s in shared.items()]
+        # A name needs 2s/(l + size) >= CUTOFF with s <= l: at least this many shared.
+        least = CUTOFF * size / (2 - CUTOFF) - 1e-9  # 0.6 * 7 / 1.4 is 3.0000000000000004
+        bounds = [(2 * s / (lengths[i] + size), i) for i, s in shared.items() if s >= least]
         eligible = [b for b in bounds if b[0] >= CUTOFF]
         ranked = nlargest(COMPARED, eligible)
         complete = len(eligible) <= COMPARED

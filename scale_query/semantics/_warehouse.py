@@ -45,7 +45,7 @@ def to_sql(
     dialect: str = ...,
     *,
     schema: ObjectSchema | Mapping[str, Any] | None = ...,
-    table: str | None = ...,
+    table: str | tuple[str, ...] | None = ...,
     params: Literal[False] = ...,
 ) -> str: ...
 @overload
@@ -54,7 +54,7 @@ def to_sql(
     dialect: str = ...,
     *,
     schema: ObjectSchema | Mapping[str, Any] | None = ...,
-    table: str | None = ...,
+    table: str | tuple[str, ...] | None = ...,
     params: Literal[True],
 ) -> tuple[str, Params]: ...
 def to_sql(
@@ -62,7 +62,7 @@ def to_sql(
     dialect: str = "duckdb",
     *,
     schema: ObjectSchema | Mapping[str, Any] | None = None,
-    table: str | None = None,
+    table: str | tuple[str, ...] | None = None,
     params: bool = False,
 ) -> str | tuple[str, Params]:
     """The filter as an SQL condition in ``dialect`` (a whole SELECT with ``table``).
@@ -74,7 +74,9 @@ def to_sql(
     values when ``schema`` (an :class:`ObjectSchema` or a ``get_object_info``
     response) says so, NULL matching no comparison. Each field is the column
     of the same name (quoted); see docs/warehouse.md for the table layout and
-    the dialects.
+    the dialects. ``table`` is split at dots (``db.schema.table``), each part
+    quoted; a tuple gives the parts as they are (``("be_optin.parquet",)``: one
+    name, a file DuckDB reads).
 
     With ``params=True`` the result is ``(sql, values)``: every value of the
     filter is a placeholder in the style of the dialect's usual driver, and

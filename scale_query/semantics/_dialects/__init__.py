@@ -43,18 +43,24 @@ def rules_for(dialect: str, params: bool) -> Rules:
     name = _ALIASES.get(name, name)
     entry = DIALECTS.get(name)
     if entry is None:
+        from ...language._suggest import closest
+
         known = ", ".join(sorted(DIALECTS))
+        near = closest(name, [*DIALECTS, *_ALIASES])
+        guess = f" (did you mean {near!r}?)" if near else ""
         raise UnsupportedSQL(
             dialect,
             "any filter",
-            f"scale-query has no exactness rules for this dialect; known dialects: {known}",
+            f"scale-query has no exactness rules for this dialect{guess}; known dialects: {known}",
         )
     module = importlib.import_module(f".{entry[0]}", __name__)
     rules: type[Rules] = getattr(module, entry[1])
     return rules(params=params, name=name)
 
 
-def compile_test(test: Test, rules: Rules, table: str | None) -> tuple[str, Params]:
+def compile_test(
+    test: Test, rules: Rules, table: str | tuple[str, ...] | None
+) -> tuple[str, Params]:
     """The SQL for ``test`` (a whole SELECT with ``table``) and its bound values."""
     condition = build(test, rules)
     if table is not None:

@@ -126,9 +126,9 @@ class Rules:
         """The column of field ``name``."""
         return exp.Column(this=self.identifier(name))
 
-    def table(self, name: str) -> exp.Table:
-        """``catalog.db.table`` from a dotted name, each part quoted."""
-        parts = name.split(".")
+    def table(self, name: str | tuple[str, ...]) -> exp.Table:
+        """``catalog.db.table`` from a dotted name (or its parts, as given), each part quoted."""
+        parts = list(name) if isinstance(name, tuple) else name.split(".")
         if len(parts) > 3 or not all(parts):
             raise ValueError(
                 f"table {name!r}: expected 'table', 'schema.table' or 'db.schema.table'"
