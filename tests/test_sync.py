@@ -253,3 +253,12 @@ def test_a_bad_filter_or_cursor_is_one_line_and_reads_nothing(
     assert main([*base[:2], "nope", *base[2:]]) == 2
     assert "no object 'nope'" in capsys.readouterr().err
     assert scale_emulator.request_count("GET", "get_objects") == 0
+
+
+def test_importing_the_package_and_its_doors_loads_neither_dlt_nor_spark() -> None:
+    code = (
+        "import sys, scale_query, scale_query.dlt, scale_query.spark\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dlt', 'pyspark', 'py4j'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
