@@ -262,3 +262,18 @@ def test_importing_the_package_and_its_doors_loads_neither_dlt_nor_spark() -> No
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
+
+
+@pytest.mark.slow
+def test_a_full_refresh_drops_the_table_and_reads_everything(tmp_path: Path) -> None:
+    with serve(datamart=_orders(600)) as emu:
+        _sync(emu, tmp_path, ["commande"])
+        with duckdb.connect(str(tmp_path / "copy.duckdb")) as db:
+            db.execute('DELETE FROM scale."commande" WHERE id <= 100')  # behind dlt's back
+        again = _sync(emu, tmp_path, ["commande"])
+        # The table lost rows: the skip is off, the 100 come back as new.
+        assert not again.objects["commande"].skipped and again.objects["commande"].new == 100
+        emu.faults.reset_counts()
+        full = _sync(emu, tmp_path, ["commande"], full_refresh=True)
+        assert full.objects["commande"].new == 600 and emu.request_count("GET", "get_objects") == 2
+        assert _table(tmp_path, "commande") == _server(emu, "commande")
