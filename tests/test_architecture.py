@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Libraries a `check`/`fmt` run must never load (SPEC section 8), and lark,
 # which only regenerates the parse tables.
-HEAVY = ("httpx", "starlette", "uvicorn", "rich", "pyarrow", "sqlglot", "duckdb", "pygls", "lark")
+HEAVY = (
+    "httpx", "starlette", "uvicorn", "rich", "pyarrow", "sqlglot", "duckdb", "pygls", "lark",
+    "dlt", "pyspark",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

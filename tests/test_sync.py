@@ -253,3 +253,27 @@ def test_a_bad_filter_or_cursor_is_one_line_and_reads_nothing(
     assert main([*base[:2], "nope", *base[2:]]) == 2
     assert "no object 'nope'" in capsys.readouterr().err
     assert scale_emulator.request_count("GET", "get_objects") == 0
+
+
+def test_importing_the_package_and_its_doors_loads_neither_dlt_nor_spark() -> None:
+    code = (
+        "import sys, scale_query, scale_query.dlt, scale_query.spark\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dlt', 'pyspark', 'py4j'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
+
+
+@pytest.mark.slow
+def test_a_full_refresh_drops_the_table_and_reads_everything(tmp_path: Path) -> None:
+    with serve(datamart=_orders(600)) as emu:
+        _sync(emu, tmp_path, ["commande"])
+        with duckdb.connect(str(tmp_path / "copy.duckdb")) as db:
+            db.execute('DELETE FROM scale."commande" WHERE id <= 100')  # behind dlt's back
+        again = _sync(emu, tmp_path, ["commande"])
+        # The table lost rows: the skip is off, the 100 come back as new.
+        assert not again.objects["commande"].skipped and again.objects["commande"].new == 100
+        emu.faults.reset_counts()
+        full = _sync(emu, tmp_path, ["commande"], full_refresh=True)
+        assert full.objects["commande"].new == 600 and emu.request_count("GET", "get_objects") == 2
+        assert _table(tmp_path, "commande") == _server(emu, "commande")

@@ -282,7 +282,9 @@ class _Object:
             query = query.where(self.where)
         if since is not None and self.cursor is not None:
             query = query.where(Q(self.cursor).gte(since))  # type: ignore[arg-type]
-        before = _destination_hashes(self.name)
+        # No state (a first run, or a full refresh, whose tables dlt drops only when
+        # it loads): every record is loaded, whatever the table holds now.
+        before = _destination_hashes(self.name) if "count" in state else {}
         ids: set[int] = set()
         for chunk in self._chunks(query, stats):
             out = []
