@@ -21,7 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +39,8 @@ from ..semantics import FieldKind, ObjectSchema
 
 __all__ = ["CHUNK", "ObjectStats", "SyncStats", "datamart_source"]
 
+#: Chunk requests in flight at most (fetched ahead while a chunk is loaded).
+PREFETCH = 4
 #: Records per ``get_objects`` request: the client's default page, so one chunk is one request.
 CHUNK = 500
 #: dlt's type for each field kind: dates as dates, numbers as exact decimals.
@@ -100,6 +105,7 @@ class SyncStats:
     objects: dict[str, ObjectStats] = field(default_factory=dict)
     requests: int = 0
     on_read: Callable[[str, int], None] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def of(self, name: str) -> ObjectStats:
         """The counts of object ``name`` (created on first use)."""
@@ -322,22 +328,44 @@ class _Object:
             )
         return pa.Table.from_pylist(rows, schema=self._schema)
 
-    def _chunks(self, query: Query, stats: ObjectStats) -> Iterator[list[TypedRecord]]:
-        offset = 0
-        while True:
-            chunk = list(
-                self.client.iter(query.limit(CHUNK).offset(offset), typed=True, schema=self.schema)
-            )
+    def _fetch(self, query: Query, offset: int, stats: ObjectStats) -> list[TypedRecord]:
+        # Counted as it goes out (from a worker thread): a chunk fetched ahead and
+        # not needed is still a request the server saw.
+        with self.stats.lock:
             stats.requests += 1
             self.stats.requests += 1
-            stats.read += len(chunk)
-            if self.stats.on_read is not None:
-                self.stats.on_read(self.name, len(chunk))
-            if chunk:
-                yield chunk
-            if len(chunk) < CHUNK:
-                return
-            offset += CHUNK
+        window = query.limit(CHUNK).offset(offset)
+        return list(self.client.iter(window, typed=True, schema=self.schema))
+
+    def _chunks(self, query: Query, stats: ObjectStats) -> Iterator[list[TypedRecord]]:
+        # Chunks fetched ahead as the client's own paging does: one request in
+        # flight at first, twice as many while chunks come back full, up to PREFETCH.
+        pending: deque[Future[list[TypedRecord]]] = deque()
+        offset, window, done = 0, 1, False
+        with ThreadPoolExecutor(PREFETCH, thread_name_prefix="scale-sync") as pool:
+            try:
+                while True:
+                    while not done and len(pending) < window:
+                        pending.append(pool.submit(self._fetch, query, offset, stats))
+                        offset += CHUNK
+                    if not pending:
+                        return
+                    chunk = pending.popleft().result()
+                    stats.read += len(chunk)
+                    if self.stats.on_read is not None:
+                        self.stats.on_read(self.name, len(chunk))
+                    if len(chunk) < CHUNK:
+                        done = True
+                        for future in pending:
+                            future.cancel()  # one already sent is waited for, not read
+                        pending.clear()
+                    else:
+                        window = min(PREFETCH, window * 2)
+                    if chunk:
+                        yield chunk
+            finally:
+                for future in pending:
+                    future.cancel()
 
     def _all_ids(self, stats: ObjectStats) -> set[int]:
         # Only the id field (``id_<object>``) when there is one: a small answer.
