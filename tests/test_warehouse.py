@@ -267,7 +267,7 @@ def test_cli_shows_filter_errors_as_check_does(
     err = capsys.readouterr().err
     assert err.startswith("scale-query sql: --schema ") and "--table OBJECT" in err
     assert main(["sql", "Montant $gt 9", "--schema", str(folder), "--table", "orders"]) == 0
-    assert "CAST" in capsys.readouterr().out
+    assert '"Montant" > 9' in capsys.readouterr().out  # a number: the schema was read
 
 
 def test_cli_suggests_a_dialect_and_says_text_without_schema(
