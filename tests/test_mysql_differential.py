@@ -437,7 +437,8 @@ class Generator:
         op = rng.choice([*COMPARE, "$in", "$notin"])
         literal = rng.choice(spellings)
         if rng.random() < 0.08:
-            return ("c", name, rng.choice(["$eq", "$in"]), "2000-02-30")  # impossible: no match
+            impossible = "2000-02-30"  # no match (NOT_GENERATED: other operators)
+            return rng.choice([("c", name, "$eq", impossible), ("c", name, "$in", (impossible,))])
         if op in ("$in", "$notin"):
             return ("c", name, op, (literal, rng.choice(spellings)))
         return ("c", name, op, literal)
