@@ -61,6 +61,16 @@ def require(program: str | None, server: str) -> None:
     pytest.skip(message)
 
 
+def require_mariadb() -> None:
+    """Skip (locally) or fail (in CI) when MariaDB's server or installer is missing."""
+    require(missing(_sbin(MARIADBD), _sbin(MARIADB_INSTALL_DB)), "MariaDB")
+
+
+def require_postgres() -> None:
+    """Skip (locally) or fail (in CI) when Debian's Postgres binaries are missing."""
+    require(None if postgres_bin() else "/usr/lib/postgresql/*/bin/postgres", "Postgres")
+
+
 def _wait_ready(process: subprocess.Popen[bytes], log: Path, try_connect: Callable[[], Any]) -> Any:
     """Poll ``try_connect`` until it returns a connection; fail if the server dies or hangs."""
     deadline = time.monotonic() + START_BOUND
@@ -111,6 +121,7 @@ class MariaDB:
     """A running MariaDB: connect as root (grant tables are off) over ``socket``."""
 
     socket: str
+    pid: int
 
     def connect(self, database: str | None = None, **options: Any) -> Any:
         import pymysql
@@ -168,7 +179,7 @@ def mariadb() -> Iterator[MariaDB]:
             start_new_session=True,
         )
         try:
-            running = MariaDB(socket)
+            running = MariaDB(socket, process.pid)
             _wait_ready(process, log, running.connect).close()
             yield running
         finally:
@@ -196,6 +207,7 @@ class Postgres:
 
     host: str
     user: str
+    pid: int
 
     def connect(self, **options: Any) -> Any:
         import psycopg
@@ -263,7 +275,7 @@ def postgres() -> Iterator[Postgres]:
                 start_new_session=True,
             )
         try:
-            running = Postgres(str(root), user)
+            running = Postgres(str(root), user, process.pid)
             _wait_ready(process, log, running.connect).close()
             yield running
         finally:

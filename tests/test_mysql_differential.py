@@ -503,15 +503,14 @@ def make_filters(
 
 @pytest.fixture(scope="session")
 def mariadb() -> Iterator[servers.MariaDB]:
-    servers.require(servers.missing(servers._sbin(servers.MARIADBD)), "MariaDB")
+    servers.require_mariadb()
     with servers.mariadb() as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[servers.Postgres]:
-    binaries = servers.postgres_bin()
-    servers.require(None if binaries else "postgres (/usr/lib/postgresql/*/bin)", "Postgres")
+    servers.require_postgres()
     with servers.postgres() as server:
         yield server
 
