@@ -133,7 +133,7 @@ def _keystrokes(playwright: Playwright, url: str, medium: str, schema: dict[str,
                 these = []
                 for text in prefixes:
                     start = time.perf_counter()
-                    validate(text, parsed)
+                    validate(text, schema=parsed)
                     these.append((time.perf_counter() - start) * 1000)
                 cpython.append(these)
             for name, rounds in (

@@ -117,7 +117,7 @@ def check_validate(data: bytes) -> None:
     except FilterSyntaxError:
         parses = False
     for schema in (None, _SCHEMA):
-        found = validate(text, schema)
+        found = validate(text, schema=schema)
         assert any(d.code == "SQ001" for d in found) is not parses
         for d in found:
             assert _CODE.fullmatch(d.code), d.code

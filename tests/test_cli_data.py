@@ -131,7 +131,7 @@ def test_export_writes_exactly_what_the_evaluator_selects(
     rows = _csv(target)
     schema = client.object_info("contact")
     everyone = list(client.iter("contact"))
-    expected = [r for r in everyone if evaluate(parse(where), r.data, schema)]
+    expected = [r for r in everyone if evaluate(parse(where), r.data, schema=schema)]
     assert [row["id"] for row in rows] == [r.id for r in expected]
     assert rows[0] == {"id": expected[0].id, **expected[0].data}  # the API's text, every field
     assert f"exported {len(rows):,} records" in err

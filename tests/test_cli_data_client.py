@@ -243,7 +243,7 @@ def test_iter_matches_the_evaluator(client: Client) -> None:
     schema = client.object_info("contact")
     found = [r.id for r in client.iter(Query("contact").where(text))]
     everyone = list(client.iter(Query("contact")))
-    expected = [r.id for r in everyone if evaluate(parse(text), r.data, schema)]
+    expected = [r.id for r in everyone if evaluate(parse(text), r.data, schema=schema)]
     assert found == expected and len(found) > 100
 
 

@@ -59,13 +59,13 @@ def test_create_update_and_link(scale_emulator: Emulator) -> None:
         "N",
     )
     assert created["data"] == {
-        "Montant": "12.5",
+        "Montant": "12.50",  # stored as MySQL stores it: DECIMAL at scale 2
         "Reference": "R-1",
         "DateCommande": "2020-12-19 12:50:50",
     }
     assert created["link"] == {"contact": "7"}
     stored = _record(scale_emulator, "orders", created["id"])
-    assert stored["data"]["Montant"] == "12.5" and stored["link"] == {"contact": "7"}
+    assert stored["data"]["Montant"] == "12.50" and stored["link"] == {"contact": "7"}
     (updated,) = _put(
         scale_emulator, "orders", [{"id": int(created["id"]), "data": {"Statut": "livrée"}}]
     )

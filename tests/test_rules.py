@@ -34,12 +34,12 @@ SCHEMA = ObjectSchema.from_api(
 
 
 def codes(text: str, schema: ObjectSchema | None = SCHEMA) -> list[str]:
-    return [d.code for d in validate(text, schema)]
+    return [d.code for d in validate(text, schema=schema)]
 
 
 def only(text: str, code: str, schema: ObjectSchema | None = SCHEMA) -> Diagnostic:
-    found = [d for d in validate(text, schema) if d.code == code]
-    assert len(found) == 1, validate(text, schema)
+    found = [d for d in validate(text, schema=schema) if d.code == code]
+    assert len(found) == 1, validate(text, schema=schema)
     return found[0]
 
 
@@ -103,11 +103,25 @@ def test_personal_data_is_a_warning_on_the_field() -> None:
 # ---- SQ103 / SQ104 / SQ105 types --------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "value", ['"1990-02-30"', '"1990-6-12"', '"12/06/1990"', "1990", '"1990-06-12 10:00:00"']
-)
+@pytest.mark.parametrize("value", ['"1990-02-30"', '"12/06/1990"', "1990", '"1990-13-01"'])
 def test_bad_dates(value: str) -> None:
     assert "SQ103" in codes(f"Naissance $gt {value}")
+
+
+@pytest.mark.parametrize(
+    ("value", "fixed"),
+    [
+        ('"1990-6-12"', '"1990-06-12"'),
+        ("19900612", '"1990-06-12"'),
+        ('"1990-06-12 00:00:00"', '"1990-06-12"'),
+        ('"1990-06-12 10:00"', '"1990-06-12 10:00:00"'),  # compared as a datetime
+    ],
+)
+def test_dates_the_server_converts_are_warnings_with_the_stored_spelling(
+    value: str, fixed: str
+) -> None:
+    d = only(f"Naissance $gt {value}", "SQ108")
+    assert d.severity == "warning" and d.replacement == fixed
 
 
 @pytest.mark.parametrize("value", ['"2000-02-29"', '"1990-06-12"'])
@@ -124,9 +138,14 @@ def test_patterns_on_dates_are_not_type_checked() -> None:
     assert codes('Naissance $like "1990-*"') == []
 
 
-@pytest.mark.parametrize("value", ['"2020-12-19 24:00:00"', '"2020-12-19T12:50:50"', "12"])
+@pytest.mark.parametrize("value", ['"2020-12-19 24:00:00"', '"2020-12-19X12:50:50"', "12"])
 def test_bad_datetimes(value: str) -> None:
     assert "SQ104" in codes(f"Creation $lt {value}")
+
+
+def test_iso_t_datetime_is_a_converted_datetime() -> None:
+    d = only('Creation $lt "2020-12-19T12:50:50"', "SQ108")
+    assert d.replacement == '"2020-12-19 12:50:50"'
 
 
 @pytest.mark.parametrize("value", ['"2020-12-19 23:59:59"', '"2020-12-19"'])

@@ -25,7 +25,7 @@ def test_syntax_error_becomes_one_diagnostic_with_the_parser_fields() -> None:
     text = 'Nom $eq "a"\n  $and Age $ge 3'
     with pytest.raises(FilterSyntaxError) as caught:
         parse(text)
-    (d,) = validate(text, SCHEMA)
+    (d,) = validate(text, schema=SCHEMA)
     error = caught.value
     assert (d.code, d.severity, d.message, d.hint) == ("SQ001", "error", error.message, error.hint)
     assert (d.line, d.column) == (error.line, error.column) == (2, 12)
@@ -35,7 +35,7 @@ def test_syntax_error_becomes_one_diagnostic_with_the_parser_fields() -> None:
 
 def test_multiline_positions() -> None:
     text = 'Age $gt 1\n$and Nom $eq "toolong"'
-    (d,) = validate(text, SCHEMA)
+    (d,) = validate(text, schema=SCHEMA)
     assert (d.code, d.line, d.column, d.end_line, d.end_column) == ("SQ106", 2, 14, 2, 23)
 
 
@@ -49,15 +49,15 @@ def test_diagnostics_come_in_text_order() -> None:
 
 def test_built_expressions_have_no_positions() -> None:
     expr = Q("Nom").eq("*x*") & Q("Nope").eq(1)
-    found = validate(expr, SCHEMA)
+    found = validate(expr, schema=SCHEMA)
     assert [d.code for d in found] == ["SQ201", "SQ101"]
     assert all(d.line is None and d.offset is None and d.end_column is None for d in found)
 
 
 def test_parsed_and_built_find_the_same_problems() -> None:
     text = 'Nom $eq "*x*" $and Nope $eq 1 $and Age $in [1.5]'
-    parsed = [(d.code, d.message) for d in validate(text, SCHEMA)]
-    built = [(d.code, d.message) for d in validate(parse(text), SCHEMA)]
+    parsed = [(d.code, d.message) for d in validate(text, schema=SCHEMA)]
+    built = [(d.code, d.message) for d in validate(parse(text), schema=SCHEMA)]
     assert sorted(parsed) == sorted(built)
 
 
@@ -82,21 +82,28 @@ def test_to_dict_is_json_and_complete() -> None:
 
 
 def test_wrong_argument_types_are_type_errors() -> None:
-    with pytest.raises(TypeError, match="filter text or an expression"):
+    with pytest.raises(TypeError, match="text or an expression"):
         validate(42)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="ObjectSchema"):
-        validate("a $eq 1", {"a": {}})  # type: ignore[arg-type]
+        validate("a $eq 1", schema=["a"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        validate("a $eq 1", SCHEMA)  # type: ignore[misc]  # schema is keyword-only
+
+
+def test_schema_may_be_a_get_object_info_mapping() -> None:
+    info = {"Age": {"attribs": {"type": "int"}}}
+    assert [d.code for d in validate('Age $eq "x"', schema=info)] == ["SQ105"]
 
 
 def test_valid_filter_gives_nothing() -> None:
-    assert validate('Nom $eq "abc" $and Age $gte 18', SCHEMA) == []
-    assert validate(Condition("Age", Op.EQ, parse("Age $eq 3").value), SCHEMA) == []  # type: ignore[union-attr]
+    assert validate('Nom $eq "abc" $and Age $gte 18', schema=SCHEMA) == []
+    assert validate(Condition("Age", Op.EQ, parse("Age $eq 3").value), schema=SCHEMA) == []  # type: ignore[union-attr]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_never_raises_on_any_text(text: str) -> None:
-    found = validate(text, SCHEMA)
+    found = validate(text, schema=SCHEMA)
     assert all(isinstance(d, Diagnostic) for d in found)
     for d in found:
         assert d.offset is not None
@@ -110,10 +117,10 @@ def test_rendered_expression_validates_like_the_expression(expr: object) -> None
     from scale_query import render
 
     text = render(expr)  # type: ignore[arg-type]
-    from_text = sorted((d.code, d.message) for d in validate(text, SCHEMA))
-    from_expr = sorted((d.code, d.message) for d in validate(expr, SCHEMA))  # type: ignore[arg-type]
+    from_text = sorted((d.code, d.message) for d in validate(text, schema=SCHEMA))
+    from_expr = sorted((d.code, d.message) for d in validate(expr, schema=SCHEMA))  # type: ignore[arg-type]
     assert from_text == from_expr
-    for d in validate(text, SCHEMA):
+    for d in validate(text, schema=SCHEMA):
         assert d.offset is not None
         assert d.end_offset is not None
         assert 0 <= d.offset < d.end_offset <= len(text)

@@ -131,7 +131,7 @@ def validate(text: str, schema_json: str | None = None, object_name: str | None 
     ``object_name`` names the schema's object in messages, as ``check`` names
     it after the schema file.
     """
-    return _dumps(check_rows(_validate(text, _schema(schema_json, object_name)), text))
+    return _dumps(check_rows(_validate(text, schema=_schema(schema_json, object_name)), text))
 
 
 def _syntax_error(text: str) -> str:

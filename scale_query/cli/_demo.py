@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 screen.code(str(error))
             screen.say("\nChecked against the contact object's metadata (get_object_info):")
             screen.code(MISTYPED_FIELD)
-            for diagnostic in validate(MISTYPED_FIELD, schema):
+            for diagnostic in validate(MISTYPED_FIELD, schema=schema):
                 hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
                 screen.code(
                     f"  {diagnostic.line}:{diagnostic.column} {diagnostic.code} "

@@ -105,7 +105,7 @@ def check_filter(text: str, schema: ObjectSchema, *, quiet: bool = False) -> Non
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()
-    for d in validate(text, schema):
+    for d in validate(text, schema=schema):
         if not RULES[d.code].default:  # opt-in rules (personal data) stay off, as in `check`
             continue
         errors += d.severity == "error"

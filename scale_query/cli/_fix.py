@@ -7,7 +7,9 @@ Safe fixes, applied by ``--fix``:
   finds no second candidate once the first is set aside);
 - ``SQ001`` an unknown operator with exactly one close match among the
   operators (``$ge`` -> ``$gte``);
-- ``SQ202`` a ``$like`` pattern without ``*``, which means ``$eq``.
+- ``SQ202`` a ``$like`` pattern without ``*``, which means ``$eq``;
+- ``SQ108`` a date or datetime the datamart converts (``"1990-6-12"``),
+  written as it converts it (``"1990-06-12"``): the same moment.
 
 Other replacements (``SQ201`` ``$eq`` with a ``*`` -> ``$like``, ``SQ105``
 ``"12,50"`` -> ``12.50``, an ``SQ101`` with two close fields) change what the
@@ -32,7 +34,7 @@ from ._lint import SourceFile, filter_diagnostics, place, read_source
 from ._noqa import suppressed
 
 if TYPE_CHECKING:
-    from ..language._ast import Expr
+    from ..language._ast import Condition, Expr, Span
     from ..semantics._schema import ObjectSchema
     from ..semantics._validate import Diagnostic
     from ._located import Filter
@@ -43,7 +45,7 @@ __all__ = ["ROUNDS", "Outcome", "QuickFix", "fix_source", "quick_fixes"]
 #: How many times fixes are looked for again after applying some.
 ROUNDS = 5
 
-_ALWAYS_SAFE = frozenset({"SQ202"})
+_ALWAYS_SAFE = frozenset({"SQ202", "SQ108"})
 
 
 class Outcome(NamedTuple):
@@ -116,11 +118,12 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
 
 
 def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
-    """Whether ``new`` is ``old`` with exactly the field and operator edits, nothing else."""
+    """Whether ``new`` is ``old`` with exactly the field, operator and date edits, nothing else."""
     from ..language._ast import And, Condition, Op, Or
 
     fields = {(e.start, e.end): _unbracket(e.replacement) for e in edits}
     ops = {(e.start, e.end): e.replacement for e in edits}
+    moments = {(e.start, e.end) for e in edits if e.code == "SQ108"}
     pairs: list[tuple[Expr, Expr]] = [(old, new)]
     while pairs:
         a, b = pairs.pop()
@@ -136,13 +139,37 @@ def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
                     op = Op(ops[(op_span.start, op_span.end)])
                 except ValueError:
                     return False
-            if (b.field, b.op, b.value) != (field, op, a.value):
+            if (b.field, b.op) != (field, op) or not _same_values(a, b, moments):
                 return False
         elif isinstance(a, (And, Or)):
             if type(a) is not type(b) or len(a.operands) != len(b.operands):
                 return False
             pairs += zip(a.operands, b.operands, strict=True)
         else:
+            return False
+    return True
+
+
+def _same_values(old: Condition, new: Condition, moments: set[tuple[int, int]]) -> bool:
+    """The values are equal, or an edited date is the same moment written as stored."""
+    if old.value == new.value:
+        return True
+    from ..semantics._reading import canonical_moment
+
+    pairs: list[tuple[object, object, Span | None]]
+    if isinstance(old.value, tuple):
+        if not isinstance(new.value, tuple) or len(new.value) != len(old.value):
+            return False
+        pairs = list(zip(old.value, new.value, old.item_spans, strict=False))
+    else:
+        pairs = [(old.value, new.value, old.value_span)]
+    for before, after, span in pairs:
+        if before == after:
+            continue
+        if span is None or (span.start, span.end) not in moments or not isinstance(after, str):
+            return False
+        text = before if isinstance(before, str) else format(before, "f")
+        if after not in (canonical_moment("date", text), canonical_moment("datetime", text)):
             return False
     return True
 

@@ -131,7 +131,7 @@ def filter_diagnostics(one: Filter, schemas: Schemas, codes: frozenset[str]) -> 
     from ..semantics._validate import validate
 
     schema = schemas.pick(one.object)
-    return [d for d in validate(one.text, schema) if d.code in codes]
+    return [d for d in validate(one.text, schema=schema) if d.code in codes]
 
 
 def lint(source: SourceFile, schemas: Schemas, codes: frozenset[str]) -> list[Result]:

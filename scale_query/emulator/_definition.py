@@ -262,8 +262,15 @@ def load_datamart(source: str | Path | Mapping[str, Any]) -> Datamart:
         if where == "datamart":
             raise
         raise ValueError(f"{where}: {error}") from None
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    # The store's layout is part of the mark: a --db file written with other
+    # keys (the casefolded text of before the collation) is not read as ours.
+    marked = {"store_layout": STORE_LAYOUT, "definition": data}
+    digest = hashlib.sha256(json.dumps(marked, sort_keys=True, default=str).encode()).hexdigest()
     return Datamart(objects, profiles, digest)
+
+
+#: The version of the store's columns and keys (emulator/_store.py).
+STORE_LAYOUT = 2
 
 
 def full_schema(obj: ObjectDef) -> ObjectSchema:

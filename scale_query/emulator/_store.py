@@ -1,9 +1,13 @@
 """The emulator's SQLite store: one table per object, reads and per-record writes.
 
-Each declared field ``i`` has three columns: ``r{i}`` the value as written,
-``f{i}`` its casefolded text and, for numbers and dates, ``k{i}`` its typed
-key (NULL when empty), filled with the evaluator's own key function so that
-SQL and :func:`scale_query.evaluate` agree. Field names never reach SQL.
+Each declared field ``i`` has three columns: ``r{i}`` the value as MySQL
+stores it (normalised: ``12.50``, ``7``, ``2020-12-19 00:00:00``), ``f{i}``
+the collation key of that text (``utf8mb4_0900_ai_ci`` primary weights) and,
+for numbers and dates, ``k{i}`` its typed key (an exact number key or a
+normalised datetime), all filled with the evaluator's own key functions so
+that SQL and :func:`scale_query.evaluate` agree. A field a record never had
+is NULL in all three (and no value of a number or date has NULL keys), so
+it matches no comparison, as in MySQL. Field names never reach SQL.
 
 The pristine database of a definition is built once per process and copied
 into each new store with SQLite's backup API, which keeps start and reset fast.
@@ -28,9 +32,9 @@ from typing import Any
 from ..language._ast import Expr, walk
 from ..language._values import to_text
 from ..semantics._evaluate import Predicate, compile_predicate
-from ..semantics._reading import a_kind, compile_regex, stored_key
+from ..semantics._reading import a_kind, compile_regex, stored_key, stored_text, text_key
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
-from ..semantics._sql import REGEX_FUNCTION, Column, quote_identifier
+from ..semantics._sql import KEY_FUNCTION, REGEX_FUNCTION, Column, quote_identifier
 from ._dbfile import APPLICATION_ID, StoreFileError, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 from ._limits import MAX_INT64, excerpt, whole_number
@@ -76,13 +80,13 @@ def _table(index: int, obj: ObjectDef) -> Table:
     columns: dict[str, Column] = {}
     own = f"id_{obj.name}"
     as_text = f"CAST({_ID} AS TEXT)"
-    columns[own] = Column("integer", as_text, _ID, as_text)
+    columns[own] = Column("integer", f"{KEY_FUNCTION}({as_text})", _ID, as_text, native=True)
     links = {}
     for j, link in enumerate(obj.links):
         links[link] = f"l{j}"
         col = quote_identifier(f"l{j}")
-        text = f"COALESCE(CAST({col} AS TEXT), '')"
-        columns[f"id_{link}"] = Column("integer", text, col, text)
+        text = f"CAST({col} AS TEXT)"
+        columns[f"id_{link}"] = Column("integer", f"{KEY_FUNCTION}({text})", col, text, True)
     stored = {}
     for i, (name, info) in enumerate(obj.schema.items()):
         stored[name] = (i, info, info.kind)
@@ -90,6 +94,10 @@ def _table(index: int, obj: ObjectDef) -> Table:
         key = fold if info.kind == "text" else quote_identifier(f"k{i}")
         columns[name] = Column(info.kind, fold, key, quote_identifier(f"r{i}"))
     return Table(obj, quote_identifier(f"o{index}"), full_schema(obj), columns, stored, links)
+
+
+def _text_key(value: str | None) -> str | None:
+    return None if value is None else text_key(value)
 
 
 def _regex(pattern: str, value: str | None) -> int:
@@ -109,7 +117,8 @@ _EXAMPLES = {
 
 
 def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -> str:
-    """The text stored for ``value`` in field ``info``; RecordError when it does not fit."""
+    """The text stored for ``value`` in field ``info``, normalised as MySQL stores it
+    (``007`` is ``7``, ``12.5`` is ``12.50``); RecordError when it does not fit."""
     if isinstance(value, str):
         text = value
     elif isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
@@ -119,16 +128,17 @@ def check_value(info: FieldInfo, value: object, kind: FieldKind | None = None) -
             text = to_text(value)
         except (TypeError, ValueError) as error:
             raise RecordError(f"field {info.name!r}: {error}") from None
-    if info.length is not None and len(text) > info.length:
+    kind = kind or info.kind
+    if kind == "text" and info.length is not None and len(text) > info.length:
         raise RecordError(
             f"field {info.name!r}: {len(text)} characters, longer than its length {info.length}"
         )
-    kind = kind or info.kind
-    if text and kind != "text" and stored_key(kind, text) is None:
+    stored = stored_text(kind, text, info.scale)
+    if stored is None:
         raise RecordError(
             f"field {info.name!r} is {a_kind(kind)} field: {text!r} is not like {_EXAMPLES[kind]!r}"
         )
-    return text
+    return stored
 
 
 def _json_text(value: object) -> str:
@@ -212,6 +222,7 @@ class Store:
 
     def _setup(self, conn: sqlite3.Connection) -> None:
         conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
+        conn.create_function(KEY_FUNCTION, 1, _text_key, deterministic=True)
         conn.create_function(PREDICATE_FUNCTION, -1, self._call_predicate)
 
     def _check_definition(self) -> None:
@@ -260,7 +271,7 @@ class Store:
             defs = [f"{_ID} INTEGER PRIMARY KEY"]
             defs += [f"{quote_identifier(c)} INTEGER" for c in table.link_columns.values()]
             for i, info in enumerate(table.obj.schema.values()):
-                defs += [f"\"r{i}\" TEXT NOT NULL DEFAULT ''", f"\"f{i}\" TEXT NOT NULL DEFAULT ''"]
+                defs += [f'"r{i}" TEXT', f'"f{i}" TEXT']
                 if info.kind != "text":
                     defs.append(f'"k{i}"')
             conn.execute(f"CREATE TABLE {table.sql_name} ({', '.join(defs)})")
@@ -318,7 +329,7 @@ class Store:
         for i, info in enumerate(table.obj.schema.values()):
             names += [f"r{i}", f"f{i}"] + ([f"k{i}"] if info.kind != "text" else [])
         position = {name: n for n, name in enumerate(names)}
-        template = ["" if name[0] in "rf" else None for name in names]
+        template: list[Any] = [None] * len(names)
 
         def values(row: dict[str, Any]) -> list[Any]:
             out = template.copy()
@@ -347,9 +358,10 @@ class Store:
             if rights is not None and not (info.writable and rights.can_write(name)):
                 raise RecordError(f"field {name!r} is not writable with this token")
             text = check_value(info, value, kind)
-            row[f"r{i}"], row[f"f{i}"] = text, text.casefold()
+            # A number or date written empty has no value: NULL keys.
+            row[f"r{i}"], row[f"f{i}"] = text, text_key(text) if kind == "text" or text else None
             if kind != "text":
-                row[f"k{i}"] = stored_key(kind, text)
+                row[f"k{i}"] = stored_key(kind, text, info.scale)
         return row
 
     def _links(self, conn: sqlite3.Connection, table: Table, link: object) -> dict[str, Any]:
@@ -475,7 +487,8 @@ class Store:
         """Records in API shape: ``{"id", "data", "link"?}``, values as text."""
         if count <= 0:
             return []
-        shown = ", ".join(table.columns[f].raw for f in fields) or "NULL"
+        # A field never set is NULL; the API shows it as "".
+        shown = ", ".join(f"COALESCE({table.columns[f].raw}, '')" for f in fields) or "NULL"
         links = list(table.link_columns.items())
         link_sql = "".join(f", {quote_identifier(col)}" for _, col in links)
         sql = (
@@ -516,7 +529,8 @@ class Store:
 
     def _call_predicate(self, handle: int, *values: object) -> int:
         predicate, names = self._predicates[handle]
-        record = {n: "" if v is None else str(v) for n, v in zip(names, values, strict=True)}
+        # NULL (a field never set) is a field the record does not have.
+        record = {n: str(v) for n, v in zip(names, values, strict=True) if v is not None}
         return 1 if predicate(record) else 0
 
     def close(self) -> None:

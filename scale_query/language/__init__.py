@@ -5,7 +5,8 @@ development time by ``_tablegen``), the parser and its syntax errors with their
 diagnosis (``_parser``, ``_hints``, ``_syntax_error``), the AST (``_ast``), the
 canonical text and the renderer (``_canonical``, ``_render``), line wrapping
 for ``fmt`` (``_format``), the builder (``_builder``), Python values as
-literals (``_values``), the one "did you mean" helper (``_suggest``) and the
+literals (``_values``), the one coercion of a filter argument (``_coerce``),
+the one "did you mean" helper (``_suggest``) and the
 base error class (``_errors``).
 
 May import: the standard library only. Nothing else of scale_query, no
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, walk
 from ._builder import FilterValue, Q, and_, or_
+from ._coerce import maybe_parse
 from ._errors import ScaleError
 from ._parser import parse
 from ._public import show_as_public
@@ -41,6 +43,7 @@ __all__ = [
     "Span",
     "Value",
     "and_",
+    "maybe_parse",
     "negate",
     "or_",
     "parse",

@@ -1,10 +1,16 @@
 """The semantics wing: what a filter means against an object's data.
 
-Holds the object schema (``_schema``), the one module that says how a literal
-is read for a field kind (``_reading``: numbers, dates, datetimes, text and
-casefolding, ``$like`` wildcards, the ``$regex`` policy), the rules and
-``validate`` (``_rules``, ``_sq205``, ``_validate``), the pure-Python evaluator
-(``_evaluate``) and the SQLite compiler the emulator runs (``_sql``).
+The profile is the datamart's own, MySQL 8's with ``utf8mb4_0900_ai_ci``
+(docs/semantics.md). Holds the object schema (``_schema``), the collation's
+keys (``_collation``, loaded on first use), the one module that says how a
+value is read and stored for a field kind (``_reading``: numbers, dates,
+datetimes, text keys, ``$like``), the ``$regex`` policy (``_regex``, with the
+RE2 syntax check ``_re2_syntax``), the rules and ``validate`` (``_finding``,
+``_rules``, ``_sq205``, ``_validate``), the semantic core every back-end runs
+(``_plan``), the pure-Python evaluator (``_evaluate``), the SQLite compiler
+the emulator runs (``_sql``), the URL query parameters' reading
+(``_params``), and ``to_sql`` (``_warehouse``, ``_unsupported``, the
+dialect rules in ``_dialects``).
 
 May import: the language wing and the standard library. Never the client,
 the emulator or the command line.

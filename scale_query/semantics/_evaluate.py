@@ -1,125 +1,150 @@
-"""Evaluate a filter against one record in pure Python, with the emulator's semantics.
+"""Evaluate a filter against one record in pure Python, with the datamart's semantics.
 
-This module is the reference for what a filter means (docs/emulator.md): the
-SQL compiler (:mod:`scale_query._sql`) and the emulator's store use the same
-key functions, so SQLite and :func:`evaluate` always agree.
+Built on the same lowering as the SQL (:mod:`._plan`): each test of the plan
+becomes a closure over the record's keys (:mod:`._reading`), so
+:func:`evaluate`, the emulator and :func:`~scale_query.to_sql` take every
+decision in one place. docs/semantics.md has the profile.
 
 >>> from scale_query import Condition, Op
->>> evaluate(Condition("Nom", Op.LIKE, "d*"), {"Nom": "DUPONT"})
+>>> evaluate(Condition("Nom", Op.LIKE, "d*"), {"Nom": "DÜPONT"})
 True
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
-from ..language._ast import And, Condition, Expr, Op, Or
-from ._reading import Key, compile_regex, like_regex, literal_key, stored_key
+from ..language._ast import Expr
+from ..language._coerce import maybe_parse
+from ..language._values import to_text
+from ._plan import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Const,
+    Like,
+    Member,
+    Regex,
+    Test,
+    UnknownFieldError,
+    compare,
+    plan,
+)
+from ._reading import compile_regex, like_match, stored_key, stored_text, text_key
 from ._schema import FieldKind, ObjectSchema
 
 __all__ = ["Predicate", "compile_predicate", "evaluate"]
 
-Predicate: TypeAlias = Callable[[Mapping[str, str]], bool]
+#: A compiled filter: a function of a record (field name to value text).
+Predicate: TypeAlias = Callable[[Mapping[str, Any]], bool]
 
 
-_COMPARE: dict[Op, Callable[[Any, Any], bool]] = {
-    Op.EQ: operator.eq,
-    Op.NEQ: operator.ne,
-    Op.GT: operator.gt,
-    Op.GTE: operator.ge,
-    Op.LT: operator.lt,
-    Op.LTE: operator.le,
-}
+class _HasData(Protocol):
+    @property
+    def data(self) -> Mapping[str, Any]: ...
 
 
-def _kind(schema: ObjectSchema | None, name: str) -> FieldKind:
-    if schema is None:
-        return "text"
-    info = schema.get(name)
-    if info is None:
-        raise ValueError(f"unknown field {name!r} in filter")
-    return info.kind
+def _raw(record: Mapping[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    return to_text(value)  # a typed record's int, Decimal or date
 
 
-def _condition(node: Condition, schema: ObjectSchema | None) -> Predicate:
-    name, op, kind = node.field, node.op, _kind(schema, node.field)
+def _leaf(test: Compare | Member | Like | Regex, scale: int | None) -> Predicate:
+    name, kind = test.field, test.kind
 
-    def key(record: Mapping[str, str]) -> Key:
-        return stored_key(kind, record.get(name, ""))
+    def key(record: Mapping[str, Any]) -> str | None:
+        return stored_key(kind, _raw(record, name), scale)
 
-    if op.takes_pattern:
-        if not isinstance(node.value, str):
-            raise ValueError(f"{op.value} takes a string pattern")
-        if op is Op.REGEX:
-            search = compile_regex(node.value).search
+    if isinstance(test, Compare):
+        op, wanted = test.op, test.value
+        return lambda record: (found := key(record)) is not None and compare(op, found, wanted)
+    if isinstance(test, Member):
+        values, negated = frozenset(test.values), test.negated
+        return lambda record: (found := key(record)) is not None and (found in values) != negated
 
-            def test(raw: str) -> bool:
-                return search(raw) is not None
-        else:
-            fullmatch = like_regex(node.value).fullmatch
-            wanted = op is Op.LIKE
+    def text(record: Mapping[str, Any]) -> str | None:
+        raw = _raw(record, name)
+        if raw is None:
+            return None
+        stored = stored_text(kind, raw, scale)
+        # A typed field with no value (or one it cannot hold) is NULL.
+        return stored if kind == "text" or stored else None
 
-            def test(raw: str) -> bool:
-                return (fullmatch(raw.casefold()) is not None) is wanted
-
-        # A number or date with no value matches no comparison at all.
-        if kind == "text":
-            return lambda record: test(record.get(name, ""))
-        return lambda record: key(record) is not None and test(record.get(name, ""))
-
-    if op.takes_list:
-        items = node.value if isinstance(node.value, tuple) else (node.value,)
-        keys = frozenset(literal_key(kind, item, name) for item in items)
-        inside = op is Op.IN
-
-        def in_list(record: Mapping[str, str]) -> bool:
-            found = key(record)
-            return found is not None and (found in keys) is inside
-
-        return in_list
-    if isinstance(node.value, tuple):
-        raise ValueError(f"{op.value} takes a single value, not a list")
-    wanted_key = literal_key(kind, node.value, name)
-    compare = _COMPARE[op]
-
-    def compared(record: Mapping[str, str]) -> bool:
-        found = key(record)
-        return found is not None and compare(found, wanted_key)
-
-    return compared
+    if isinstance(test, Like):
+        keys, negated = test.keys, test.negated
+        return lambda record: (
+            (found := text(record)) is not None and (like_match(keys, text_key(found)) != negated)
+        )
+    search = compile_regex(test.pattern).search
+    return lambda record: (found := text(record)) is not None and search(found) is not None
 
 
-def compile_predicate(expr: Expr, schema: ObjectSchema | None = None) -> Predicate:
+def _compile(test: Test, scales: Mapping[str, int | None]) -> Predicate:
+    if isinstance(test, Const):
+        answer = test.value
+        return lambda record: answer
+    if isinstance(test, (AllOf, AnyOf)):
+        parts = tuple(_compile(part, scales) for part in test.tests)
+        if isinstance(test, AllOf):
+            return lambda record: all(part(record) for part in parts)
+        return lambda record: any(part(record) for part in parts)
+    return _leaf(test, scales.get(test.field))
+
+
+def _schema(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | None:
+    if schema is None or isinstance(schema, ObjectSchema):
+        return schema
+    return ObjectSchema.from_api(schema)
+
+
+def compile_predicate(
+    expr: Expr | str, schema: ObjectSchema | Mapping[str, Any] | None = None
+) -> Predicate:
     """Compile ``expr`` once into a function of a record (closures, no ``eval``).
 
     >>> from scale_query import Condition, Op
     >>> match = compile_predicate(Condition("Pays", Op.IN, ("FR", "BE")))
-    >>> match({"Pays": "be"}), match({"Pays": "LU"})
-    (True, False)
+    >>> match({"Pays": "be"}), match({"Pays": "LU"}), match({})
+    (True, False, False)
     """
-    if isinstance(expr, Condition):
-        return _condition(expr, schema)
-    if not isinstance(expr, (And, Or)):
-        raise TypeError(f"expected a filter expression, not {type(expr).__name__}")
-    parts = tuple(compile_predicate(operand, schema) for operand in expr.operands)
-    if isinstance(expr, And):
-        return lambda record: all(part(record) for part in parts)
-    return lambda record: any(part(record) for part in parts)
+    fields = _schema(schema)
+
+    def kind_of(name: str) -> FieldKind | None:
+        if fields is None:
+            return "text"
+        info = fields.get(name)
+        return None if info is None else info.kind
+
+    scales = {} if fields is None else {name: info.scale for name, info in fields.items()}
+    try:
+        test = plan(maybe_parse(expr), kind_of)
+    except UnknownFieldError as error:
+        raise ValueError(f"unknown field {error.field!r} in filter") from None
+    return _compile(test, scales)
 
 
-def evaluate(expr: Expr, record: Mapping[str, str], schema: ObjectSchema | None = None) -> bool:
-    """Whether ``record`` (field name to value text) matches ``expr``.
+def evaluate(
+    expr: Expr | str,
+    record: Mapping[str, Any] | _HasData,
+    *,
+    schema: ObjectSchema | Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether ``record`` matches ``expr`` (filter text or an expression), as the datamart answers.
 
-    Without a schema every field is text; with one, number and date fields
-    compare as numbers and dates, and an empty one matches no comparison.
-    A field missing from the record counts as empty. Raises ValueError for an
+    ``record`` is a mapping of field names to values (text as the API gives
+    it, or typed values) or anything with such a ``.data`` (a
+    :class:`~scale_query.Record`). Without a schema every field is text; with
+    one (an :class:`ObjectSchema` or a ``get_object_info`` response), numbers
+    and dates compare as values. A field missing from the record is NULL and
+    matches no comparison (``$neq`` included). Raises ValueError for an
     unknown field (with a schema), a literal that does not fit its field, or
-    a refused ``$regex``. The semantics are in docs/emulator.md.
+    a refused ``$regex``. The semantics are in docs/semantics.md.
 
-    >>> from scale_query import parse
-    >>> evaluate(parse('Nom $eq "dupont" $and Pays $in [FR, BE]'), {"Nom": "Dupont", "Pays": "FR"})
+    >>> evaluate('Prenom $eq "helene" $and Pays $in [FR, BE]', {"Prenom": "Hélène", "Pays": "FR"})
     True
     """
-    return compile_predicate(expr, schema)(record)
+    data = record if isinstance(record, Mapping) else record.data
+    return compile_predicate(expr, schema)(data)

@@ -1,24 +1,25 @@
-"""The semantic core of the SQL compilers: a filter lowered to tests on stored values.
+"""The semantic core: a filter lowered to tests on stored values, for every back-end.
 
-Both SQL back-ends start here: the emulator's SQLite compiler (:mod:`._sql`)
-and the warehouse compiler behind :func:`~scale_query.to_sql`
-(:mod:`._warehouse`). Every decision about what a condition means is taken
-once, in this module, with :mod:`._reading`'s key functions, so the two
-back-ends only say how to write each test in SQL:
+:func:`~scale_query.evaluate` (:mod:`._evaluate`), the emulator's SQLite
+compiler (:mod:`._sql`) and the warehouse compiler behind
+:func:`~scale_query.to_sql` (:mod:`._warehouse`) all start here. Every
+decision about what a condition means is taken once, in this module, with
+:mod:`._reading`'s key functions, so the back-ends only say how to run each
+test:
 
-- a text literal is casefolded, a number becomes a float, a date or datetime
-  its normalised text (:func:`~._reading.literal_key`);
-- a ``$like`` pattern becomes its casefolded literal parts, any run of
-  characters between them;
+- a literal becomes its key (:func:`~._reading.literal_key`): a collation key
+  for text, an exact number key, a normalised datetime; a date that does not
+  exist matches nothing (:class:`Const`);
+- a ``$like`` pattern becomes its literal pieces and their collation keys,
+  any run of characters between them;
 - a ``$regex`` pattern is checked by :func:`~._reading.compile_regex` here, so
-  it is refused before any SQL is written;
-- each test carries ``when_empty``: what it answers for an empty value (the
-  empty text, or a number or date with no value, which answers False to
-  everything, ``$neq`` and ``$notin`` included).
+  it is refused before any test runs;
+- a field with no value (NULL: a text never set, an empty number or date)
+  fails every test, ``$neq``, ``$notin`` and ``$notlike`` included.
 
 >>> from scale_query.language import parse
->>> plan(parse('Nom $neq "Dupont"'), lambda name: "text")
-Compare(field='Nom', kind='text', when_empty=True, op='<>', value='dupont')
+>>> plan(parse('Nom $neq "Dupont"'), lambda name: "text").op
+'<>'
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeAlias
 
 from ..language._ast import And, Condition, Expr, Op, Or, Span
-from ._reading import LiteralError, compile_regex, like_regex, literal_key
+from ..language._values import format_number
+from ._reading import LiteralError, compile_regex, literal_key, text_key
 from ._schema import FieldKind
 
 __all__ = [
@@ -43,11 +46,9 @@ __all__ = [
     "Regex",
     "Test",
     "UnknownFieldError",
+    "compare",
     "plan",
 ]
-
-#: A literal made comparable: casefolded text, a float, or a normalised date.
-Literal_: TypeAlias = "str | float"
 
 #: The SQL comparison of each scalar operator.
 COMPARISONS = {Op.EQ: "=", Op.NEQ: "<>", Op.GT: ">", Op.GTE: ">=", Op.LT: "<", Op.LTE: "<="}
@@ -87,44 +88,46 @@ class FilterValueError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Compare:
-    """``value(field) op value``: on the casefolded text, or on the number or date."""
+    """``key(field) op value``; ``literal`` is the value's text (canonical for typed fields)."""
 
     field: str
     kind: FieldKind
-    when_empty: bool
     op: str
-    value: Literal_
+    value: str
+    literal: str
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """The value is (``negated``: is not) one of ``values`` (no duplicates)."""
+    """The key is (``negated``: is not) one of ``values`` (no duplicates).
+
+    ``literals`` are their texts, in the same order.
+    """
 
     field: str
     kind: FieldKind
-    when_empty: bool
-    values: tuple[Literal_, ...]
+    values: tuple[str, ...]
+    literals: tuple[str, ...]
     negated: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Like:
-    """The whole casefolded text is ``parts`` joined by any runs of characters."""
+    """The whole (stored) text is ``parts`` joined by any runs; ``keys``: their collation keys."""
 
     field: str
     kind: FieldKind
-    when_empty: bool
     parts: tuple[str, ...]
+    keys: tuple[str, ...]
     negated: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Regex:
-    """``pattern`` (as written, checked) is found in the text, case-insensitively."""
+    """``pattern`` (as written, checked) is found in the (stored) text, case-insensitively."""
 
     field: str
     kind: FieldKind
-    when_empty: bool
     pattern: str
 
 
@@ -153,30 +156,48 @@ Leaf: TypeAlias = "Compare | Member | Like | Regex"
 Test: TypeAlias = "Compare | Member | Like | Regex | Const | AllOf | AnyOf"
 
 
-def _leaf(node: Condition, kind: FieldKind) -> Leaf:
-    op, text = node.op, kind == "text"
+def _literal_text(kind: FieldKind, key: str, value: str | Decimal) -> str:
+    if kind in ("date", "datetime"):
+        return key  # the canonical datetime
+    if kind == "text":
+        return value if isinstance(value, str) else format_number(value)
+    return format_number(value if isinstance(value, Decimal) else Decimal(value.strip()))
+
+
+def _leaf(node: Condition, kind: FieldKind) -> Leaf | Const:
+    op = node.op
     if op.takes_pattern:
         assert isinstance(node.value, str)  # the AST allows nothing else
         if op is Op.REGEX:
-            search = compile_regex(node.value).search  # refused here, before any SQL
-            return Regex(node.field, kind, text and search("") is not None, node.value)
-        empty = like_regex(node.value).fullmatch("") is not None
-        negated = op is Op.NOTLIKE
-        parts = tuple(node.value.casefold().split("*"))
-        return Like(node.field, kind, text and empty is not negated, parts, negated)
+            compile_regex(node.value)  # refused here, before any test runs
+            return Regex(node.field, kind, node.value)
+        parts = tuple(node.value.split("*"))
+        keys = tuple(text_key(part) for part in parts)
+        return Like(node.field, kind, parts, keys, op is Op.NOTLIKE)
     if op.takes_list:
         items = node.value if isinstance(node.value, tuple) else (node.value,)
-        values = tuple(dict.fromkeys(literal_key(kind, item, node.field) for item in items))
+        found: dict[str, str] = {}
+        impossible = False
+        for item in items:
+            key = literal_key(kind, item, node.field)
+            if key is None:
+                impossible = True
+            else:
+                found.setdefault(key, _literal_text(kind, key, item))
         negated = op is Op.NOTIN
-        return Member(node.field, kind, text and ("" in values) is not negated, values, negated)
+        if (impossible and negated) or not found:
+            # NOT IN a list holding a value that converts to nothing is NULL in MySQL.
+            return Const(False)
+        return Member(node.field, kind, tuple(found), tuple(found.values()), negated)
     if isinstance(node.value, tuple):
         raise ValueError(f"{op.value} takes a single value, not a list")
     value = literal_key(kind, node.value, node.field)
-    sql_op = COMPARISONS[op]
-    return Compare(node.field, kind, text and _PYTHON[sql_op]("", value), sql_op, value)
+    if value is None:
+        return Const(False)
+    return Compare(node.field, kind, COMPARISONS[op], value, _literal_text(kind, value, node.value))
 
 
-def _condition(node: Condition, kind_of: Callable[[str], FieldKind | None]) -> Leaf:
+def _condition(node: Condition, kind_of: Callable[[str], FieldKind | None]) -> Leaf | Const:
     kind = kind_of(node.field)
     if kind is None:
         raise UnknownFieldError(node.field, node.field_span)
@@ -202,27 +223,6 @@ def plan(expr: Expr, kind_of: Callable[[str], FieldKind | None]) -> Test:
     return AllOf(tests) if isinstance(expr, And) else AnyOf(tests)
 
 
-def on_nonempty(leaf: Leaf) -> Leaf | Const:
-    """``leaf`` for a text value known not to be empty: the empty literal drops out.
-
-    Back-ends that store an empty text as NULL (or cannot write the empty
-    string, as Oracle) test emptiness apart and use this for the rest.
-
-    >>> on_nonempty(Compare("Nom", "text", True, "<>", ""))
-    Const(value=True)
-    """
-    if leaf.kind != "text":
-        return leaf
-    if isinstance(leaf, Compare) and leaf.value == "":
-        # Every non-empty text is greater than the empty one.
-        return Const(leaf.op in ("<>", ">", ">="))
-    if isinstance(leaf, Member) and "" in leaf.values:
-        values = tuple(v for v in leaf.values if v != "")
-        if not values:
-            return Const(leaf.negated)
-        return Member(leaf.field, leaf.kind, leaf.when_empty, values, leaf.negated)
-    if isinstance(leaf, Like) and leaf.parts == ("",):
-        return Const(leaf.negated)  # "" matches the empty text only
-    if isinstance(leaf, Like) and not any(leaf.parts):
-        return Const(not leaf.negated)  # "*", "**": any text
-    return leaf
+def compare(op: str, found: str, wanted: str) -> bool:
+    """``found op wanted`` on two keys, as the SQL comparison ``op`` does."""
+    return _PYTHON[op](found, wanted)

@@ -1,129 +1,272 @@
-"""How a literal is read: the one meaning of values for every part of scale-query.
+"""How a value is read: the one meaning of values for every part of scale-query.
 
 Rules and :func:`~scale_query.validate`, :func:`~scale_query.evaluate`, the SQL
-compiler and the emulator's store all call this module, so a value that one of
-them accepts, the others accept too, with the same meaning:
+compilers and the emulator's store all call this module, so a value that one
+of them accepts, the others accept too, with the same meaning: MySQL 8's, the
+datamart's (docs/semantics.md has the table):
 
-- text compares after ``str.casefold()`` (case-insensitive, accents count);
-- a number is ``-?[0-9]+(.[0-9]+)?`` in US notation (ASCII digits only), an
-  integer the same without a fraction, compared as numbers;
-- a date is ``yyyy-mm-dd``, a datetime ``yyyy-mm-dd hh:mm:ss`` (a date alone is
-  its midnight), both real calendar values, ASCII digits only;
+- text compares by the primary weights of ``utf8mb4_0900_ai_ci``
+  (:mod:`._collation`): accents and case ignored, ``ß`` = ``ss``, trailing
+  spaces significant; a text field a record never had is NULL (no key) and
+  matches no comparison, while a stored empty text is ``""``;
+- a number is ``-?[0-9]+(.[0-9]+)?`` in US notation (ASCII digits only),
+  compared exactly as a decimal (:func:`number_key`), never as a double;
+- a typed value is stored as MySQL stores it (:func:`stored_text`): an integer
+  without leading zeros, a decimal at its field's scale (``length`` ``M,D``,
+  2 when absent), a date as ``yyyy-mm-dd``, a datetime with its time;
+- a date or datetime is read as MySQL converts it (:func:`read_moment`):
+  ``1990-6-12``, ``19900612``, ``2020-12-19T12:50:50``, ``2020-12-19 12:50``;
+  a date field compared with a datetime compares as a datetime at midnight;
+  a day that does not exist (``2000-02-30``) matches nothing;
 - spaces around a number or a date are ignored, as MySQL ignores them;
-- a number or date field whose stored value cannot be read (empty, say) has
-  no key: it matches no comparison at all, as SQL NULL does;
-- ``$like`` matches the whole casefolded value, ``*`` standing for any run of
-  characters; ``$regex`` is the policy of :func:`compile_regex` (see ``_regex``).
+- ``$like`` matches the whole collation key, ``*`` standing for any run;
+  ``$regex`` is the policy of :func:`compile_regex` (see ``_regex``).
 
->>> literal_key("number", " 12"), stored_key("date", "1990-06-12 "), stored_key("number", "")
-(12.0, '1990-06-12', None)
+>>> literal_key("number", " 12") == literal_key("number", "12.0"), stored_key("number", "")
+(True, None)
+>>> stored_text("number", "12.5"), stored_text("integer", "007")
+('12.50', '7')
+>>> stored_text("datetime", "2020-1-2")
+'2020-01-02 00:00:00'
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import TypeAlias
 
 from ..language._values import format_number
+from ._collation import text_key
 from ._regex import MAX_REGEX_LENGTH, compile_regex
 from ._schema import FieldKind
 
 __all__ = [
+    "DEFAULT_SCALE",
     "MAX_REGEX_LENGTH",
     "Key",
     "LiteralError",
+    "Moment",
     "Value",
     "a_kind",
+    "canonical_moment",
     "compile_regex",
-    "like_regex",
+    "like_match",
     "literal_key",
+    "number_key",
+    "read_moment",
     "read_value",
     "stored_key",
+    "stored_text",
+    "text_key",
 ]
 
 #: A stored value read by its field's kind (:func:`read_value`); None when empty.
 Value: TypeAlias = "str | int | Decimal | dt.date | dt.datetime | None"
 
-#: A value made comparable: casefolded text, a float, a normalised date, or
-#: None for an empty (or unreadable) number or date.
-Key: TypeAlias = "str | float | None"
+#: A value made comparable (always a ``str``, compared by code point): a
+#: collation key, a :func:`number_key`, or ``yyyy-mm-dd hh:mm:ss``; None for
+#: no value (NULL), which matches no comparison.
+Key: TypeAlias = "str | None"
 
+#: The scale of a decimal field whose ``length`` gives none (MySQL's DECIMAL(10,2)).
+DEFAULT_SCALE = 2
 
 # ASCII digits only: re's \d would also take "²" and Arabic-Indic digits. No
 # pattern here nests a quantifier, so each reads in time linear in the text.
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INTEGER = re.compile(r"-?[0-9]+")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CANONICAL_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+# The spellings MySQL converts to a date or datetime (docs/semantics.md):
+# delimited with one-or-two-digit parts, 'T' or ' ' before an optional time
+# (seconds optional), or the digits alone (yyyymmdd, yyyymmddhhmmss).
+_DELIMITED = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2}))?)?"
+)
+_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?:([0-9]{2})([0-9]{2})([0-9]{2}))?")
+# Positive and negative number keys; "~" sorts after every digit.
+_EXPONENT = 10**9
 
 
-def _number_key(text: str, pattern: re.Pattern[str] = _NUMBER) -> float | None:
+class Moment:
+    """A date or datetime as MySQL reads a literal: its canonical text, or impossible."""
+
+    __slots__ = ("has_time", "possible", "text")
+
+    def __init__(self, text: str, has_time: bool, possible: bool) -> None:
+        #: ``yyyy-mm-dd hh:mm:ss`` (a date at midnight); "" when impossible.
+        self.text = text
+        self.has_time = has_time
+        self.possible = possible
+
+
+def read_moment(text: str) -> Moment | None:
+    """A date or datetime literal as MySQL converts it; None when it is no such spelling.
+
+    >>> read_moment("1990-6-12").text, read_moment("20201219125050").text
+    ('1990-06-12 00:00:00', '2020-12-19 12:50:50')
+    >>> read_moment("2000-02-30").possible, read_moment("Dupont")
+    (False, None)
+    """
+    text = text.strip()
+    found = _DELIMITED.fullmatch(text) or _DIGITS.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
+    has_time = found.group(4) is not None
+    try:
+        moment = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 2000-02-30, 25:00
+        return Moment("", has_time, False)
+    # isoformat, not strftime: glibc's %Y drops the zeros of years before 1000.
+    return Moment(moment.isoformat(sep=" ", timespec="seconds"), has_time, True)
+
+
+def canonical_moment(kind: FieldKind, text: str) -> str | None:
+    """The canonical spelling of a date or datetime literal (None: not one, or impossible).
+
+    >>> canonical_moment("date", "1990-6-12"), canonical_moment("datetime", "2020-12-19T12:50")
+    ('1990-06-12', '2020-12-19 12:50:00')
+    """
+    moment = read_moment(text)
+    if moment is None or not moment.possible:
+        return None
+    if kind == "date" and moment.text.endswith(" 00:00:00"):
+        return moment.text[:10]
+    return moment.text
+
+
+def number_key(number: Decimal) -> str:
+    """A key ordered as the numbers are, exactly (code point order of the texts).
+
+    >>> number_key(Decimal("12.5")) == number_key(Decimal("12.50"))
+    True
+    >>> sorted(["-2", "-10", "0", "0.5", "9007199254740993", "9007199254740992"],
+    ...        key=lambda n: number_key(Decimal(n)))
+    ['-10', '-2', '0', '0.5', '9007199254740992', '9007199254740993']
+    """
+    if not number:
+        return "1"
+    sign, digits, _ = number.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    exponent = number.adjusted()
+    if not sign:
+        return f"2{exponent + _EXPONENT:010d}{text}"
+    flipped = text.translate(_NINES)
+    return f"0{_EXPONENT - exponent:010d}{flipped}~"
+
+
+_NINES = str.maketrans("0123456789", "9876543210")
+
+
+def _decimal(text: str, pattern: re.Pattern[str] = _NUMBER) -> Decimal | None:
     text = text.strip()
     if not pattern.fullmatch(text):
         return None
-    key = float(Decimal(text))
-    # Past a double's range (about 1.8e308) float() gives inf, which engines
-    # read apart (SQLite's CAST('inf' AS REAL) is 0.0): no such number.
-    return key if math.isfinite(key) else None
-
-
-def _date_key(text: str) -> str | None:
-    text = text.strip()
-    if not _DATE.fullmatch(text):
-        return None
     try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:  # not a real day: 1990-02-30
+        return Decimal(text)
+    except InvalidOperation:  # beyond the context's exponent range: not reachable by text
         return None
 
 
-def _datetime_key(text: str) -> str | None:
-    text = text.strip()
-    if _DATE.fullmatch(text):
-        day = _date_key(text)
-        return None if day is None else f"{day} 00:00:00"
-    if not _DATETIME.fullmatch(text):
-        return None
-    try:
-        # isoformat, not strftime: glibc's %Y drops the zeros of years before 1000.
-        return dt.datetime.fromisoformat(text).isoformat(sep=" ", timespec="seconds")
-    except ValueError:
-        return None
+def stored_text(kind: FieldKind, raw: str, scale: int | None = None) -> str | None:
+    """The text MySQL keeps for ``raw`` in a field of ``kind``; None when it cannot be stored.
 
+    Text is kept as written; an empty typed value is "" (no value). The rest
+    is normalised: the text ``$like`` and ``$regex`` see.
 
-def stored_key(kind: FieldKind, raw: str) -> Key:
-    """The comparable key of a stored value; None when a number or date is empty.
-
-    >>> stored_key("text", "Élodie"), stored_key("number", "12.50"), stored_key("date", "")
-    ('élodie', 12.5, None)
+    >>> stored_text("number", " 3", 1), stored_text("date", "2020-12-19 12:50")
+    ('3.0', '2020-12-19')
     """
     if kind == "text":
-        return raw.casefold()
-    if kind == "number":
-        return _number_key(raw)
-    if kind == "integer":
-        return _number_key(raw, _INTEGER)
-    if kind == "date":
-        return _date_key(raw)
-    return _datetime_key(raw)
+        return raw
+    if not raw.strip():
+        return ""
+    if kind in ("number", "integer"):
+        number = _decimal(raw, _INTEGER if kind == "integer" else _NUMBER)
+        if number is None:
+            return None
+        if kind == "integer":
+            return str(int(number))
+        places = DEFAULT_SCALE if scale is None else scale
+        # A context wide enough for every digit: quantize never rounds past the scale.
+        context = Context(prec=len(number.as_tuple().digits) + places + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, context)
+        return format_number(rounded if rounded else rounded.copy_abs())  # never "-0.00"
+    moment = canonical_moment(kind, raw)
+    # A date field keeps the day of a datetime written to it, as MySQL does.
+    return moment[:10] if moment is not None and kind == "date" else moment
 
 
-def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> str | float:
+def stored_key(kind: FieldKind, raw: str | None, scale: int | None = None) -> Key:
+    """The comparable key of a stored value; None for no value (NULL).
+
+    A text field holding "" has the key ""; a typed field holding "" (or a
+    value it cannot read) has none.
+
+    >>> stored_key("text", "Élodie") == stored_key("text", "elodie"), stored_key("date", "")
+    (True, None)
+    """
+    if raw is None:
+        return None
+    if kind == "text":
+        return text_key(raw)
+    text = stored_text(kind, raw, scale)
+    if not text:
+        return None
+    if kind in ("number", "integer"):
+        return number_key(Decimal(text))
+    return text if len(text) > 10 else f"{text} 00:00:00"
+
+
+def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> Key:
     """The key of a filter literal for a field of ``kind``; ValueError when it does not fit.
 
-    >>> literal_key("number", Decimal("12.5")), literal_key("datetime", "2020-12-19")
-    (12.5, '2020-12-19 00:00:00')
+    None is a date or datetime that does not exist (``2000-02-30``): MySQL
+    converts it to nothing, and it matches no record.
+
+    >>> literal_key("datetime", "2020-12-19") == literal_key("date", Decimal(20201219))
+    True
     """
     text = value if isinstance(value, str) else format_number(value)
     if kind == "text":
-        return text.casefold()
-    key = _number_key(text) if kind in ("number", "integer") else stored_key(kind, text)
-    if key is None:
+        return text_key(text)
+    if kind in ("number", "integer"):
+        number = value if isinstance(value, Decimal) else _decimal(text)
+        if number is None:
+            raise LiteralError(field, kind, text)
+        return number_key(number)
+    moment = read_moment(text)
+    if moment is None:
         raise LiteralError(field, kind, text)
-    return key
+    return moment.text if moment.possible else None
+
+
+def like_match(keys: tuple[str, ...], key: str) -> bool:
+    """Whether ``key`` is ``keys`` joined by any runs (the pieces of a ``$like`` pattern).
+
+    Linear in the key: each middle piece is found at its first place after
+    the previous one (the first place leaves the most room for the rest).
+
+    >>> like_match(("du", "", "t"), "dupont"), like_match(("a", "a"), "a")
+    (True, False)
+    """
+    if len(keys) == 1:
+        return key == keys[0]
+    first, last = keys[0], keys[-1]
+    if len(key) < len(first) + len(last) or not key.startswith(first) or not key.endswith(last):
+        return False
+    at, end = len(first), len(key) - len(last)
+    for piece in keys[1:-1]:
+        if piece:
+            found = key.find(piece, at, end)
+            if found < 0:
+                return False
+            at = found + len(piece)
+    return True
 
 
 class LiteralError(ValueError):
@@ -138,12 +281,9 @@ class LiteralError(ValueError):
     """
 
     def __init__(self, field: str, kind: FieldKind, text: str) -> None:
-        #: A number in the language's notation, but too large for a double.
-        self.out_of_range = kind in ("number", "integer") and bool(_NUMBER.fullmatch(text.strip()))
-        why = "is beyond the range of numbers (±1.8e308)" if self.out_of_range else "is not"
-        expected = "" if self.out_of_range else f" {_EXPECTED[kind]}"
-        self.without_value = f"{field} is {a_kind(kind)} field: the value {why}{expected}"
-        super().__init__(f"{field} is {a_kind(kind)} field: {text!r} {why}{expected}")
+        expected = _EXPECTED[kind]
+        self.without_value = f"{field} is {a_kind(kind)} field: the value is not {expected}"
+        super().__init__(f"{field} is {a_kind(kind)} field: {text!r} is not {expected}")
 
 
 def a_kind(kind: FieldKind) -> str:
@@ -184,33 +324,19 @@ def read_value(kind: FieldKind, raw: str) -> Value:
         return int(text)
     if kind == "number" and _NUMBER.fullmatch(text):
         return Decimal(text)
-    # The patterns of _date_key/_datetime_key, then the calendar: the same test,
-    # without building the key text (exports read every date this way).
-    if kind in ("date", "datetime") and (
-        _DATE.fullmatch(text) or (kind == "datetime" and _DATETIME.fullmatch(text))
-    ):
+    # The canonical spellings first (exports read every date this way), then
+    # the ones MySQL converts.
+    if kind in ("date", "datetime"):
         try:
-            if kind == "date":
+            if kind == "date" and _CANONICAL_DATE.fullmatch(text):
                 return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text)  # a date alone is its midnight
+            if _CANONICAL_DATE.fullmatch(text) or _CANONICAL_DATETIME.fullmatch(text):
+                return dt.datetime.fromisoformat(text)  # a date alone is its midnight
         except ValueError:
             pass  # not a real day: 1990-02-30
+        canonical = canonical_moment(kind, text)
+        if canonical is not None and kind == "date":
+            return dt.date.fromisoformat(canonical[:10])
+        if canonical is not None:
+            return dt.datetime.fromisoformat(canonical)
     raise ValueError(f"{text!r} is not {_EXPECTED[kind]}")
-
-
-def like_regex(pattern: str) -> re.Pattern[str]:
-    """The whole-value, case-insensitive match of a ``$like`` pattern (``*``: any run).
-
-    Time linear in the value: each piece between two ``*`` is found at its
-    first place after the previous one, in an atomic group, so a failed
-    match never tries another split (``.*a.*a.*b`` would: O(n³) on "aaa...").
-    The first place is the right one: it leaves the most room for the rest.
-
-    >>> bool(like_regex("*ont").fullmatch("dupont"))
-    True
-    """
-    parts = [re.escape(part) for part in pattern.casefold().split("*")]
-    if len(parts) == 1:
-        return re.compile(parts[0], re.DOTALL)
-    found = "".join(f"(?>.*?{part})" for part in parts[1:-1] if part)
-    return re.compile(f"{parts[0]}{found}.*{parts[-1]}", re.DOTALL)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 from ..language._ast import And, Condition, Expr, Op, Span
 from ..language._suggest import closest
 from ._finding import Finding
-from ._reading import LiteralError, literal_key
+from ._reading import LiteralError, canonical_moment, literal_key, read_moment
 from ._regex import MAX_REGEX_LENGTH, regex_refusal
 from ._sq205 import contradictions
 
@@ -88,6 +88,12 @@ RULES = _rules(
     Rule("SQ105", "invalid-number", "error", "A number field compared with no number."),
     Rule("SQ106", "value-too-long", "error", "A value longer than the field can hold."),
     Rule("SQ107", "personal-data", "warning", "A filter on a personal-data field.", default=False),
+    Rule(
+        "SQ108",
+        "converted-date",
+        "warning",
+        "A date or datetime the datamart converts, not written as stored.",
+    ),
     Rule("SQ201", "wildcard-in-eq", "warning", "A `*` in an `$eq`/`$neq` value."),
     Rule("SQ202", "like-without-wildcard", "warning", "A `$like` pattern with no `*`."),
     Rule("SQ203", "invalid-regex", "error", "A `$regex` pattern that does not compile."),
@@ -126,11 +132,14 @@ def _type_finding(
     # Readable or not is decided by _reading alone, as for evaluate() and the
     # emulator: a literal they refuse is the literal reported here.
     kind = info.kind
+    if kind in ("date", "datetime"):
+        return _moment_finding(info, value, span)
     try:
-        key = literal_key(kind, value, info.name)
-    except LiteralError as error:
-        return _unreadable(info, value, span, out_of_range=error.out_of_range)
-    if kind == "integer" and op in _EXACT_OPS and isinstance(key, float) and not key.is_integer():
+        literal_key(kind, value, info.name)
+    except LiteralError:
+        return _unreadable(info, value, span)
+    number = value if isinstance(value, Decimal) else Decimal(value.strip())
+    if kind == "integer" and op in _EXACT_OPS and number != number.to_integral_value():
         return Finding(
             "SQ105",
             f"{_show(value)} is not a whole number; field {info.name!r} holds integers",
@@ -140,17 +149,41 @@ def _type_finding(
     return None
 
 
-def _unreadable(
-    info: FieldInfo, value: str | Decimal, span: Span | None, *, out_of_range: bool = False
-) -> Finding:
-    shown = _show(value)
-    if out_of_range:
+def _moment_finding(info: FieldInfo, value: str | Decimal, span: Span | None) -> Finding | None:
+    """A date the server cannot read is an error; one it converts, a warning with the fix.
+
+    The datamart (MySQL) is lenient: it reads ``"1990-6-12"`` as 1990-06-12 and
+    finds nothing for ``"2000-02-30"``; validate is strict about both (docs/rules.md).
+    """
+    text = value if isinstance(value, str) else _show(value)
+    moment = read_moment(text)
+    if moment is None:
+        return _unreadable(info, value, span)
+    code, what = ("SQ103", "date") if info.kind == "date" else ("SQ104", "datetime")
+    if not moment.possible:
         return Finding(
-            "SQ105",
-            f"{shown} is beyond the range of numbers (±1.8e308); field {info.name!r} holds numbers",
+            code,
+            f"{_show(value)} is no real {what}: the datamart matches nothing with it",
             span,
-            "compare with a number between -1.8e308 and 1.8e308",
+            f"no such day or time; field {info.name!r} holds {what}s",
         )
+    canonical = canonical_moment(info.kind, text)
+    # A datetime field takes a date alone as its midnight, as written.
+    if canonical is None or value in (canonical, canonical_moment("date", text)):
+        return None
+    from ..language._canonical import quote_string
+
+    return Finding(
+        "SQ108",
+        f"{_show(value)} is read by the datamart as {quote_string(canonical)}",
+        span,
+        f"write it as stored: {quote_string(canonical)}",
+        quote_string(canonical),
+    )
+
+
+def _unreadable(info: FieldInfo, value: str | Decimal, span: Span | None) -> Finding:
+    shown = _show(value)
     if info.kind == "date":
         return Finding(
             "SQ103",

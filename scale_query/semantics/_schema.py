@@ -77,6 +77,9 @@ class FieldInfo:
     #: Must be given when a record is created (attribute ``mandatory``: ``"Y"``;
     #: the reference documents none, so a datamart without it has no mandatory field).
     mandatory: bool = False
+    #: A decimal field's digits after the point (``length`` written ``M,D``);
+    #: None when not given (the datamart's DECIMAL then keeps 2).
+    scale: int | None = None
 
     @property
     def kind(self) -> FieldKind:
@@ -92,10 +95,14 @@ class FieldInfo:
         if not isinstance(attribs, Mapping):
             raise ValueError(f"field {name!r}: 'attribs' must be an object")
         raw_length = str(attribs.get("length", "") or "").strip()
+        digits, comma, places = raw_length.partition(",")
         try:
-            length = int(raw_length) if raw_length else None
+            length = int(digits) if digits else None
+            scale = int(places) if comma else None
         except ValueError:
             raise ValueError(f"field {name!r}: length {raw_length!r} is not a number") from None
+        if scale is not None and not 0 <= scale <= 30:
+            raise ValueError(f"field {name!r}: length {raw_length!r} has a scale beyond 0 to 30")
         return cls(
             name=name,
             type=str(attribs.get("type", "text") or "text"),
@@ -108,7 +115,13 @@ class FieldInfo:
             created=str(attribs.get("created_date", "") or ""),
             modified=str(attribs.get("modified_date", "") or ""),
             mandatory=read_flag(attribs.get("mandatory", "N")),
+            scale=scale,
         )
+
+    def _length_text(self) -> str:
+        if self.length is None:
+            return "" if self.scale is None else f"65,{self.scale}"
+        return str(self.length) if self.scale is None else f"{self.length},{self.scale}"
 
     def to_api(self) -> dict[str, Any]:
         """This field as a ``get_object_info`` entry (``mandatory`` only when set)."""
@@ -118,7 +131,7 @@ class FieldInfo:
             "label": self.label,
             "description": self.description,
             "type": self.type,
-            "length": "" if self.length is None else str(self.length),
+            "length": self._length_text(),
             "is_personal_data": _yn(self.is_personal_data),
         }
         if self.mandatory:

@@ -14,12 +14,14 @@ the schema says so, everything as text without a schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..language._ast import And, Condition, Op
 from ..language._render import render
+from ..language._values import format_number
 from ._finding import Finding
 from ._reading import literal_key, stored_key
 
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from ._schema import FieldKind, ObjectSchema
 
 __all__ = ["contradictions"]
+
+
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
 
 
 class _Bound(NamedTuple):
@@ -40,8 +45,11 @@ def _order_key(value: str | Decimal, kind: FieldKind | None) -> object | None:
 
     With a schema, :func:`literal_key` decides. Without one the field's kind
     is unknown, so only what holds whatever the kind counts: numbers order as
-    numbers and dates as dates; the order of other text is unknown.
+    numbers and dates as dates; the order of other text is unknown. Text is
+    never ordered here: the collation's table is not loaded for a lint.
     """
+    if kind == "text":
+        return None
     if kind is not None:
         try:
             return literal_key(kind, value)
@@ -54,13 +62,18 @@ def _order_key(value: str | Decimal, kind: FieldKind | None) -> object | None:
 
 
 def _equal_key(value: str | Decimal, kind: FieldKind | None) -> object | None:
-    """The value as the one semantics tests it for equality (None: unreadable)."""
-    if kind is not None:
+    """The value as the one semantics tests it for equality (None: unreadable or unknown)."""
+    if kind is not None and kind != "text":
         return _order_key(value, kind)
-    ordered = _order_key(value, None)
+    ordered = None if kind == "text" else _order_key(value, None)
     if ordered is not None:
         return ordered
-    return value.casefold() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value if kind is None else format_number(value).lower()
+    # Printable ASCII is equal under the collation exactly when equal ignoring
+    # case (no two such characters share a primary weight, none is ignorable);
+    # for other text the lint does not load the collation's table to know.
+    return value.lower() if _PRINTABLE_ASCII.fullmatch(value) else None
 
 
 class _Field:

@@ -5,16 +5,24 @@ parameter. Field names never reach SQL either: the caller maps each field to
 the column expressions it stores (see :class:`Column`), and a field it does
 not know is an :class:`UnknownFieldError`.
 
+Every key is computed in Python by :mod:`._reading` (collation keys, exact
+number keys, normalised datetimes), stored beside the value, and compared in
+SQL with SQLite's own operators: ``=``, ``<``, ``IN`` and ``GLOB`` on keys
+answer as the collation does, without a Python call per row.
+
 >>> from scale_query.language._ast import Condition, Op
+>>> from scale_query.semantics._reading import text_key
 >>> columns = {"Nom": Column("text", fold='"f0"', key='"f0"', raw='"r0"')}
->>> compile_filter(Condition("Nom", Op.EQ, "Dupont"), columns)
-('"f0" = ?', ['dupont'])
+>>> sql, params = compile_filter(Condition("Nom", Op.EQ, "Dupont"), columns)
+>>> sql, params == [text_key("dupont")]
+('"f0" = ?', True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..language._ast import Expr
 from ._plan import (
@@ -33,6 +41,7 @@ from ._plan import (
 from ._schema import FieldKind
 
 __all__ = [
+    "KEY_FUNCTION",
     "REGEX_FUNCTION",
     "Column",
     "FilterValueError",
@@ -45,21 +54,27 @@ __all__ = [
 
 #: The name of the SQL function ``(pattern, value) -> 0/1`` the connection must register.
 REGEX_FUNCTION = "sq_regex"
+#: The SQL function ``(text) -> collation key`` the connection must register
+#: (for the few columns whose key is not stored: ids read as text).
+KEY_FUNCTION = "sq_text_key"
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     """How one field is stored: SQL expressions chosen by the store, never by a user.
 
-    ``fold`` gives the casefolded text, ``key`` the typed key (the folded text
-    for text fields; a number or a normalised date, NULL when empty, for the
-    others) and ``raw`` the value as written.
+    ``fold`` gives the collation key of the stored text, ``key`` the typed
+    key (the collation key for text fields; an exact number key or a
+    normalised datetime for the others), both NULL when there is no value,
+    and ``raw`` the stored text. ``native`` says ``key`` is an SQLite
+    integer (a record id), compared with numbers rather than number keys.
     """
 
     kind: FieldKind
     fold: str
     key: str
     raw: str
+    native: bool = False
 
 
 def quote_identifier(name: str) -> str:
@@ -73,41 +88,44 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def glob_pattern(pattern: str) -> str:
-    """A ``$like`` pattern as an SQLite GLOB over casefolded text.
+def glob_pattern(keys: Sequence[str]) -> str:
+    """A ``$like`` pattern's piece keys as an SQLite GLOB over collation keys.
 
-    Only ``*`` stays a wildcard; GLOB's own ``?`` and ``[`` (and a literal
-    ``*``, which ``$like`` cannot express) are put in brackets.
+    Keys never hold ``*``, ``?`` or ``[`` (:mod:`._collation`): only the
+    joints are wildcards.
 
-    >>> glob_pattern("*a?b[c*")
-    '*a[?]b[[]c*'
+    >>> glob_pattern(["a", "", "b"])
+    'a**b'
     """
-    escaped = (
-        "".join(f"[{ch}]" if ch in "?[" else ch for ch in part)
-        for part in pattern.casefold().split("*")
-    )
-    return "*".join(escaped)
+    return "*".join(keys)
+
+
+def _native(literal: str) -> int | float:
+    # A record id compared with a number: SQLite compares an integer with an
+    # integer or a real exactly.
+    number = Decimal(literal)
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _leaf(test: Compare | Member | Like | Regex, column: Column, params: list[object]) -> str:
-    # The store keeps text fields NOT NULL (the empty text is ''), so a text
-    # test answers for the empty value by itself; a number or date with no
-    # value has a NULL key, which no comparison (NOT IN included) accepts.
+    # Keys are NULL when there is no value, which no comparison (NOT IN and
+    # NOT GLOB included) accepts: SQL's NULL is the datamart's NULL.
     if isinstance(test, Compare):
-        params.append(test.value)
+        params.append(_native(test.literal) if column.native else test.value)
         return f"{column.key} {test.op} ?"
     if isinstance(test, Member):
-        params.extend(test.values)
+        if column.native:
+            params.extend(_native(literal) for literal in test.literals)
+        else:
+            params.extend(test.values)
         marks = ", ".join("?" * len(test.values))
         return f"{column.key} {'NOT IN' if test.negated else 'IN'} ({marks})"
     if isinstance(test, Like):
-        params.append(glob_pattern("*".join(test.parts)))
-        sql = f"{column.fold} {'NOT GLOB' if test.negated else 'GLOB'} ?"
-    else:
-        params.append(test.pattern)
-        sql = f"{REGEX_FUNCTION}(?, {column.raw})"
-    # Patterns read the written text, which is '' when a number or date is
-    # empty: the key says whether there is a value at all.
+        params.append(glob_pattern(test.keys))
+        return f"{column.fold} {'NOT GLOB' if test.negated else 'GLOB'} ?"
+    params.append(test.pattern)
+    sql = f"{REGEX_FUNCTION}(?, {column.raw})"
+    # A number or date with no value is stored as '': its key says it is NULL.
     return sql if column.kind == "text" else f"({column.key} IS NOT NULL AND {sql})"
 
 
@@ -152,8 +170,8 @@ def order_by(
 ) -> str:
     """An ORDER BY list for ``(field, descending)`` keys, ties broken by ``id_column``.
 
-    Text sorts by its casefolded value; an empty number or date sorts first
-    ascending and last descending (SQLite's NULL order).
+    Text sorts by its collation key; no value (NULL) sorts first ascending
+    and last descending, as in MySQL.
 
     >>> order_by([("Nom", True)], {"Nom": Column("text", '"f0"', '"f0"', '"r0"')}, '"id"')
     '"f0" DESC, "id" ASC'

@@ -3,7 +3,7 @@
 >>> from scale_query import ObjectSchema
 >>> schema = ObjectSchema.from_api({"Nom": {"attribs": {"type": "text"}},
 ...     "DateNaissance": {"attribs": {"type": "date"}}})
->>> for d in validate('Nom $eq "*S*" $and DateNaisance $gt "1990-02-30"', schema):
+>>> for d in validate('Nom $eq "*S*" $and DateNaisance $gt "1990-02-30"', schema=schema):
 ...     print(d)
 1:5: SQ201 $eq compares literally: '*' is no wildcard here
 1:20: SQ101 unknown field 'DateNaisance'
@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..language._ast import And, Condition, Expr, Or
+from ..language._ast import Expr
+from ..language._coerce import maybe_parse
 from ..language._syntax_error import FilterSyntaxError
 from ._rules import RULES, Finding, Severity, check_expr, syntax_finding
 from ._schema import ObjectSchema
@@ -134,12 +136,15 @@ def _diagnostic(finding: Finding, lines: _Lines | None) -> Diagnostic:
     )
 
 
-def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> list[Diagnostic]:
+def validate(
+    text_or_expr: str | Expr, *, schema: ObjectSchema | Mapping[str, Any] | None = None
+) -> list[Diagnostic]:
     """Every problem of a filter, in text order; an empty list when it is fine.
 
     ``text_or_expr`` is filter text or an expression. A filter that does not
     parse gives one ``SQ001`` diagnostic from the parser's error. With a
-    ``schema`` (an object's ``get_object_info`` metadata) the ``SQ1xx`` rules
+    ``schema`` (an :class:`ObjectSchema`, or an object's ``get_object_info``
+    metadata as a mapping) the ``SQ1xx`` rules
     run too: unknown or unreadable fields, literals that do not fit the field's
     type or length, personal-data fields. See docs/rules.md for every code.
 
@@ -148,23 +153,17 @@ def validate(text_or_expr: str | Expr, schema: ObjectSchema | None = None) -> li
     >>> validate('Nom $eq "Smith"')
     []
     """
-    if isinstance(text_or_expr, str):
-        from ..language._parser import parse
-
-        text: str | None = text_or_expr
-        try:
-            expr = parse(text_or_expr)
-        except FilterSyntaxError as error:
-            return [_diagnostic(syntax_finding(error), _Lines(text_or_expr))]
-    elif isinstance(text_or_expr, (Condition, And, Or)):
-        text, expr = None, text_or_expr
-    else:
+    text = text_or_expr if isinstance(text_or_expr, str) else None
+    try:
+        expr = maybe_parse(text_or_expr)
+    except FilterSyntaxError as error:
+        assert text is not None  # only text fails to parse
+        return [_diagnostic(syntax_finding(error), _Lines(text))]
+    if isinstance(schema, Mapping) and not isinstance(schema, ObjectSchema):
+        schema = ObjectSchema.from_api(schema)
+    elif schema is not None and not isinstance(schema, ObjectSchema):
         raise TypeError(
-            f"validate() takes filter text or an expression, not {type(text_or_expr).__name__}"
-        )
-    if schema is not None and not isinstance(schema, ObjectSchema):
-        raise TypeError(
-            f"schema must be an ObjectSchema (ObjectSchema.from_api(...)), "
+            f"schema must be an ObjectSchema or a get_object_info mapping, "
             f"not {type(schema).__name__}"
         )
     lines = None if text is None else _Lines(text)

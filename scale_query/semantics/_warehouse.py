@@ -9,8 +9,8 @@ dialect rules are imported on the first call, never by ``import scale_query``
 What a dialect cannot say exactly is refused with :class:`UnsupportedSQL`,
 never written approximately. docs/warehouse.md has the table of dialects.
 
->>> print(to_sql('Nom $like "50%*"', "postgres"))
-"Nom" IS NOT NULL AND LOWER("Nom") LIKE '50\\%%' ESCAPE '\\'
+>>> print(to_sql('Nom $like "50%*"', "mysql"))
+`Nom` IS NOT NULL AND `Nom` COLLATE utf8mb4_0900_ai_ci LIKE '50\\\\%%' ESCAPE '\\\\'
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..language._ast import Expr
-from ..language._parser import parse
+from ..language._coerce import maybe_parse
 from ._plan import plan
 from ._reading import compile_regex
 from ._schema import FieldKind, ObjectSchema
@@ -67,13 +67,14 @@ def to_sql(
 ) -> str | tuple[str, Params]:
     """The filter as an SQL condition in ``dialect`` (a whole SELECT with ``table``).
 
-    Rows are selected exactly as :func:`~scale_query.evaluate` selects records:
-    text compared casefolded, ``$like`` a whole-value match where only ``*`` is
-    a wildcard, ``$regex`` an unanchored case-insensitive search, numbers and
-    dates compared as values when ``schema`` (an :class:`ObjectSchema` or a
-    ``get_object_info`` response) says so, an empty number or date matching no
-    comparison. Each field is the column of the same name (quoted); see
-    docs/warehouse.md for the table layout and the dialects.
+    Rows are selected exactly as :func:`~scale_query.evaluate` selects records
+    (docs/semantics.md): text compared by MySQL 8's ``utf8mb4_0900_ai_ci``,
+    ``$like`` a whole-value match where only ``*`` is a wildcard, ``$regex`` an
+    unanchored case-insensitive search, numbers (exactly) and dates compared as
+    values when ``schema`` (an :class:`ObjectSchema` or a ``get_object_info``
+    response) says so, NULL matching no comparison. Each field is the column
+    of the same name (quoted); see docs/warehouse.md for the table layout and
+    the dialects.
 
     With ``params=True`` the result is ``(sql, values)``: every value of the
     filter is a placeholder in the style of the dialect's usual driver, and
@@ -83,10 +84,12 @@ def to_sql(
     for an unknown field or a value that does not fit its field, and
     :class:`UnsupportedSQL` for what the dialect cannot express exactly.
 
-    >>> print(to_sql('Pays $in [FR, BE]', "duckdb", table="contact"))
-    SELECT * FROM "contact" WHERE "Pays" IS NOT NULL AND LOWER("Pays") IN ('fr', 'be')
+    >>> sql = to_sql('Pays $in [FR, BE]', "mysql", table="contact")
+    >>> print(sql.replace(" AND ", "\\n  AND "))
+    SELECT * FROM `contact` WHERE `Pays` IS NOT NULL
+      AND `Pays` COLLATE utf8mb4_0900_ai_ci IN ('FR', 'BE')
     """
-    expr = parse(expr_or_text) if isinstance(expr_or_text, str) else expr_or_text
+    expr = maybe_parse(expr_or_text)
     fields = _kinds(schema)
 
     def kind_of(name: str) -> FieldKind | None:

@@ -8,18 +8,23 @@ parameters, never pasted text.
 
 The warehouse holds one column per field, named as the field:
 
-- text fields hold the datamart's text; NULL counts as the empty text;
+- text fields hold the datamart's text, NULL for a field never set;
 - with a schema, ``int``/``integer`` fields hold integers, ``float``/
-  ``decimal``/``number`` fields numbers (any numeric type: they are compared as
-  doubles, as :func:`~scale_query.evaluate` compares floats), ``date`` fields
+  ``decimal``/``number`` fields exact decimals (``DECIMAL(M,D)`` at the
+  field's scale: compared exactly, with exact literals), ``date`` fields
   dates and ``datetime`` fields timestamps without a time zone; NULL when empty
   (the layout of the client's Arrow and Parquet export).
+
+Text compares as MySQL 8's ``utf8mb4_0900_ai_ci`` (docs/semantics.md): a
+dialect says how with :meth:`Rules.text_key` and :meth:`Rules.like_text`, or
+refuses; the base refuses, since plain SQL compares code points.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import ClassVar, Literal, NoReturn, TypeAlias
 
 from sqlglot import exp
@@ -27,7 +32,6 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from .._schema import FieldKind
 from .._unsupported import UnsupportedSQL
-from ._casefold import LowerModel, Mode, needed_fixes
 
 __all__ = ["Params", "Rules", "is_null"]
 
@@ -42,20 +46,21 @@ LIKE_ESCAPE = "\\"
 
 
 class Rules:
-    """ANSI SQL with Unicode LOWER, binary comparisons and no regex; subclassed per dialect."""
+    """ANSI SQL with no collation of the profile and no regex; subclassed per dialect."""
 
     #: The sqlglot dialect the SQL is written in.
     dialect: ClassVar[str] = ""
-    #: What LOWER does to non-ASCII text (see :mod:`._casefold`).
-    lower_model: ClassVar[LowerModel] = "unicode"
     #: The placeholders of ``params=True`` (the style of the dialect's usual driver).
     param_style: ClassVar[ParamStyle] = "qmark"
     #: Characters a LIKE pattern must escape to stay literal.
     like_specials: ClassVar[str] = "%_" + LIKE_ESCAPE
     #: Whether LIKE takes an ``ESCAPE`` clause (else backslash is its escape).
     like_escape_clause: ClassVar[bool] = True
-    #: The most REPLACE calls one casefolded text may nest (None: no bound).
-    max_replacements: ClassVar[int | None] = None
+    #: Why text cannot be compared as the profile's collation on a stock connection.
+    no_collation: ClassVar[str] = (
+        "it has no collation comparing as MySQL's utf8mb4_0900_ai_ci (accent- and "
+        "case-insensitive primary weights, trailing spaces significant) on a stock connection"
+    )
 
     def __init__(self, params: bool = False, name: str | None = None) -> None:
         self.name = name or self.dialect
@@ -95,20 +100,19 @@ class Rules:
             order.append(int(match.group(1)))
             return self._mark(len(order))
 
+        if self.params and self.param_style == "format":
+            # psycopg and PyMySQL read % in the SQL text as a placeholder:
+            # every literal % is doubled (values are parameters, never there).
+            sql = sql.replace("%", "%%")
         text = _MARKER.sub(mark, sql)
         values = [self.values[index] for index in order]
         if self.param_style == "named":
             return text, {f"p{n}": value for n, value in enumerate(values, 1)}
         return text, values
 
-    def _escaped(self, text: str) -> str:
-        # With the "format" style (psycopg, PyMySQL) a literal % in the SQL
-        # text must be written %%; values are parameters and never reach it.
-        return text.replace("%", "%%") if self.params and self.param_style == "format" else text
-
     def string(self, text: str) -> exp.Expr:
-        """A string constant of the compiler's own (a REPLACE argument, a format)."""
-        return exp.Literal.string(self._escaped(text))
+        """A string constant of the compiler's own (an escape character, a format)."""
+        return exp.Literal.string(text)
 
     def text_value(self, text: str) -> exp.Expr:
         """A text value from the filter: a literal, or a parameter with ``params``."""
@@ -116,7 +120,7 @@ class Rules:
 
     def identifier(self, name: str) -> exp.Identifier:
         """A quoted identifier: field and table names are always quoted, exactly as written."""
-        return exp.to_identifier(self._escaped(name), quoted=True)
+        return exp.to_identifier(name, quoted=True)
 
     def column(self, name: str) -> exp.Expr:
         """The column of field ``name``."""
@@ -151,42 +155,17 @@ class Rules:
 
     # -- text --------------------------------------------------------------
 
-    def fold(self, column: exp.Expr, literal: str, mode: Mode) -> exp.Expr:
-        """The casefolded text of ``column``, exact for a ``mode`` comparison with ``literal``."""
-        fixes = needed_fixes(self.lower_model, literal, mode)
-        if self.max_replacements is not None and len(fixes) > self.max_replacements:
-            self.refuse(
-                f"casefolding {column.sql(self.dialect)} for this {mode} comparison",
-                f"it takes {len(fixes)} nested REPLACE calls (the characters whose LOWER is "
-                f"not their casefolding), more than the parser allows "
-                f"({self.max_replacements}); compare with fewer non-ASCII characters",
-            )
-        text = column
-        for fix in fixes:
-            if fix.before_lower:
-                text = exp.Replace(
-                    this=text,
-                    expression=self.string(fix.source),
-                    replacement=self.string(fix.target),
-                )
-        text = exp.Lower(this=text)
-        for fix in fixes:
-            if not fix.before_lower:
-                text = exp.Replace(
-                    this=text,
-                    expression=self.string(fix.source),
-                    replacement=self.string(fix.target),
-                )
-        return text
+    def text_key(self, text: exp.Expr, column: bool) -> exp.Expr:
+        """``text`` made to compare (``=``, ``<``, ``IN``) as the profile's collation.
 
-    def compare_text(self, folded: exp.Expr, op: str, value: exp.Expr) -> exp.Expr:
-        """``folded op value`` in code point order, as Python compares strings."""
-        return _COMPARISON[op](this=folded, expression=value)
+        ``column`` says whether ``text`` is the column (else a value of the
+        filter). The base has no such means and refuses.
+        """
+        self.refuse("a text comparison ($eq, $neq, $in, $notin, $gt ...)", self.no_collation)
 
-    def member_text(self, folded: exp.Expr, values: Sequence[exp.Expr], negated: bool) -> exp.Expr:
-        """``folded [NOT] IN (values)``."""
-        test: exp.Expr = exp.In(this=folded, expressions=list(values))
-        return exp.Not(this=test) if negated else test
+    def like_text(self, text: exp.Expr, parts: Sequence[str], negated: bool) -> exp.Expr:
+        """``text [NOT] LIKE`` ``parts`` joined by any runs, under the profile's collation."""
+        self.refuse("$like on a text field", self.no_collation)
 
     def like_pattern(self, parts: Sequence[str]) -> str:
         """``parts`` joined by ``%``, every LIKE wildcard inside them escaped."""
@@ -208,40 +187,32 @@ class Rules:
         """``pattern`` found in ``text``, case-insensitively (see :mod:`._regex`)."""
         self.refuse("$regex", "this dialect has no regular expressions")
 
-    def is_empty(self, column: exp.Expr) -> exp.Expr:
-        """The text of ``column`` is empty: NULL or ''."""
-        return exp.or_(
-            is_null(column, True), exp.EQ(this=column.copy(), expression=self.string(""))
-        )
-
-    def is_not_empty(self, column: exp.Expr) -> exp.Expr:
-        """The text of ``column`` is neither NULL nor ''."""
-        empty = exp.NEQ(this=column.copy(), expression=self.string(""))
-        return exp.and_(is_null(column, False), empty, copy=False)
-
     # -- numbers and dates -------------------------------------------------
 
-    def double_type(self) -> exp.DataType:
-        """The IEEE double type: :func:`~scale_query.evaluate` compares Python floats."""
-        return exp.DataType.build("DOUBLE")
-
     def number(self, column: exp.Expr) -> exp.Expr:
-        """The value of a number or integer column, as a double."""
-        return exp.cast(column, self.double_type())
+        """The value of a number or integer column (an exact type: DECIMAL or an integer)."""
+        return column
 
-    def number_value(self, value: float) -> exp.Expr:
-        """A number from the filter, as a double: the text is read by the engine,
-        which rounds it as Python does (a decimal literal may not be)."""
-        inner = self._placeholder(value) if self.params else exp.Literal.string(_number_text(value))
-        return exp.cast(inner, self.double_type())
+    def number_value(self, literal: str) -> exp.Expr:
+        """A number from the filter, exactly: a numeric literal is a DECIMAL in SQL."""
+        if self.params:
+            return self._placeholder(Decimal(literal))
+        return exp.Literal.number(literal)
 
     def date_value(self, value: str, kind: FieldKind) -> exp.Expr:
         """A date (``yyyy-mm-dd``) or datetime (``yyyy-mm-dd hh:mm:ss``) from the filter."""
         inner = self._placeholder(value) if self.params else exp.Literal.string(value)
         return exp.cast(inner, exp.DataType.build("DATE" if kind == "date" else "TIMESTAMP"))
 
+    def date_as_datetime(self, column: exp.Expr) -> exp.Expr:
+        """A date column as a datetime at midnight (to compare with a datetime literal)."""
+        return exp.cast(column, exp.DataType.build("TIMESTAMP"))
+
     def date_text(self, column: exp.Expr, kind: FieldKind) -> exp.Expr:
-        """The datamart's text of a date or datetime column (for ``$like`` and ``$regex``)."""
+        """The datamart's text of a date or datetime column (for ``$like`` and ``$regex``).
+
+        MySQL keeps a datetime with its time: ``2020-12-19 00:00:00``.
+        """
         form = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
         return exp.TimeToStr(this=column, format=self.string(form))
 
@@ -249,10 +220,9 @@ class Rules:
         """The text of an integer column."""
         return exp.cast(column, exp.DataType.build("VARCHAR"))
 
-
-def _number_text(value: float) -> str:
-    # The shortest text that reads back as the same double: 12 for 12.0.
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    def decimal_text(self, column: exp.Expr) -> exp.Expr:
+        """The text of a DECIMAL column at the field's scale (``12.50``), as MySQL stores it."""
+        return self.integer_text(column)
 
 
 def is_null(column: exp.Expr, null: bool) -> exp.Expr:

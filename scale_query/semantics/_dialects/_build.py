@@ -2,25 +2,31 @@
 
 Every condition written here is two-valued: it is TRUE or FALSE for every
 row, never NULL, so that a caller's ``NOT (...)`` around it selects exactly
-the other rows. An empty number or date (NULL) fails every test; an empty
-text (NULL or '') answers what :func:`~scale_query.evaluate` answers for "".
+the other rows. A column with no value (NULL) fails every test, as the
+datamart's MySQL answers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .._plan import AllOf, AnyOf, Compare, Const, Leaf, Like, Member, Regex, Test, on_nonempty
-from ._base import Rules, is_null
-from ._casefold import Mode
+from .._plan import AllOf, AnyOf, Compare, Const, Leaf, Like, Member, Regex, Test
+from ._base import _COMPARISON, Rules, is_null
 
 __all__ = ["build"]
 
 #: Wider AND/OR chains are written as balanced groups: engines parse a flat
 #: chain into a tree as deep as it is long (SQLite stops at depth 1,000).
 FLAT_CHAIN = 64
+
+# The stored text of a number or date holds digits, '-', '.', ':' and ' ':
+# against such text a pattern of printable ASCII matches by code points
+# exactly as by the collation (no two of these share a weight, none is
+# ignorable), so a plain LIKE is exact.
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
 
 _Built = exp.Expr | bool
 
@@ -49,80 +55,64 @@ def _combine(parts: Sequence[_Built], conjunction: bool) -> _Built:
     return kept[0] if len(kept) == 1 else _chain(kept, conjunction)
 
 
-def _text_test(leaf: Leaf, column: exp.Expr, rules: Rules) -> exp.Expr:
+def _text(leaf: Leaf, column: exp.Expr, rules: Rules) -> exp.Expr:
     if isinstance(leaf, Regex):
         return rules.regex(column, leaf.pattern)
+    if isinstance(leaf, Like):
+        return rules.like_text(column, leaf.parts, leaf.negated)
+    key = rules.text_key(column, True)
     if isinstance(leaf, Compare):
-        assert isinstance(leaf.value, str)
-        mode: Mode = "equal" if leaf.op in ("=", "<>") else "order"
-        folded = rules.fold(column, leaf.value, mode)
-        return rules.compare_text(folded, leaf.op, rules.text_value(leaf.value))
-    if isinstance(leaf, Member):
-        texts = [value for value in leaf.values if isinstance(value, str)]
-        folded = rules.fold(column, "".join(texts), "equal")
-        return rules.member_text(folded, [rules.text_value(t) for t in texts], leaf.negated)
-    folded = rules.fold(column, "".join(leaf.parts), "like")
-    return rules.like(folded, leaf.parts, leaf.negated)
+        value = rules.text_key(rules.text_value(leaf.literal), False)
+        return _COMPARISON[leaf.op](this=key, expression=value)
+    values = [rules.text_key(rules.text_value(text), False) for text in leaf.literals]
+    test: exp.Expr = exp.In(this=key, expressions=values)
+    return exp.Not(this=test) if leaf.negated else test
 
 
-def _text(leaf: Leaf, rules: Rules) -> _Built:
-    column = rules.column(leaf.field)
-    core = on_nonempty(leaf)
-    if core is leaf:
-        # The test answers `when_empty` for '' by itself: only NULL needs a word.
-        test = _text_test(leaf, column, rules)
-        return _combine([is_null(column, leaf.when_empty), test], not leaf.when_empty)
-    # The empty literal dropped out: the empty text is tested apart.
-    built: _Built = core.value if isinstance(core, Const) else _text_test(core, column, rules)
-    if leaf.when_empty:
-        return _combine([rules.is_empty(column), built], False)
-    return _combine([rules.is_not_empty(column), built], True)
-
-
-def _typed_value(leaf: Compare | Member, rules: Rules, value: str | float) -> exp.Expr:
+def _typed_value(leaf: Compare | Member, rules: Rules, literal: str) -> exp.Expr:
     if leaf.kind in ("number", "integer"):
-        assert isinstance(value, float)
-        return rules.number_value(value)
-    assert isinstance(value, str)
-    return rules.date_value(value, leaf.kind)
+        return rules.number_value(literal)
+    if leaf.kind == "date" and literal.endswith(" 00:00:00"):
+        return rules.date_value(literal[:10], "date")
+    return rules.date_value(literal, "datetime")
 
 
-def _typed_text(leaf: Leaf, column: exp.Expr, rules: Rules) -> exp.Expr:
+def _typed_column(leaf: Compare | Member, rules: Rules, column: exp.Expr) -> exp.Expr:
+    if leaf.kind in ("number", "integer"):
+        return rules.number(column)
+    literals = (leaf.literal,) if isinstance(leaf, Compare) else leaf.literals
+    if leaf.kind == "date" and not all(text.endswith(" 00:00:00") for text in literals):
+        # A date compared with a datetime compares as a datetime at midnight (MySQL).
+        return rules.date_as_datetime(column)
+    return column
+
+
+def _typed_text(leaf: Like | Regex, column: exp.Expr, rules: Rules) -> exp.Expr:
     if leaf.kind == "integer":
         return rules.integer_text(column)
     if leaf.kind == "number":
-        operator = "$regex" if isinstance(leaf, Regex) else "$like"
-        rules.refuse(
-            f"{operator} on number field {leaf.field!r}",
-            "a column of numbers does not keep the datamart's text (12.50 or 12.5?); "
-            "compare with $gte/$lt, or leave the schema out to treat the field as text",
-        )
+        return rules.decimal_text(column)
     return rules.date_text(column, leaf.kind)
 
 
-def _typed(leaf: Leaf, rules: Rules) -> exp.Expr:
-    column = rules.column(leaf.field)
-    test: exp.Expr
-    if isinstance(leaf, (Like, Regex)):
-        text = _typed_text(leaf, column.copy(), rules)
-        if isinstance(leaf, Like):
-            # Dates and numbers are written with digits, '-', ':' and ' ':
-            # casefolding leaves them as they are.
-            test = rules.like(text, leaf.parts, leaf.negated)
-        else:
-            test = rules.regex(text, leaf.pattern)
-    else:
-        value = column.copy() if leaf.kind in ("date", "datetime") else rules.number(column.copy())
-        if isinstance(leaf, Compare):
-            operator = {"=": exp.EQ, "<>": exp.NEQ, ">": exp.GT, ">=": exp.GTE}
-            operator |= {"<": exp.LT, "<=": exp.LTE}
-            test = operator[leaf.op](this=value, expression=_typed_value(leaf, rules, leaf.value))
-        else:
-            items = [_typed_value(leaf, rules, item) for item in leaf.values]
-            test = exp.In(this=value, expressions=items)
-            test = exp.Not(this=test) if leaf.negated else test
-    # NULL (no value) fails every test, NOT IN and <> included.
-    return exp.and_(is_null(column, False), test, copy=False)
+def _typed(leaf: Leaf, column: exp.Expr, rules: Rules) -> exp.Expr:
+    if isinstance(leaf, Like):
+        if not all(_PRINTABLE_ASCII.fullmatch(part) for part in leaf.parts):
+            rules.refuse(
+                f"$like with non-ASCII text on {leaf.kind} field {leaf.field!r}",
+                "the stored text of a number or date holds ASCII only, and the collation "
+                "would match other characters to it (a full-width digit is a digit)",
+            )
+        return rules.like(_typed_text(leaf, column, rules), leaf.parts, leaf.negated)
+    if isinstance(leaf, Regex):
+        return rules.regex(_typed_text(leaf, column, rules), leaf.pattern)
+    value = _typed_column(leaf, rules, column)
+    if isinstance(leaf, Compare):
+        literal = _typed_value(leaf, rules, leaf.literal)
+        return _COMPARISON[leaf.op](this=value, expression=literal)
+    items = [_typed_value(leaf, rules, text) for text in leaf.literals]
+    test: exp.Expr = exp.In(this=value, expressions=items)
+    return exp.Not(this=test) if leaf.negated else test
 
 
 def _build(test: Test, rules: Rules) -> _Built:
@@ -130,7 +120,14 @@ def _build(test: Test, rules: Rules) -> _Built:
         return test.value
     if isinstance(test, (AllOf, AnyOf)):
         return _combine([_build(part, rules) for part in test.tests], isinstance(test, AllOf))
-    return _text(test, rules) if test.kind == "text" else _typed(test, rules)
+    column = rules.column(test.field)
+    built = (
+        _text(test, column.copy(), rules)
+        if test.kind == "text"
+        else _typed(test, column.copy(), rules)
+    )
+    # NULL (a field never set, or no value) fails every test, NOT IN and <> included.
+    return exp.and_(is_null(column, False), built, copy=False)
 
 
 def build(test: Test, rules: Rules) -> exp.Expr:

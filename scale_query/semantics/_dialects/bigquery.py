@@ -26,9 +26,6 @@ class BigQuery(Rules):
     dialect = "bigquery"
     like_escape_clause = False
 
-    def double_type(self) -> exp.DataType:
-        return exp.DataType.build("FLOAT64", dialect="bigquery")
-
     def date_value(self, value: str, kind: FieldKind) -> exp.Expr:
         inner = self._placeholder(value) if self.params else exp.Literal.string(value)
         return exp.cast(inner, exp.DataType.build("DATE" if kind == "date" else "DATETIME"))
@@ -40,6 +37,12 @@ class BigQuery(Rules):
             )
         return exp.Anonymous(
             this="FORMAT_DATETIME", expressions=[self.string("%E4Y-%m-%d %H:%M:%S"), column]
+        )
+
+    def decimal_text(self, column: exp.Expr) -> exp.Expr:
+        self.refuse(
+            "$like or $regex on a number field",
+            "CAST(... AS STRING) drops a decimal's trailing zeros (12.5 for the datamart's 12.50)",
         )
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:

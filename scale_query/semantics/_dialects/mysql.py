@@ -1,8 +1,8 @@
-"""MySQL 8: comparisons under ``utf8mb4_0900_bin``, ICU regular expressions.
+"""MySQL 8: the profile's own collation, ``utf8mb4_0900_ai_ci``, and ICU regular expressions.
 
-- MySQL's default collations ignore accents and case (``utf8mb4_0900_ai_ci``)
-  and older ones ignore trailing spaces: every text comparison is made under
-  ``utf8mb4_0900_bin`` (code points, NO PAD). Columns are ``utf8mb4``.
+- Every text comparison and ``LIKE`` is made under ``utf8mb4_0900_ai_ci``
+  (accent- and case-insensitive, NO PAD), whatever the column's collation:
+  the datamart's own. Columns are ``utf8mb4``.
 - ``REGEXP_LIKE(text, pattern, 'c')``: ICU, case-sensitive, the pattern
   spelling out case variants.
 - Dates and datetimes read back as text with ``CAST(... AS CHAR)``, always ISO.
@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from .._schema import FieldKind
-from ._base import Rules, is_null
+from ._base import Rules
 from ._regex_write import ICU
 
 __all__ = ["MySQL"]
 
-_BINARY = exp.var("utf8mb4_0900_bin")
+#: MySQL 8's default collation: the profile (docs/semantics.md).
+COLLATION = "utf8mb4_0900_ai_ci"
 
 
 class MySQL(Rules):
@@ -29,25 +30,16 @@ class MySQL(Rules):
     dialect = "mysql"
     param_style = "format"
 
-    def _binary(self, text: exp.Expr) -> exp.Expr:
-        return exp.Collate(this=text, expression=_BINARY.copy())
+    def _collated(self, text: exp.Expr) -> exp.Expr:
+        return exp.Collate(this=text, expression=exp.var(COLLATION))
 
-    def compare_text(self, folded: exp.Expr, op: str, value: exp.Expr) -> exp.Expr:
-        return super().compare_text(self._binary(folded), op, value)
+    def text_key(self, text: exp.Expr, column: bool) -> exp.Expr:
+        # The collation named on the column decides the comparison (it has
+        # the strongest coercibility in MySQL); values are left as they are.
+        return self._collated(text) if column else text
 
-    def member_text(self, folded: exp.Expr, values: Sequence[exp.Expr], negated: bool) -> exp.Expr:
-        return super().member_text(self._binary(folded), values, negated)
-
-    def like(self, text: exp.Expr, parts: Sequence[str], negated: bool) -> exp.Expr:
-        return super().like(self._binary(text), parts, negated)
-
-    def is_empty(self, column: exp.Expr) -> exp.Expr:
-        empty = exp.EQ(this=self._binary(column.copy()), expression=self.string(""))
-        return exp.or_(is_null(column, True), empty, copy=False)
-
-    def is_not_empty(self, column: exp.Expr) -> exp.Expr:
-        empty = exp.NEQ(this=self._binary(column.copy()), expression=self.string(""))
-        return exp.and_(is_null(column, False), empty, copy=False)
+    def like_text(self, text: exp.Expr, parts: Sequence[str], negated: bool) -> exp.Expr:
+        return self.like(self._collated(text), parts, negated)
 
     def date_text(self, column: exp.Expr, kind: FieldKind) -> exp.Expr:
         return exp.cast(column, exp.DataType.build("CHAR"))

@@ -4,9 +4,9 @@
   literal is ever written.
 - Comparisons are binary under the default ``NLS_COMP=BINARY`` (code points
   in an ``AL32UTF8`` database).
-- Numbers compare as ``BINARY_DOUBLE`` (IEEE doubles, as Python's floats);
-  dates and timestamps are written with ``TO_DATE``/``TO_TIMESTAMP`` and an
-  explicit format, whatever ``NLS_DATE_FORMAT`` says.
+- Numbers compare as ``NUMBER`` (exact decimals); dates and timestamps are
+  written with ``TO_DATE``/``TO_TIMESTAMP`` and an explicit
+  format, whatever ``NLS_DATE_FORMAT`` says.
 - ``REGEXP_LIKE(text, pattern, 'c')``: POSIX with Perl's ``\\A`` and ``\\z``;
   no lookaround, so a word boundary is refused.
 - Named placeholders (``:p1``) and a dict of values, as python-oracledb takes them.
@@ -37,21 +37,6 @@ class Oracle(Rules):
         one = exp.Literal.number(1)
         return exp.EQ(this=one, expression=exp.Literal.number(1 if value else 0))
 
-    def is_empty(self, column: exp.Expr) -> exp.Expr:
-        return exp.Is(this=column.copy(), expression=exp.Null())
-
-    def is_not_empty(self, column: exp.Expr) -> exp.Expr:
-        return exp.Is(this=column.copy(), expression=exp.Not(this=exp.Null()))
-
-    def number(self, column: exp.Expr) -> exp.Expr:
-        return exp.Anonymous(this="TO_BINARY_DOUBLE", expressions=[column])
-
-    def number_value(self, value: float) -> exp.Expr:
-        # A number literal, not a string: TO_BINARY_DOUBLE('1.5') would read
-        # the decimal separator of NLS_NUMERIC_CHARACTERS.
-        inner = self._placeholder(value) if self.params else exp.Literal.number(repr(value))
-        return exp.Anonymous(this="TO_BINARY_DOUBLE", expressions=[inner])
-
     def date_value(self, value: str, kind: FieldKind) -> exp.Expr:
         inner = self._placeholder(value) if self.params else exp.Literal.string(value)
         if kind == "date":
@@ -66,6 +51,12 @@ class Oracle(Rules):
 
     def integer_text(self, column: exp.Expr) -> exp.Expr:
         return exp.Anonymous(this="TO_CHAR", expressions=[column])
+
+    def decimal_text(self, column: exp.Expr) -> exp.Expr:
+        self.refuse(
+            "$like or $regex on a number field",
+            "TO_CHAR drops a decimal's trailing zeros (12.5 for the datamart's 12.50)",
+        )
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
         source = _ORACLE_POSIX.render(pattern, self)

@@ -1,10 +1,9 @@
-"""Postgres: LOWER by the database's locale, ``~`` for ARE regular expressions.
+"""Postgres: ``~`` for ARE regular expressions; no stock collation of the profile.
 
-- ``LOWER`` follows the database's ``LC_CTYPE`` (or ICU collation): exact
-  with a UTF-8 locale or ICU, as most installations are; a ``C``/``POSIX``
-  database lowers ASCII only (see docs/warehouse.md).
-- An ordering (``$gt`` ...) compares under ``COLLATE "C"``: code point order,
-  whatever the column's collation.
+- Text comparisons and ``$like`` on text are refused: the profile needs a
+  nondeterministic ICU collation (``CREATE COLLATION ... deterministic =
+  false``), which a stock connection does not have, and the predefined ICU
+  collations are deterministic (``é`` <> ``e``).
 - ``$regex`` is written for ARE and run case-sensitively with ``~``: the
   pattern spells out each character's case variants, because ``~*`` follows
   the locale.
@@ -25,11 +24,6 @@ class Postgres(Rules):
 
     dialect = "postgres"
     param_style = "format"
-
-    def compare_text(self, folded: exp.Expr, op: str, value: exp.Expr) -> exp.Expr:
-        if op not in ("=", "<>"):
-            folded = exp.Collate(this=folded, expression=exp.Identifier(this="C", quoted=True))
-        return super().compare_text(folded, op, value)
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
         source = ARE.render(pattern, self)

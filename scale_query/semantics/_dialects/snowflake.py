@@ -17,11 +17,21 @@ from ._regex_write import POSIX
 
 __all__ = ["Snowflake"]
 
+#: Snowflake's collation of the profile: ICU, case- and accent-insensitive.
+COLLATION = "en-ci-ai"
+
 
 class Snowflake(Rules):
     """Snowflake's rules (the connector's ``qmark`` placeholders: ``?``)."""
 
     dialect = "snowflake"
+
+    def text_key(self, text: exp.Expr, column: bool) -> exp.Expr:
+        # Snowflake's ICU collation specification: case- and accent-insensitive
+        # (primary strength), trailing spaces significant (no 'rtrim').
+        if not column:
+            return text
+        return exp.Collate(this=text, expression=self.string(COLLATION))
 
     def date_text(self, column: exp.Expr, kind: FieldKind) -> exp.Expr:
         form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH24:MI:SS"

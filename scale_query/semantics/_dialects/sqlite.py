@@ -1,8 +1,9 @@
-"""SQLite: ASCII-only LOWER, binary text order, ``REGEXP`` through scale-query's function.
+"""SQLite: no collation of the profile, ``REGEXP`` through scale-query's function.
 
-- ``LOWER`` without the ICU extension lowers A-Z only: every other character
-  that casefolding changes is replaced explicitly (the ``ascii`` model of
-  :mod:`._casefold`).
+- A stock connection has only binary text comparisons: text comparisons and
+  ``$like`` on text are refused (the emulator stores collation keys instead).
+- Numbers: no exact decimals; an integer literal compares exactly with
+  INTEGER (and REAL) columns, any other number literal is refused.
 - Dates and datetimes are stored as ISO text (``yyyy-mm-dd``,
   ``yyyy-mm-dd hh:mm:ss``), which sorts as the dates do; numbers as INTEGER or
   REAL.
@@ -11,6 +12,8 @@
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from sqlglot import exp
 
@@ -24,15 +27,23 @@ class SQLite(Rules):
     """SQLite's rules (Python's ``sqlite3``, no ICU)."""
 
     dialect = "sqlite"
-    lower_model = "ascii"
-    # SQLite's parser overflows past about 30 nested calls within a condition.
-    max_replacements = 20
 
     def boolean(self, value: bool) -> exp.Expr:
         return exp.Literal.number(1 if value else 0)
 
-    def double_type(self) -> exp.DataType:
-        return exp.DataType.build("REAL")
+    def number_value(self, literal: str) -> exp.Expr:
+        number = Decimal(literal)
+        if number != number.to_integral_value() or abs(number) >= 2**63:
+            self.refuse(
+                f"the number {literal}",
+                "SQLite has no exact decimals: only whole numbers in the 64-bit range "
+                "compare exactly",
+            )
+        # sqlite3 binds no Decimal: the whole number as an int.
+        return self._placeholder(int(number)) if self.params else super().number_value(literal)
+
+    def date_as_datetime(self, column: exp.Expr) -> exp.Expr:
+        return exp.DPipe(this=column, expression=self.string(" 00:00:00"))
 
     def date_value(self, value: str, kind: FieldKind) -> exp.Expr:
         return self.text_value(value)
@@ -42,6 +53,12 @@ class SQLite(Rules):
 
     def integer_text(self, column: exp.Expr) -> exp.Expr:
         return exp.cast(column, exp.DataType.build("TEXT"))
+
+    def decimal_text(self, column: exp.Expr) -> exp.Expr:
+        self.refuse(
+            "$like or $regex on a number field",
+            "SQLite keeps no decimal scale (12.5 is written '12.5', the datamart's '12.50')",
+        )
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
         # The function is scale-query's own: it reads the pattern as written.
