@@ -649,34 +649,41 @@ class Findings:
     refused: Counter[str] = field(default_factory=Counter)
 
     def add(self, kind: str, text: str, engine: str, expected: Any, got: Any) -> None:
+        reference = "evaluate" if engine.startswith("to_sql") else "MariaDB"
         self.items.append(
             {
                 "seed": self.seed,
                 "kind": kind,
                 "filter": text,
                 "engine": engine,
+                "reference": reference,
                 "expected": _shown(expected),
                 "got": _shown(got),
             }
         )
 
     def summary(self) -> str:
-        lines = [f"seed {self.seed}: {len(self.items)} disagreements (the first 40):"]
-        lines += [
-            f"  [{i['kind']}] {i['engine']}: {i['filter']}: {_diff(i)}" for i in self.items[:40]
-        ]
+        """A few disagreements of each kind and engine (round robin), at most 40."""
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for item in self.items:
+            groups.setdefault((item["kind"], item["engine"]), []).append(item)
+        picked = [g[n] for n in range(40) for g in groups.values() if n < len(g)][:40]
+        lines = [f"seed {self.seed}: {len(self.items)} disagreements ({len(picked)} shown):"]
+        lines += [f"  [{i['kind']}] {i['engine']}: {i['filter']}: {_diff(i)}" for i in picked]
         return "\n".join(lines)
 
 
 def _diff(item: dict[str, Any]) -> str:
-    expected, got = item["expected"], item["got"]
+    expected, got, reference = item["expected"], item["got"], item["reference"]
     if isinstance(expected, list) and isinstance(got, list):
         if set(expected) == set(got):  # an order: the first place where they part
             at = next(n for n, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b)
-            return f"order parts at {at}: server {expected[at : at + 5]}, got {got[at : at + 5]}"
+            return (
+                f"order parts at {at}: {reference} {expected[at : at + 5]}, got {got[at : at + 5]}"
+            )
         missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
-        return f"server only {missing[:12]}, got only {extra[:12]}"
-    return f"server {str(expected)[:80]}, got {str(got)[:160]}"
+        return f"only {reference} has {missing[:12]}, only {item['engine']} has {extra[:12]}"
+    return f"{reference} {str(expected)[:80]}, got {str(got)[:160]}"
 
 
 def _shown(answer: Any) -> Any:
