@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from scale_query import MAX_REGEX_LENGTH, Condition, Op, evaluate, validate
 from scale_query.emulator import Emulator
 from scale_query.semantics._re2_syntax import syntax_problem
-from scale_query.semantics._reading import like_match, text_key
+from scale_query.semantics._reading import like_key, like_match
 from scale_query.semantics._regex import (
     MAX_REGEX_PROGRAM,
     RegexRefused,
@@ -35,8 +35,8 @@ def matches(pattern: str, value: str) -> bool:
     return evaluate(Condition("Nom", Op.REGEX, pattern), {"Nom": value})
 
 
-# What MySQL 5 answers for `value REGEXP pattern` under a case-insensitive
-# collation (its Henry Spencer library: POSIX classes of the C locale, ASCII).
+# What MySQL 8 answers for `value REGEXP pattern` under a case-insensitive
+# collation (ICU: Unicode classes; MySQL 5's [[:<:]] read too).
 MYSQL = [
     # an unanchored, case-insensitive search
     ("^du", "Dupont", True),
@@ -62,7 +62,7 @@ MYSQL = [
     ("^[[:digit:]]{5}$", "7501", False),
     ("[[:alpha:]]", "123", False),
     ("[[:alpha:]]", "12a", True),
-    ("^[[:alpha:]]+$", "Élodie", False),  # ASCII classes, as MySQL 5's
+    ("^[[:alpha:]]+$", "Élodie", True),  # Unicode classes, as MySQL 8's ICU
     ("^[[:alnum:]]+$", "abc123", True),
     ("^[[:alnum:]]+$", "abc-123", False),
     ("[[:space:]]", "a\tb", True),
@@ -100,9 +100,30 @@ def test_evaluate_answers_as_mysql(pattern: str, value: str, expected: bool) -> 
 
 
 def test_boundaries_become_re2_word_boundaries() -> None:
-    translated = translate("[[:<:]]du[[:>:]]|\\[[:<:]]").text
+    translated = translate("x[[:<:]]du[[:>:]]|\\[[:<:]]").text
     # The escaped "[" is a character: the text after it is a class, left alone.
-    assert translated == "\\bdu\\b|\\[[:<:]]"
+    assert translated == "x\\bdu\\b|\\[[:<:]]"
+    # At the pattern's edges, next to a letter, the boundary is ICU's: Unicode.
+    assert matches("[[:<:]]lo", "la lodie") and not matches("[[:<:]]lo", "Élodie")
+    assert matches("du[[:>:]]", "du x") and not matches("du[[:>:]]", "dué")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "found"),
+    [
+        ("[[:alpha:]]", "é", True),
+        ("^[[:alpha:]]+$", "Élodie", True),
+        ("\\W", "é", False),
+        ("\\w", "日", True),
+        ("[^[:alpha:]]", "É", False),
+        ("[[:upper:]]", "a", True),  # ICU closes a class over case when case is ignored
+        ("\\d", "٣", True),
+        ("[[:punct:]]", "«", True),
+        ("[[:space:]]", "\u00a0", True),
+    ],
+)
+def test_classes_read_unicode_as_icu(pattern: str, value: str, found: bool) -> None:
+    assert matches(pattern, value) is found
 
 
 # ---- refusals: what, where and what to write instead -----------------------
@@ -119,9 +140,9 @@ REFUSALS = [
     ("(?>du)", "atomic group", "look-around or atomic groups", 0),
     ("[[.space.]]", "collating element", "write the character itself", 1),
     ("[[=e=]]", "equivalence class", "write the character itself", 1),
-    ("a*+", "bad repetition operator in '*+'", "possessive", 1),
-    ("[[:foo:]]", "invalid character class range in '[:foo:]'", "[:alpha:]", 1),
-    ("ab[c", "missing ] in '[c'", "close the bracket", 2),
+    ("a*+", "bad repetition operator", "possessive", 1),
+    ("[[:foo:]]", "invalid character class range", "[:alpha:]", 1),
+    ("ab[c", "missing ]", "close the bracket", 2),
     ("^(Du|(De)", "a '(' that is never closed", "balance the parentheses", 1),
     ("^Du)|De", "a ')' that closes nothing", "balance the parentheses", 3),
     ("*", "no argument for repetition operator", "a literal * is written \\*", 0),
@@ -156,13 +177,20 @@ def test_validate_reports_the_same_words_at_the_same_place(
         assert found.offset == len("Nom $regex ") + 1 + offset
 
 
+def test_refusals_never_quote_the_pattern() -> None:
+    # A pattern is a filter value, often personal data: never in an error (issue 20).
+    with pytest.raises(RegexRefused) as caught:
+        compile_regex("[jo@example.net")
+    assert "example" not in str(caught.value) and "jo@" not in str(caught.value)
+
+
 def test_length_and_program_bounds() -> None:
     compile_regex("a" * MAX_REGEX_LENGTH)
     with pytest.raises(RegexRefused, match=f"the limit is {MAX_REGEX_LENGTH}"):
         compile_regex("a" * (MAX_REGEX_LENGTH + 1))
     compile_regex("^.{0,255}$")  # a length check still fits
     with pytest.raises(RegexRefused, match=f"the limit is {MAX_REGEX_PROGRAM:,}") as caught:
-        compile_regex(".{0,1000}")
+        compile_regex("\\w{0,100}")
     assert "use + or *" in caught.value.hint
 
 
@@ -233,8 +261,8 @@ def _naive_like(pattern: str, value: str) -> bool:
     st.text("abAB", max_size=10),
 )
 def test_like_agrees_with_the_plain_translation(pattern: str, value: str) -> None:
-    keys = tuple(text_key(part) for part in pattern.split("*"))
-    assert like_match(keys, text_key(value)) is _naive_like(pattern, value)
+    keys = tuple(like_key(part) for part in pattern.split("*"))
+    assert like_match(keys, like_key(value)) is _naive_like(pattern, value)
 
 
 @pytest.mark.timeout(60)

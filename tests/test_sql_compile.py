@@ -9,7 +9,7 @@ import pytest
 
 from scale_query import parse
 from scale_query.language._ast import And, Condition, Op, Or
-from scale_query.semantics._reading import number_key, text_key
+from scale_query.semantics._reading import like_key, number_key, text_key
 from scale_query.semantics._sql import (
     Column,
     FilterValueError,
@@ -21,7 +21,7 @@ from scale_query.semantics._sql import (
 )
 
 COLUMNS = {
-    "Nom": Column("text", '"f0"', '"f0"', '"r0"'),
+    "Nom": Column("text", '"f0"', '"k0"', '"r0"'),
     "Montant": Column("number", '"f1"', '"k1"', '"r1"'),
 }
 
@@ -64,19 +64,20 @@ def test_identifier_quoting() -> None:
         ("", "", True),
         ("", "a", False),
         ("h*l*ne", "Hélène", True),
-        ("*SS*", "Straße", True),
+        ("*SS*", "Strasse", True),
+        ("*SS*", "Straße", False),  # LIKE: character by character, as MySQL
     ],
 )
 def test_glob_pattern_only_star_is_a_wildcard(pattern: str, value: str, matches: bool) -> None:
     conn = sqlite3.connect(":memory:")
-    glob = glob_pattern([text_key(part) for part in pattern.split("*")])
-    (found,) = conn.execute("SELECT ? GLOB ?", (text_key(value), glob)).fetchone()
+    glob = glob_pattern([like_key(part) for part in pattern.split("*")])
+    (found,) = conn.execute("SELECT ? GLOB ?", (like_key(value), glob)).fetchone()
     assert bool(found) is matches
 
 
 def test_wide_and_deep_filters_stay_within_sqlite_limits() -> None:
     conn = sqlite3.connect(":memory:")
-    conn.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, "f0", "k1", "r0", "r1", "f1")')
+    conn.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, "k0", "k1", "r0", "r1", "f1")')
     conn.execute(
         "INSERT INTO t VALUES (1, ?, ?, 'a', '1', ?)", (text_key("a"), number_key(Decimal(1)), "")
     )
@@ -92,7 +93,7 @@ def test_wide_and_deep_filters_stay_within_sqlite_limits() -> None:
 
 def test_order_by_breaks_ties_by_id() -> None:
     assert order_by([("Montant", False), ("Nom", True)], COLUMNS, '"id"') == (
-        '"k1" ASC, "f0" DESC, "id" ASC'
+        '"k1" ASC, "k0" DESC, "id" ASC'
     )
     with pytest.raises(UnknownFieldError):
         order_by([("Prix", False)], COLUMNS, '"id"')

@@ -94,7 +94,11 @@ TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
         ('Nom $like "x*"', "duckdb", "$like on a text field"),
         ('Montant $like "１*"', "duckdb", "$like with non-ASCII text on number field 'Montant'"),
         ("Montant $gt 2.5", "sqlite", "the number 2.5"),
-        ('Nom $regex "\\\\bdu"', "snowflake", "$regex a word boundary (\\b, [[:<:]])"),
+        ('Nom $regex "x\\\\bdu"', "snowflake", "$regex a word boundary (\\b, [[:<:]])"),
+        # MySQL 8 reads these by Unicode (ICU): RE2's \p classes, which no
+        # other engine reads alike.
+        ('Nom $regex "[[:alpha:]]"', "mysql", "$regex a Unicode class (\\p)"),
+        ('Nom $regex "\\\\w"', "duckdb", "$regex a Unicode class (\\p)"),
         ('Nom $regex "a{300}"', "postgres", "$regex a repetition count of 300"),
         ('Nom $regex "\\\\pL"', "duckdb", "$regex a Unicode class (\\p)"),
         ('Nom $regex "(?s)a.b"', "spark", "$regex the inline flags (?s)"),

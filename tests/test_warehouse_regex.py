@@ -17,10 +17,12 @@ re2 = pytest.importorskip("re2")
 # RE2 syntax, written case-sensitively with every case variant spelled out:
 # run by RE2 itself, it must match exactly what (?i) and the pattern match.
 EXPLICIT_RE2 = dataclasses.replace(RE2, case="explicit")
+# (The Unicode classes \\w, [[:alpha:]] and the word boundaries are refused for
+# every dialect: tests/test_warehouse.py.)
 PIECES = [
-    "^", "$", ".", "\\d", "\\w", "\\s", "\\W", "\\b", "\\B", "[a-z]", "[^a-c]", "[[:alpha:]]",
-    "[[:^digit:]]", "(a|ß)", "k", "s", "ǅ", "i", "x?", "e*", "[éß-ẞ]", "\\.", "a{1,2}",
-    "(?:ΐ|ﬅ)", "[[:<:]]", "\\x{212A}", "\\Qa.b\\E", "[]a-]", "[^]^]", "σ",
+    "^", "$", ".", "[a-z]", "[^a-c]", "[[:xdigit:]]",
+    "(a|ß)", "k", "s", "ǅ", "i", "x?", "e*", "[éß-ẞ]", "\\.", "a{1,2}",
+    "(?:ΐ|ﬅ)", "\\x{212A}", "\\Qa.b\\E", "[]a-]", "[^]^]", "σ",
 ]  # fmt: skip
 TEXT = st.text(st.sampled_from("aAbBeEkKKsSſßẞiIİıǅǄǆσςΣΐΐﬅﬆxX0 9.\n_-]^é"), max_size=8)
 
@@ -51,7 +53,7 @@ def test_divergent_characters_are_spelled_out_even_for_re2() -> None:
     [
         ("^du", "^[Dd][Uu]", "^[Dd][Uu]", "^[Dd][Uu]"),
         ("a.b$", "[Aa][^\\u000A][Bb]$", "[Aa][^\\x{A}][Bb]\\z", "[Aa][^\n][Bb]$"),
-        ("[[:digit:]]{5}", "[0-9]{5}", "[0-9]{5}", "[0-9]{5}"),
+        ("[0-9]{5}", "[0-9]{5}", "[0-9]{5}", "[0-9]{5}"),
         ("(ab|)c", "(?:[Aa][Bb]|)[Cc]", "(?:[Aa][Bb]|)[Cc]", "(([Aa][Bb])?)[Cc]"),
         ("[-^]", "[\\-\\^]", "[\\-\\^]", "[-^]"),
         ("x+?", "[Xx]+", "[Xx]+", "[Xx]+"),

@@ -2,10 +2,10 @@
 
 Each declared field ``i`` has three columns: ``r{i}`` the value as MySQL
 stores it (normalised: ``12.50``, ``7``, ``2020-12-19 00:00:00``), ``f{i}``
-the collation key of that text (``utf8mb4_0900_ai_ci`` primary weights) and,
-for numbers and dates, ``k{i}`` its typed key (an exact number key or a
-normalised datetime), all filled with the evaluator's own key functions so
-that SQL and :func:`scale_query.evaluate` agree. A field a record never had
+its like key (each character's ``utf8mb4_0900_ai_ci`` weights, for
+``$like``) and ``k{i}`` its comparison key (the collation key of a text; an
+exact number key or a normalised datetime), all filled with the evaluator's
+own key functions so that SQL and :func:`scale_query.evaluate` agree. A field a record never had
 is NULL in all three (and no value of a number or date has NULL keys), so
 it matches no comparison, as in MySQL. Field names never reach SQL.
 
@@ -32,7 +32,7 @@ from typing import Any
 from ..language._ast import Expr, walk
 from ..language._values import to_text
 from ..semantics._evaluate import Predicate, compile_predicate
-from ..semantics._reading import a_kind, compile_regex, stored_key, stored_text, text_key
+from ..semantics._reading import a_kind, compile_regex, like_key, stored_key, stored_text
 from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
 from ..semantics._sql import KEY_FUNCTION, REGEX_FUNCTION, Column, quote_identifier
 from ._dbfile import APPLICATION_ID, StoreFileError, inspect
@@ -90,14 +90,13 @@ def _table(index: int, obj: ObjectDef) -> Table:
     stored = {}
     for i, (name, info) in enumerate(obj.schema.items()):
         stored[name] = (i, info, info.kind)
-        fold = quote_identifier(f"f{i}")
-        key = fold if info.kind == "text" else quote_identifier(f"k{i}")
+        fold, key = quote_identifier(f"f{i}"), quote_identifier(f"k{i}")
         columns[name] = Column(info.kind, fold, key, quote_identifier(f"r{i}"))
     return Table(obj, quote_identifier(f"o{index}"), full_schema(obj), columns, stored, links)
 
 
-def _text_key(value: str | None) -> str | None:
-    return None if value is None else text_key(value)
+def _like_key(value: str | None) -> str | None:
+    return None if value is None else like_key(value)
 
 
 def _regex(pattern: str, value: str | None) -> int:
@@ -222,7 +221,7 @@ class Store:
 
     def _setup(self, conn: sqlite3.Connection) -> None:
         conn.create_function(REGEX_FUNCTION, 2, _regex, deterministic=True)
-        conn.create_function(KEY_FUNCTION, 1, _text_key, deterministic=True)
+        conn.create_function(KEY_FUNCTION, 1, _like_key, deterministic=True)
         conn.create_function(PREDICATE_FUNCTION, -1, self._call_predicate)
 
     def _check_definition(self) -> None:
@@ -270,10 +269,8 @@ class Store:
         for table in self.tables.values():
             defs = [f"{_ID} INTEGER PRIMARY KEY"]
             defs += [f"{quote_identifier(c)} INTEGER" for c in table.link_columns.values()]
-            for i, info in enumerate(table.obj.schema.values()):
-                defs += [f'"r{i}" TEXT', f'"f{i}" TEXT']
-                if info.kind != "text":
-                    defs.append(f'"k{i}"')
+            for i in range(len(table.obj.schema)):
+                defs += [f'"r{i}" TEXT', f'"f{i}" TEXT', f'"k{i}" TEXT']
             conn.execute(f"CREATE TABLE {table.sql_name} ({', '.join(defs)})")
             conn.execute(
                 "INSERT INTO _times VALUES (?, ?, ?)",
@@ -326,8 +323,8 @@ class Store:
     @staticmethod
     def _insert_many(conn: sqlite3.Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         names = ["id", *table.link_columns.values()]
-        for i, info in enumerate(table.obj.schema.values()):
-            names += [f"r{i}", f"f{i}"] + ([f"k{i}"] if info.kind != "text" else [])
+        for i in range(len(table.obj.schema)):
+            names += [f"r{i}", f"f{i}", f"k{i}"]
         position = {name: n for n, name in enumerate(names)}
         template: list[Any] = [None] * len(names)
 
@@ -359,9 +356,8 @@ class Store:
                 raise RecordError(f"field {name!r} is not writable with this token")
             text = check_value(info, value, kind)
             # A number or date written empty has no value: NULL keys.
-            row[f"r{i}"], row[f"f{i}"] = text, text_key(text) if kind == "text" or text else None
-            if kind != "text":
-                row[f"k{i}"] = stored_key(kind, text, info.scale)
+            row[f"r{i}"], row[f"f{i}"] = text, like_key(text) if kind == "text" or text else None
+            row[f"k{i}"] = stored_key(kind, text, info.scale)
         return row
 
     def _links(self, conn: sqlite3.Connection, table: Table, link: object) -> dict[str, Any]:

@@ -22,6 +22,16 @@ code point order, a ``$like`` is a match of key pieces, and no key holds a
 (True, False)
 >>> sorted(["b", "É", "_x", "e"], key=text_key)
 ['_x', 'b', 'É', 'e']
+
+``LIKE`` is another matter: MySQL matches a pattern character by character,
+each character of the value against one of the pattern by its own weights,
+so ``ß`` = ``ss`` but ``ß`` does not match ``LIKE 'ss'``, and ``œ`` matches
+neither ``o`` nor ``oe``. :func:`like_key` writes each character's weights
+between ``<`` and ``>``: a piece of a pattern is found in a value exactly at
+whole characters, and GLOB and ``str.find`` need nothing else.
+
+>>> like_key("ß") == like_key("SS"), like_key("é") == like_key("E")
+(False, True)
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ import threading
 import unicodedata
 from typing import Any
 
-__all__ = ["KEY_BASE", "text_key"]
+__all__ = ["KEY_BASE", "like_key", "text_key"]
 
 #: A primary weight ``w`` is the character ``chr(KEY_BASE + w)`` in a key.
 KEY_BASE = 0x10000
@@ -55,6 +65,7 @@ class _Keys:
         #: holding one take the whole-string path.
         self.contextual: frozenset[str] = frozenset(self._contextual())
         self.table: dict[int, str] = _Table(self)
+        self.like_table: dict[int, str] = _LikeTable(self)
 
     def _contextual(self) -> set[str]:
         found: set[str] = set()
@@ -92,6 +103,19 @@ class _Table(dict[int, str]):
         return key
 
 
+class _LikeTable(dict[int, str]):
+    """``str.translate``'s table for :func:`like_key`: each character's own weights."""
+
+    def __init__(self, keys: _Keys) -> None:
+        super().__init__()
+        self._keys = keys
+
+    def __missing__(self, point: int) -> str:
+        key = f"<{self._keys.whole(chr(point))}>"
+        self[point] = key
+        return key
+
+
 _loaded: _Keys | None = None
 _lock = threading.Lock()
 
@@ -118,3 +142,12 @@ def text_key(text: str) -> str:
         except _WholeString:
             pass
     return keys.whole(text)
+
+
+def like_key(text: str) -> str:
+    """``text`` as ``LIKE`` sees it: each character's primary weights, in ``<`` ``>``.
+
+    >>> like_key("Dupont").startswith(like_key("DU")), like_key("a") == like_key("á")
+    (True, True)
+    """
+    return text.translate(_keys().like_table)

@@ -31,7 +31,7 @@ from ._plan import (
     compare,
     plan,
 )
-from ._reading import compile_regex, like_match, stored_key, stored_text, text_key
+from ._reading import compile_regex, like_key, like_match, stored_key, stored_text
 from ._schema import FieldKind, ObjectSchema
 
 __all__ = ["Predicate", "compile_predicate", "evaluate"]
@@ -76,7 +76,7 @@ def _leaf(test: Compare | Member | Like | Regex, scale: int | None) -> Predicate
     if isinstance(test, Like):
         keys, negated = test.keys, test.negated
         return lambda record: (
-            (found := text(record)) is not None and (like_match(keys, text_key(found)) != negated)
+            (found := text(record)) is not None and (like_match(keys, like_key(found)) != negated)
         )
     search = compile_regex(test.pattern).search
     return lambda record: (found := text(record)) is not None and search(found) is not None

@@ -10,8 +10,8 @@ test:
 - a literal becomes its key (:func:`~._reading.literal_key`): a collation key
   for text, an exact number key, a normalised datetime; a date that does not
   exist matches nothing (:class:`Const`);
-- a ``$like`` pattern becomes its literal pieces and their collation keys,
-  any run of characters between them;
+- a ``$like`` pattern becomes its literal pieces and their like keys (each
+  character by its own weights, as MySQL's ``LIKE``), any run between them;
 - a ``$regex`` pattern is checked by :func:`~._reading.compile_regex` here, so
   it is refused before any test runs;
 - a field with no value (NULL: a text never set, an empty number or date)
@@ -32,7 +32,7 @@ from typing import Any, TypeAlias
 
 from ..language._ast import And, Condition, Expr, Op, Or, Span
 from ..language._values import format_number
-from ._reading import LiteralError, compile_regex, literal_key, text_key
+from ._reading import LiteralError, compile_regex, like_key, literal_key
 from ._schema import FieldKind
 
 __all__ = [
@@ -113,7 +113,7 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Like:
-    """The whole (stored) text is ``parts`` joined by any runs; ``keys``: their collation keys."""
+    """The whole (stored) text is ``parts`` joined by any runs; ``keys``: their like keys."""
 
     field: str
     kind: FieldKind
@@ -172,7 +172,7 @@ def _leaf(node: Condition, kind: FieldKind) -> Leaf | Const:
             compile_regex(node.value)  # refused here, before any test runs
             return Regex(node.field, kind, node.value)
         parts = tuple(node.value.split("*"))
-        keys = tuple(text_key(part) for part in parts)
+        keys = tuple(like_key(part) for part in parts)
         return Like(node.field, kind, parts, keys, op is Op.NOTLIKE)
     if op.takes_list:
         items = node.value if isinstance(node.value, tuple) else (node.value,)

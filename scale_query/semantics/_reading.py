@@ -19,7 +19,8 @@ datamart's (docs/semantics.md has the table):
   a date field compared with a datetime compares as a datetime at midnight;
   a day that does not exist (``2000-02-30``) matches nothing;
 - spaces around a number or a date are ignored, as MySQL ignores them;
-- ``$like`` matches the whole collation key, ``*`` standing for any run;
+- ``$like`` matches character by character by each character's weights
+  (:func:`like_key`), ``*`` standing for any run, as MySQL's ``LIKE`` does;
   ``$regex`` is the policy of :func:`compile_regex` (see ``_regex``).
 
 >>> literal_key("number", " 12") == literal_key("number", "12.0"), stored_key("number", "")
@@ -38,7 +39,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import TypeAlias
 
 from ..language._values import format_number
-from ._collation import text_key
+from ._collation import like_key, text_key
 from ._regex import MAX_REGEX_LENGTH, compile_regex
 from ._schema import FieldKind
 
@@ -52,6 +53,7 @@ __all__ = [
     "a_kind",
     "canonical_moment",
     "compile_regex",
+    "like_key",
     "like_match",
     "literal_key",
     "number_key",
@@ -253,6 +255,8 @@ def like_match(keys: tuple[str, ...], key: str) -> bool:
 
     >>> like_match(("du", "", "t"), "dupont"), like_match(("a", "a"), "a")
     (True, False)
+    >>> like_match((like_key("h"), like_key("LENE")), like_key("Hélène"))
+    True
     """
     if len(keys) == 1:
         return key == keys[0]

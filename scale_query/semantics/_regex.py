@@ -1,17 +1,22 @@
 """``$regex``: a MySQL pattern, run by RE2 in time linear in the value.
 
-The datamart runs ``$regex`` on MySQL, whose ``[[:<:]]``/``[[:>:]]`` word
-boundaries and POSIX classes (``[[:digit:]]``) the reference implies: the
-syntax of MySQL 5's Henry Spencer library. scale-query runs the pattern with
-RE2 (the ``google-re2`` package), an engine without backtracking, so a
-pattern such as ``(.*){1,10}#`` costs the same few steps per character as
-``abc``. Matching is an unanchored, case-insensitive search:
+The datamart runs ``$regex`` on MySQL 8, whose ICU engine reads classes by
+Unicode; its ``[[:<:]]``/``[[:>:]]`` word boundaries (MySQL 5's) are read
+too. scale-query runs the pattern with RE2 (the ``google-re2`` package), an
+engine without backtracking, so a pattern such as ``(.*){1,10}#`` costs the
+same few steps per character as ``abc``. Matching is an unanchored,
+case-insensitive search (Unicode case folding, and a class closed over case,
+as ICU does when case is ignored: ``[[:upper:]]`` takes ``a``):
 
-- the POSIX classes (``[[:alpha:]]``, ``[[:digit:]]``, ``[[:space:]]``...),
-  ``\\d``, ``\\w``, ``\\s`` and ``\\b`` are ASCII, as in MySQL 5 (whose
-  classes are the C locale's);
-- ``[[:<:]]`` and ``[[:>:]]`` (start and end of a word) are read as ``\\b``,
-  which they equal wherever they stand next to a word character;
+- the POSIX classes and ``\\d``, ``\\w``, ``\\s`` are ICU's, written with
+  RE2's Unicode classes (:data:`UNICODE_CLASSES`): ``[[:alpha:]]`` takes
+  ``é`` and ``日``, ``\\W`` does not take ``é``; ``[[:graph:]]``,
+  ``[[:print:]]``, ``[[:xdigit:]]`` and a negated class inside brackets
+  (``[\\W]``) stay ASCII;
+- ``[[:<:]]`` and ``[[:>:]]`` (start and end of a word) are read as ``\\b``;
+  at the very start or end of the pattern, next to a letter or digit, the
+  boundary is ICU's (a Unicode letter is a word character, so ``[[:<:]]lo``
+  is not found inside ``Élodie``); elsewhere it is RE2's ASCII ``\\b``;
 - ``\\`` before a character that is not an ASCII letter or digit is that
   character (``\\é`` is ``é``), as in MySQL;
 - what needs a backtracking engine (back-references, look-around, atomic
@@ -43,6 +48,7 @@ from ._re2_syntax import syntax_problem
 __all__ = [
     "MAX_REGEX_LENGTH",
     "MAX_REGEX_PROGRAM",
+    "UNICODE_CLASSES",
     "CompiledRegex",
     "RegexRefused",
     "Translation",
@@ -55,8 +61,29 @@ __all__ = [
 #: ``$regex`` patterns longer than this many characters are refused.
 MAX_REGEX_LENGTH: Final = 200
 #: Compiled patterns larger than this many RE2 instructions are refused:
-#: the bound on the work per character of a value.
-MAX_REGEX_PROGRAM: Final = 3000
+#: the bound on the work per character of a value. One Unicode class (``\\w``,
+#: ``[[:alpha:]]``) takes about 1,300.
+MAX_REGEX_PROGRAM: Final = 12000
+
+_WORD = "\\p{L}\\p{Nl}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}"
+_SPACE = "\\t\\n\\v\\f\\r \\x{85}\\p{Z}"
+#: ICU's classes as the inside of an RE2 bracket expression.
+UNICODE_CLASSES: Final = {
+    "alpha": "\\p{L}\\p{Nl}",
+    "alnum": "\\p{L}\\p{Nl}\\p{Nd}",
+    "digit": "\\p{Nd}",
+    "upper": "\\p{Lu}",
+    "lower": "\\p{Ll}",
+    "space": _SPACE,
+    "blank": "\\t\\p{Zs}",
+    "cntrl": "\\p{Cc}",
+    "punct": "\\p{P}",
+    "word": _WORD,
+}
+# \d, \w, \s outside brackets; inside brackets only the positive ones.
+_PERL = {"d": "\\p{Nd}", "D": "\\P{Nd}", "w": f"[{_WORD}]", "W": f"[^{_WORD}]"}
+_PERL |= {"s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"}
+_PERL_INSIDE = {"d": "\\p{Nd}", "D": "\\P{Nd}", "w": _WORD, "s": _SPACE}
 
 _BOUNDARIES = ("[[:<:]]", "[[:>:]]")
 _LOOKAROUND = {
@@ -225,8 +252,8 @@ class Translation(NamedTuple):
 def translate(pattern: str) -> Translation:
     """``pattern`` in RE2's syntax (see the module's docstring), refusing what RE2 cannot run.
 
-    >>> translate("[[:<:]]du").text
-    '\\\\bdu'
+    >>> translate("x[[:<:]]du").text
+    'x\\\\bdu'
     """
     out: list[str] = []
     size = 0  # length of the output so far
@@ -269,16 +296,22 @@ def translate(pattern: str) -> Translation:
                 emit(pattern[at:stop], stop - at)
             elif follower and not follower.isascii():
                 emit(follower, 2)  # MySQL: a backslash before é is é
+            elif follower in _PERL:
+                emit(_PERL[follower], 2)
+            elif follower == "b" and _at_edge(pattern, at, 2):
+                emit(_edge_boundary(at), 2)
             else:
                 emit(pattern[at : at + 2], len(pattern[at : at + 2]))
         elif char == "[":
             boundary = next((b for b in _BOUNDARIES if pattern.startswith(b, at)), None)
             if boundary is not None:
-                emit("\\b", len(boundary))
+                edge = _at_edge(pattern, at, len(boundary))
+                emit(_edge_boundary(at) if edge else "\\b", len(boundary))
                 continue
             stop = _bracket_end(pattern, at)
             stop = end if stop < 0 else stop  # RE2 reports the missing "]"
-            emit(pattern[at:stop], stop - at)
+            for piece, consumed in _bracket_pieces(pattern[at:stop]):
+                emit(piece, consumed)
         elif char == "(" and pattern.startswith("(?", at):
             for opener, what in _LOOKAROUND.items():
                 if pattern.startswith(opener, at):
@@ -302,6 +335,48 @@ def translate(pattern: str) -> Translation:
     return Translation("".join(out), moves, unclosed, stray)
 
 
+def _at_edge(pattern: str, at: int, length: int) -> bool:
+    """A boundary that opens the pattern before a letter or digit, or ends it after one."""
+    after = pattern[at + length : at + length + 1]
+    before = pattern[at - 1 : at] if at >= 1 else ""
+    escaped = at >= 2 and pattern[at - 2] == "\\"
+    if at == 0 and after.isalnum():
+        return True
+    return at + length == len(pattern) and before.isalnum() and not escaped
+
+
+def _edge_boundary(at: int) -> str:
+    # No look-around in RE2: at the pattern's edges the boundary may take the
+    # character beside the word, which no other part of the pattern needs.
+    return f"(?:^|[^{_WORD}])" if at == 0 else f"(?:$|[^{_WORD}])"
+
+
+def _bracket_pieces(text: str) -> list[tuple[str, int]]:
+    """A bracket expression with ICU's classes written as RE2's Unicode classes."""
+    pieces: list[tuple[str, int]] = []
+    at, start = 0, 0
+    while at < len(text):
+        if text[at] == "\\" and text[at + 1 : at + 2] in _PERL_INSIDE:
+            pieces.append((text[start:at], at - start))
+            pieces.append((_PERL_INSIDE[text[at + 1]], 2))
+            at = start = at + 2
+        elif text[at] == "\\":
+            at += 2
+        elif text.startswith("[:", at):
+            close = text.find(":]", at + 2)
+            name = text[at + 2 : close] if close > 0 else ""
+            if name in UNICODE_CLASSES:
+                pieces.append((text[start:at], at - start))
+                pieces.append((UNICODE_CLASSES[name], close + 2 - at))
+                at = start = close + 2
+            else:
+                at += 1
+        else:
+            at += 1
+    pieces.append((text[start:], len(text) - start))
+    return [piece for piece in pieces if piece[1] or piece[0]]
+
+
 def _original_offset(moves: list[tuple[int, int]], offset: int) -> int:
     """The offset in the written pattern of ``offset`` in its translation."""
     translated, original = max((m for m in moves if m[0] <= offset), default=(0, 0))
@@ -313,6 +388,8 @@ def _engine_refusal(
 ) -> RegexRefused:
     """RE2's refusal (``what``, the part of the pattern it shows, where that
     starts in the translation), in words with a hint, placed in the written pattern."""
+    # The fragment picks the hint and the place; it is never shown: a pattern
+    # is a filter value (an e-mail address, say), kept out of errors and logs.
     message = f"{what}: {fragment}" if fragment else what
     hint = next(
         (hint for start, hint in _HINTS if message.startswith(start)),
@@ -326,9 +403,8 @@ def _engine_refusal(
     if offset is None:
         offset = translation.text.find(fragment) if fragment else -1
     if offset < 0:
-        return RegexRefused(f"$regex pattern refused: {message}", hint)
-    shown = f"{what} in '{fragment}'" if fragment else what
-    return _refused(shown, _original_offset(translation.moves, offset), hint)
+        return RegexRefused(f"$regex pattern refused: {what}", hint)
+    return _refused(what, _original_offset(translation.moves, offset), hint)
 
 
 def check_regex(pattern: str) -> Translation:
@@ -338,8 +414,8 @@ def check_regex(pattern: str) -> Translation:
     syntax rules (:mod:`._re2_syntax`): what RE2 would refuse is refused here
     first, in the same words, where RE2 is not even installed.
 
-    >>> check_regex("[[:<:]]du").text
-    '\\\\bdu'
+    >>> check_regex("x[[:<:]]du").text
+    'x\\\\bdu'
     """
     if len(pattern) > MAX_REGEX_LENGTH:
         raise RegexRefused(

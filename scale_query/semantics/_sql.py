@@ -12,10 +12,10 @@ answer as the collation does, without a Python call per row.
 
 >>> from scale_query.language._ast import Condition, Op
 >>> from scale_query.semantics._reading import text_key
->>> columns = {"Nom": Column("text", fold='"f0"', key='"f0"', raw='"r0"')}
+>>> columns = {"Nom": Column("text", fold='"f0"', key='"k0"', raw='"r0"')}
 >>> sql, params = compile_filter(Condition("Nom", Op.EQ, "Dupont"), columns)
 >>> sql, params == [text_key("dupont")]
-('"f0" = ?', True)
+('"k0" = ?', True)
 """
 
 from __future__ import annotations
@@ -54,18 +54,19 @@ __all__ = [
 
 #: The name of the SQL function ``(pattern, value) -> 0/1`` the connection must register.
 REGEX_FUNCTION = "sq_regex"
-#: The SQL function ``(text) -> collation key`` the connection must register
-#: (for the few columns whose key is not stored: ids read as text).
-KEY_FUNCTION = "sq_text_key"
+#: The SQL function ``(text) -> like key`` the connection must register
+#: (for the few columns whose like key is not stored: ids read as text).
+KEY_FUNCTION = "sq_like_key"
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     """How one field is stored: SQL expressions chosen by the store, never by a user.
 
-    ``fold`` gives the collation key of the stored text, ``key`` the typed
-    key (the collation key for text fields; an exact number key or a
-    normalised datetime for the others), both NULL when there is no value,
+    ``fold`` gives the like key of the stored text (:func:`~._reading.like_key`),
+    ``key`` the comparison key (the collation key for text fields; an exact
+    number key or a normalised datetime for the others), both NULL when there
+    is no value,
     and ``raw`` the stored text. ``native`` says ``key`` is an SQLite
     integer (a record id), compared with numbers rather than number keys.
     """
@@ -89,9 +90,9 @@ def quote_identifier(name: str) -> str:
 
 
 def glob_pattern(keys: Sequence[str]) -> str:
-    """A ``$like`` pattern's piece keys as an SQLite GLOB over collation keys.
+    """A ``$like`` pattern's piece keys as an SQLite GLOB over like keys.
 
-    Keys never hold ``*``, ``?`` or ``[`` (:mod:`._collation`): only the
+    Like keys never hold ``*``, ``?`` or ``[`` (:mod:`._collation`): only the
     joints are wildcards.
 
     >>> glob_pattern(["a", "", "b"])
@@ -173,8 +174,8 @@ def order_by(
     Text sorts by its collation key; no value (NULL) sorts first ascending
     and last descending, as in MySQL.
 
-    >>> order_by([("Nom", True)], {"Nom": Column("text", '"f0"', '"f0"', '"r0"')}, '"id"')
-    '"f0" DESC, "id" ASC'
+    >>> order_by([("Nom", True)], {"Nom": Column("text", '"f0"', '"k0"', '"r0"')}, '"id"')
+    '"k0" DESC, "id" ASC'
     """
     terms = []
     for name, descending in keys:

@@ -340,8 +340,7 @@ class _Parser:
         if char == "[":
             for boundary in _MYSQL_BOUNDARIES:
                 if self.text.startswith(boundary, self.at - 1):
-                    self.at += len(boundary) - 1
-                    return Anchor("boundary")
+                    raise _boundary()
             return self.char_class()
         if char == ".":
             return Chars(((0x0A, 0x0A),), negated=True, notation=".", folds=False)
@@ -396,14 +395,10 @@ class _Parser:
 
     def escape(self) -> Node:
         char = self.take()
-        if char in _PERL:
-            return Chars(_PERL[char], notation="\\" + char)
         if char.lower() in _PERL:
-            return Chars(_PERL[char.lower()], negated=True, notation="\\" + char)
-        if char == "b":
-            return Anchor("boundary")
-        if char == "B":
-            return Anchor("inside")
+            raise _unicode_class(f"\\{char}")
+        if char in "bB":
+            raise _boundary()
         if char == "A":
             return Anchor("start")
         if char == "z":
@@ -466,15 +461,15 @@ class _Parser:
                 ranges = _POSIX.get(name.lstrip("^"))
                 if ranges is None:
                     raise RegexRefused(f"[:{name}:]", "not a POSIX class RE2 knows")
+                if name.lstrip("^") in _UNICODE_POSIX:
+                    raise _unicode_class(f"[[:{name}:]]")
                 self.at = end + 2
                 items.extend(complement(ranges) if negate_posix else ranges)
                 continue
             if char == "\\":
                 escape = self.take()
-                if escape in _PERL or escape.lower() in _PERL:
-                    ranges = _PERL[escape.lower()]
-                    items.extend(complement(ranges) if escape.isupper() else ranges)
-                    continue
+                if escape.lower() in _PERL:
+                    raise _unicode_class(f"\\{escape}")
                 low = self.escaped_char(escape)
             else:
                 low = ord(char)
@@ -487,6 +482,27 @@ class _Parser:
                     raise RegexRefused("a class range", f"{chr(low)!r}-{chr(high)!r} is backwards")
             items.append((low, high))
         return Chars(normalize(items), negated=negated)
+
+
+#: The POSIX classes MySQL 8 (ICU) reads by Unicode: \\w, \\d and \\s too.
+_UNICODE_POSIX = frozenset(
+    ("alpha", "alnum", "digit", "upper", "lower", "space", "blank", "cntrl", "punct", "word")
+)
+
+
+def _unicode_class(construct: str) -> RegexRefused:
+    return RegexRefused(
+        f"a Unicode class ({construct})",
+        "MySQL 8 reads it by Unicode (ICU), which each engine's regex does its own way; "
+        "spell the characters out, as [a-zA-Zéè] or [0-9]",
+    )
+
+
+def _boundary() -> RegexRefused:
+    return RegexRefused(
+        "a word boundary (\\b, [[:<:]])",
+        "MySQL 8 places it by Unicode word characters; spell the neighbours out",
+    )
 
 
 def _literal(point: int) -> Chars:
