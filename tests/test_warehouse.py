@@ -34,6 +34,18 @@ def test_import_scale_query_loads_neither_sqlglot_nor_duckdb() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_to_sql_never_loads_the_collation_table() -> None:
+    # The dialects compare the literals' text: the web page's SQL panel runs
+    # to_sql in Pyodide, where pyuca's table need not be shipped.
+    code = (
+        "import sys, scale_query; "
+        "scale_query.to_sql('Nom $eq \"é\" $and Nom $like \"a*\"', 'mysql'); "
+        "print('pyuca' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def _duckdb_ids(where: str, names: list[str]) -> list[int]:
     conn = duckdb.connect()
     conn.execute('CREATE TABLE t ("#" INTEGER, "Nom" VARCHAR)')
@@ -285,3 +297,22 @@ def test_cli_quotes_a_file_table_as_one_name(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out.startswith('SELECT * FROM "be_optin.parquet" WHERE ')
     assert main(["sql", 'Nom $eq "a"', "--table", "crm.contact"]) == 0
     assert capsys.readouterr().out.startswith('SELECT * FROM "crm"."contact" WHERE ')
+
+
+def test_sqlite_converts_every_date_of_a_list_and_keeps_whole_numbers_whole() -> None:
+    import sqlite3
+
+    schema = {"D": {"attribs": {"type": "date"}}, "A": {"attribs": {"type": "int"}}}
+    conn = sqlite3.connect(":memory:")
+    conn.execute('CREATE TABLE t ("#" INTEGER, "D" TEXT, "A" INTEGER)')
+    rows = [(0, "1990-06-12", 123456789012345678), (1, "1990-06-13", 123456789012345677)]
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+    for text in (
+        'D $in ["1990-6-12", "1990-06-13 10:00"]',  # a datetime in the list: compared as datetimes
+        "A $gte 123456789012345678.0",  # an integer column against a whole number, not a REAL
+    ):
+        where = to_sql(text, "sqlite", schema=schema)
+        found = [n for (n,) in conn.execute(f'SELECT "#" FROM t WHERE {where} ORDER BY "#"')]
+        records = [{"D": d, "A": str(a)} for _, d, a in rows]
+        assert found == [n for n, r in enumerate(records) if evaluate(text, r, schema=schema)]
+        assert found == [0]

@@ -270,7 +270,7 @@ def load_datamart(source: str | Path | Mapping[str, Any]) -> Datamart:
 
 
 #: The version of the store's columns and keys (emulator/_store.py).
-STORE_LAYOUT = 3
+STORE_LAYOUT = 4
 
 
 def full_schema(obj: ObjectDef) -> ObjectSchema:

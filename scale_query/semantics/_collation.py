@@ -13,10 +13,13 @@ as published; docs/architecture.md says why this library), loaded on the
 first call only: :func:`~scale_query.validate` and the web page's checker
 never need it.
 
-A key is a ``str``: each primary weight ``w`` one character ``chr(0x10000 +
-w)``. Keys compare as the collation does with Python's (and SQLite's BINARY)
-code point order, a ``$like`` is a match of key pieces, and no key holds a
-``*``, ``?``, ``[`` or NUL, so SQLite's GLOB reads them as they are.
+A key is a ``str``: each primary weight ``w`` one character, ``chr(w)``
+below the surrogates (every primary weight is at least 0x0200: never an
+ASCII character) and ``chr(0x10000 + w)`` from 0xD800 on, so that keys
+compare as the collation does with Python's (and SQLite's BINARY) code
+point order; no key holds a ``*``, ``?``, ``[``, ``<``, ``>`` or NUL, so
+SQLite's GLOB reads like keys as they are. (Most Latin weights take three
+bytes in UTF-8: the emulator's keys stay short.)
 
 >>> text_key("helene") == text_key("Hélène"), text_key("a ") == text_key("a")
 (True, False)
@@ -40,12 +43,14 @@ import threading
 import unicodedata
 from typing import Any
 
-__all__ = ["KEY_BASE", "like_key", "text_key"]
-
-#: A primary weight ``w`` is the character ``chr(KEY_BASE + w)`` in a key.
-KEY_BASE = 0x10000
+__all__ = ["like_key", "text_key"]
 #: The Unicode Collation Algorithm version of MySQL 8's ``utf8mb4_0900_*`` collations.
 UCA_VERSION = "9.0.0"
+
+
+def _weight(weight: int) -> str:
+    # Order-preserving, and never a surrogate: 0xD800 and up move past the BMP.
+    return chr(weight) if weight < 0xD800 else chr(0x10000 + weight)
 
 
 class _WholeString(Exception):
@@ -80,7 +85,7 @@ class _Keys:
 
     def whole(self, text: str) -> str:
         elements = self.collator.collation_elements(unicodedata.normalize("NFD", text))
-        return "".join(chr(KEY_BASE + e[0]) for e in elements if e[0])
+        return "".join(_weight(e[0]) for e in elements if e[0])
 
     def one(self, point: int) -> str:
         char = chr(point)

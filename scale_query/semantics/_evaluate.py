@@ -100,6 +100,28 @@ def _schema(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | N
     return ObjectSchema.from_api(schema)
 
 
+#: Compiled predicates of the last filters, by (expression, schema): evaluate()
+#: is called once per record, and a filter is compiled once. Only immutable
+#: schemas (an ObjectSchema, or none) are kept, by identity, with the schema
+#: itself so that its id cannot be reused while cached.
+_COMPILED: dict[tuple[Expr, int], tuple[ObjectSchema | None, Predicate]] = {}
+_COMPILED_MAX = 64
+
+
+def _cached(expr: Expr | str, schema: ObjectSchema | Mapping[str, Any] | None) -> Predicate:
+    if isinstance(expr, str) or not (schema is None or isinstance(schema, ObjectSchema)):
+        return compile_predicate(expr, schema)
+    key = (expr, id(schema))
+    found = _COMPILED.get(key)
+    if found is not None and found[0] is schema:
+        return found[1]
+    predicate = compile_predicate(expr, schema)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))  # the oldest
+    _COMPILED[key] = (schema, predicate)
+    return predicate
+
+
 def compile_predicate(
     expr: Expr | str, schema: ObjectSchema | Mapping[str, Any] | None = None
 ) -> Predicate:
@@ -147,4 +169,4 @@ def evaluate(
     True
     """
     data = record if isinstance(record, Mapping) else record.data
-    return compile_predicate(expr, schema)(data)
+    return _cached(expr, schema)(data)

@@ -164,22 +164,29 @@ def _literal_text(kind: FieldKind, key: str, value: str | Decimal) -> str:
     return format_number(value if isinstance(value, Decimal) else Decimal(value.strip()))
 
 
-def _leaf(node: Condition, kind: FieldKind) -> Leaf | Const:
+def _text_as_key(kind: FieldKind, value: str | Decimal, field: str) -> str:
+    return value if isinstance(value, str) else format_number(value)
+
+
+def _leaf(node: Condition, kind: FieldKind, keyed: bool) -> Leaf | Const:
     op = node.op
+    # Without keys (to_sql: the dialect compares the literals' text) a text
+    # literal is its own "key": the collation's table is never loaded.
+    text_key_of = literal_key if keyed or kind != "text" else _text_as_key
     if op.takes_pattern:
         assert isinstance(node.value, str)  # the AST allows nothing else
         if op is Op.REGEX:
             compile_regex(node.value)  # refused here, before any test runs
             return Regex(node.field, kind, node.value)
         parts = tuple(node.value.split("*"))
-        keys = tuple(like_key(part) for part in parts)
+        keys = tuple(like_key(part) for part in parts) if keyed else parts
         return Like(node.field, kind, parts, keys, op is Op.NOTLIKE)
     if op.takes_list:
         items = node.value if isinstance(node.value, tuple) else (node.value,)
         found: dict[str, str] = {}
         impossible = False
         for item in items:
-            key = literal_key(kind, item, node.field)
+            key = text_key_of(kind, item, node.field)
             if key is None:
                 impossible = True
             else:
@@ -191,35 +198,40 @@ def _leaf(node: Condition, kind: FieldKind) -> Leaf | Const:
         return Member(node.field, kind, tuple(found), tuple(found.values()), negated)
     if isinstance(node.value, tuple):
         raise ValueError(f"{op.value} takes a single value, not a list")
-    value = literal_key(kind, node.value, node.field)
+    value = text_key_of(kind, node.value, node.field)
     if value is None:
         return Const(False)
     return Compare(node.field, kind, COMPARISONS[op], value, _literal_text(kind, value, node.value))
 
 
-def _condition(node: Condition, kind_of: Callable[[str], FieldKind | None]) -> Leaf | Const:
+def _condition(
+    node: Condition, kind_of: Callable[[str], FieldKind | None], keyed: bool
+) -> Leaf | Const:
     kind = kind_of(node.field)
     if kind is None:
         raise UnknownFieldError(node.field, node.field_span)
     try:
-        return _leaf(node, kind)
+        return _leaf(node, kind, keyed)
     except ValueError as error:
         without_value = error.without_value if isinstance(error, LiteralError) else None
         raise FilterValueError(str(error), node.value_span, without_value=without_value) from None
 
 
-def plan(expr: Expr, kind_of: Callable[[str], FieldKind | None]) -> Test:
+def plan(expr: Expr, kind_of: Callable[[str], FieldKind | None], *, keyed: bool = True) -> Test:
     """Lower ``expr`` to tests; ``kind_of`` gives each field's kind, None if unknown.
+
+    ``keyed=False`` leaves text literals as written (``to_sql``, whose
+    dialects compare the text itself): the collation's table is not loaded.
 
     Raises :class:`UnknownFieldError` for a field ``kind_of`` does not know and
     :class:`FilterValueError` for a literal that does not fit its field or a
     refused ``$regex`` pattern, both with the position in the parsed text.
     """
     if isinstance(expr, Condition):
-        return _condition(expr, kind_of)
+        return _condition(expr, kind_of, keyed)
     if not isinstance(expr, (And, Or)):
         raise TypeError(f"expected a filter expression, not {type(expr).__name__}")
-    tests = tuple(plan(operand, kind_of) for operand in expr.operands)
+    tests = tuple(plan(operand, kind_of, keyed=keyed) for operand in expr.operands)
     return AllOf(tests) if isinstance(expr, And) else AnyOf(tests)
 
 

@@ -34,8 +34,9 @@ datamart's (docs/semantics.md has the table):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import TypeAlias
 
 from ..language._values import format_number
@@ -174,6 +175,21 @@ def _decimal(text: str, pattern: re.Pattern[str] = _NUMBER) -> Decimal | None:
         return None
 
 
+# A context wide enough for every digit: quantize never rounds past the scale.
+_WIDE = Context(prec=MAX_PREC)
+
+
+def _rounded(number: Decimal, places: int) -> Decimal:
+    """``number`` at ``places`` digits after the point, halves away from zero (MySQL)."""
+    rounded = number.quantize(
+        _STEPS[places] if places < 31 else Decimal(1).scaleb(-places), ROUND_HALF_UP, _WIDE
+    )
+    return rounded if rounded else rounded.copy_abs()  # never -0.00
+
+
+_STEPS = [Decimal(1).scaleb(-places) for places in range(31)]
+
+
 def stored_text(kind: FieldKind, raw: str, scale: int | None = None) -> str | None:
     """The text MySQL keeps for ``raw`` in a field of ``kind``; None when it cannot be stored.
 
@@ -194,10 +210,7 @@ def stored_text(kind: FieldKind, raw: str, scale: int | None = None) -> str | No
         if kind == "integer":
             return str(int(number))
         places = DEFAULT_SCALE if scale is None else scale
-        # A context wide enough for every digit: quantize never rounds past the scale.
-        context = Context(prec=len(number.as_tuple().digits) + places + 2)
-        rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, context)
-        return format_number(rounded if rounded else rounded.copy_abs())  # never "-0.00"
+        return format_number(_rounded(number, places))
     moment = canonical_moment(kind, raw)
     # A date field keeps the day of a datetime written to it, as MySQL does.
     return moment[:10] if moment is not None and kind == "date" else moment
@@ -205,6 +218,9 @@ def stored_text(kind: FieldKind, raw: str, scale: int | None = None) -> str | No
 
 def stored_key(kind: FieldKind, raw: str | None, scale: int | None = None) -> Key:
     """The comparable key of a stored value; None for no value (NULL).
+
+    Cached: records repeat their values (a country, a first name), and a
+    key costs a collation lookup or a decimal's rounding.
 
     A text field holding "" has the key ""; a typed field holding "" (or a
     value it cannot read) has none.
@@ -214,6 +230,10 @@ def stored_key(kind: FieldKind, raw: str | None, scale: int | None = None) -> Ke
     """
     if raw is None:
         return None
+    return _cached_key(kind, raw, scale)
+
+
+def _stored_key(kind: FieldKind, raw: str, scale: int | None) -> Key:
     if kind == "text":
         return text_key(raw)
     text = stored_text(kind, raw, scale)
@@ -222,6 +242,11 @@ def stored_key(kind: FieldKind, raw: str | None, scale: int | None = None) -> Ke
     if kind in ("number", "integer"):
         return number_key(Decimal(text))
     return text if len(text) > 10 else f"{text} 00:00:00"
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_key(kind: FieldKind, raw: str, scale: int | None) -> Key:
+    return _stored_key(kind, raw, scale)
 
 
 def literal_key(kind: FieldKind, value: str | Decimal, field: str = "field") -> Key:

@@ -100,7 +100,7 @@ def to_sql(
         info = fields.get(name)
         return None if info is None else info.kind
 
-    test = plan(expr, kind_of)
+    test = plan(expr, kind_of, keyed=False)
     try:
         from . import _dialects
     except ModuleNotFoundError as error:

@@ -69,10 +69,16 @@ def _text(leaf: Leaf, column: exp.Expr, rules: Rules) -> exp.Expr:
     return exp.Not(this=test) if leaf.negated else test
 
 
+def _as_datetime(leaf: Compare | Member) -> bool:
+    """A date field compared with a datetime compares as a datetime at midnight (MySQL)."""
+    literals = (leaf.literal,) if isinstance(leaf, Compare) else leaf.literals
+    return leaf.kind == "date" and not all(text.endswith(" 00:00:00") for text in literals)
+
+
 def _typed_value(leaf: Compare | Member, rules: Rules, literal: str) -> exp.Expr:
     if leaf.kind in ("number", "integer"):
         return rules.number_value(literal)
-    if leaf.kind == "date" and literal.endswith(" 00:00:00"):
+    if leaf.kind == "date" and not _as_datetime(leaf):
         return rules.date_value(literal[:10], "date")
     return rules.date_value(literal, "datetime")
 
@@ -80,11 +86,7 @@ def _typed_value(leaf: Compare | Member, rules: Rules, literal: str) -> exp.Expr
 def _typed_column(leaf: Compare | Member, rules: Rules, column: exp.Expr) -> exp.Expr:
     if leaf.kind in ("number", "integer"):
         return rules.number(column)
-    literals = (leaf.literal,) if isinstance(leaf, Compare) else leaf.literals
-    if leaf.kind == "date" and not all(text.endswith(" 00:00:00") for text in literals):
-        # A date compared with a datetime compares as a datetime at midnight (MySQL).
-        return rules.date_as_datetime(column)
-    return column
+    return rules.date_as_datetime(column) if _as_datetime(leaf) else column
 
 
 def _typed_text(leaf: Like | Regex, column: exp.Expr, rules: Rules) -> exp.Expr:

@@ -39,8 +39,9 @@ class SQLite(Rules):
                 "SQLite has no exact decimals: only whole numbers in the 64-bit range "
                 "compare exactly",
             )
-        # sqlite3 binds no Decimal: the whole number as an int.
-        return self._placeholder(int(number)) if self.params else super().number_value(literal)
+        # sqlite3 binds no Decimal, and 12.0 would be a REAL: the whole number as an integer.
+        whole = int(number)
+        return self._placeholder(whole) if self.params else exp.Literal.number(str(whole))
 
     def date_as_datetime(self, column: exp.Expr) -> exp.Expr:
         return exp.DPipe(this=column, expression=self.string(" 00:00:00"))
