@@ -24,7 +24,7 @@ headers: the server stays alive and never answers again. It also reads any
 >>> framer.feed(b"gth: abc\\r\\n\\r\\n")
 Traceback (most recent call last):
 ...
-scale_query.cli._lsp_io.FramingError: Content-Length is not a decimal number
+scale_query.cli.lsp._io.FramingError: Content-Length is not a decimal number
 """
 
 from __future__ import annotations
