@@ -95,8 +95,7 @@ def where_text(where: str, object_name: str) -> tuple[str, str]:
     """
     if not where.startswith("@"):
         return where, "--where"
-    from ..check._discover import read_text
-    from ..check._filterfile import filter_entries
+    from ..check import filter_entries, read_text
 
     path = where[1:]
     _, entries, _ = filter_entries(read_text(path))
@@ -152,7 +151,7 @@ def check_filter(
     """
     from ...semantics._rules import RULES
     from ...semantics._validate import validate
-    from ..check._report import Result, render
+    from ..check import Result, render
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()

@@ -33,12 +33,20 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .._errors import UsageError
-from ..check._config import Config, load_config
-from ..check._discover import Kind
-from ..check._lint import SourceFile, filter_diagnostics, place, read_source, select_codes
-from ..check._noqa import suppressed
-from ..check._report import Result
-from ..check._schema_files import Schemas, load_schemas
+from ..check import (
+    Config,
+    Kind,
+    Result,
+    Schemas,
+    SourceFile,
+    filter_diagnostics,
+    load_config,
+    load_schemas,
+    place,
+    read_source,
+    select_codes,
+    suppressed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -46,7 +54,7 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from ...semantics._validate import Diagnostic
-    from ..check._found_filter import Filter
+    from ..check import Filter
 
 __all__ = ["MAX_DOCUMENT", "build_server"]
 
@@ -184,7 +192,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         elif path.endswith(".filter") or doc.language_id == _FILTER_LANGUAGE:
             kind = "filter"
         else:
-            from ..check._discover import file_kind
+            from ..check import file_kind
 
             found = file_kind(path, filter_globs=made.config.filter_files, root=made.config.root)
             if found is None:
@@ -308,7 +316,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
 
     def filter_at(doc: TextDocument, line: int) -> tuple[str | None, str, _Setup] | None:
         """In a filter file: the object of the filter at ``line`` (0-based), its lines above."""
-        from ..check._filterfile import object_header
+        from ..check import object_header
 
         found = source_of(doc)
         if found is None or found[0].kind != "filter":
@@ -406,7 +414,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         from ...language._format import DEFAULT_LINE_LENGTH
-        from ..check._fmt import format_text
+        from ..check import format_text
 
         doc = opened(params.text_document.uri)
         found = None if doc is None else source_of(doc)
@@ -432,7 +440,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         ),
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        from ..check._fix import fix_source, quick_fixes
+        from ..check import fix_source, quick_fixes
 
         uri = params.text_document.uri
         doc = opened(uri)
