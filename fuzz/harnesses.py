@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote_from_bytes, unquote
 
 from scale_query import FilterSyntaxError, Query, parse, render, validate
-from scale_query.cli._pysource import python_filters
+from scale_query.cli.check._pysource import python_filters
 from scale_query.emulator._api import exact_number
 from scale_query.emulator._demo import demo_datamart
 from scale_query.emulator._form import FormReader
@@ -400,7 +400,7 @@ class _Lsp:
     """One language server, initialized, with its output and stderr captured per input."""
 
     def __init__(self) -> None:
-        from scale_query.cli._lsp_server import build_server
+        from scale_query.cli.lsp._server import build_server
 
         self.server, self.idle = build_server()
         self.output: list[bytes] = []
@@ -420,7 +420,7 @@ class _Lsp:
         import contextlib
         import io
 
-        from scale_query.cli._lsp_io import handle
+        from scale_query.cli.lsp._io import handle
 
         async def batch() -> None:
             for body in bodies:
@@ -514,7 +514,7 @@ def check_lsp(data: bytes) -> None:
     error; no handler fails (nothing logged as such).
     """
     global _lsp
-    from scale_query.cli._lsp_io import Framer, FramingError
+    from scale_query.cli.lsp._io import Framer, FramingError
 
     if data[:1] == b"F":
         framer = Framer()

@@ -151,3 +151,21 @@ def test_architecture_doc_quotes_the_contracts_in_force() -> None:
     assert quoted is not None, "docs/architecture.md quotes [tool.importlinter]"
     in_doc = tomllib.loads(quoted.group(1))["tool"]["importlinter"]
     assert in_doc == config["tool"]["importlinter"]
+
+
+def test_cli_check_door_finds_each_name_in_its_room() -> None:
+    # The other rooms of cli/ reach check/ through its __init__, which looks each
+    # name up on first use: a name listed there but not found is a broken door.
+    import pkgutil
+    from importlib import import_module
+
+    from scale_query.cli import check
+
+    modules = [
+        import_module(f"{check.__name__}.{m.name}") for m in pkgutil.iter_modules(check.__path__)
+    ]
+    for name in check.__all__:
+        value = getattr(check, name)
+        assert any(getattr(module, name, None) is value for module in modules), name
+    with pytest.raises(AttributeError):
+        check.not_a_name  # noqa: B018

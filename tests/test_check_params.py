@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scale_query import ObjectSchema, validate_template
-from scale_query.cli._fmt import format_text
+from scale_query.cli.check._fmt import format_text
 
 SCHEMA = {
     "Nom": {"attribs": {"type": "text", "length": "20"}, "read": "Y"},

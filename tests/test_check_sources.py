@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scale_query.cli import _pysource
-from scale_query.cli._config import FilterCall, load_config
-from scale_query.cli._discover import discover
 from scale_query.cli._errors import UsageError
-from scale_query.cli._filterfile import filter_entries, split_noqa
-from scale_query.cli._lint import lint, read_source, select_codes
-from scale_query.cli._noqa import ALL, line_noqa
-from scale_query.cli._pysource import python_filters
-from scale_query.cli._schemas import load_schemas
+from scale_query.cli.check import _pysource
+from scale_query.cli.check._config import FilterCall, load_config
+from scale_query.cli.check._discover import discover
+from scale_query.cli.check._filterfile import filter_entries, split_noqa
+from scale_query.cli.check._lint import lint, read_source, select_codes
+from scale_query.cli.check._noqa import ALL, line_noqa
+from scale_query.cli.check._pysource import python_filters
+from scale_query.cli.check._schema_files import load_schemas
 
 # ---- filter files ------------------------------------------------------------
 
@@ -500,9 +500,9 @@ def test_noqa_on_last_line_of_multiline_python_literal() -> None:
 
 
 def test_quick_fixes_for_a_like_without_star_offer_both_readings() -> None:
-    from scale_query.cli._fix import quick_fixes
-    from scale_query.cli._lint import read_source, select_codes
-    from scale_query.cli._schemas import Schemas
+    from scale_query.cli.check._fix import quick_fixes
+    from scale_query.cli.check._lint import read_source, select_codes
+    from scale_query.cli.check._schema_files import Schemas
 
     source = read_source("c.filter", "filter", 'EMail $like "gmail.com"\n')
     fixes = quick_fixes(source, Schemas({}), select_codes(None))

@@ -273,7 +273,7 @@ def test_an_interrupted_export_leaves_whole_records_and_says_how_many(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from scale_query.cli import _progress
+    from scale_query.cli.data import _progress
 
     advance = _progress.Progress.advance
 
@@ -311,7 +311,8 @@ def test_an_export_killed_midway_leaves_whole_records_and_says_how_many(
     target.write_text("the old file\n", encoding="utf-8")
     script = f"""
 import os, signal, sys
-from scale_query.cli import _progress, main
+from scale_query.cli import main
+from scale_query.cli.data import _progress
 advance = _progress.Progress.advance
 def advance_then_signal(self, count):
     advance(self, count)
@@ -337,7 +338,7 @@ def test_an_import_stopped_between_batches_still_reports_every_record(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from scale_query.cli import _progress
+    from scale_query.cli.data import _progress
 
     advance = _progress.Progress.advance
 
@@ -512,7 +513,7 @@ def test_progress_is_absent_when_stderr_is_not_a_terminal(
 
 def test_progress_draws_on_a_terminal() -> None:
     pytest.importorskip("rich")
-    from scale_query.cli._progress import Progress
+    from scale_query.cli.data._progress import Progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -800,7 +801,7 @@ def test_a_fault_mid_import_reports_what_the_emulator_holds(
     fault: dict[str, Any],
     unknown_written: bool,
 ) -> None:
-    from scale_query.cli import _progress
+    from scale_query.cli.data import _progress
 
     tag = "Fault"
     # 6 updates and 6 creates, batches of 3: the fault hits the third batch.

@@ -200,7 +200,7 @@ def test_parquet_export_writes_row_groups_of_100_000_rows(tmp_path: Path) -> Non
     import pyarrow.parquet as pq
 
     from scale_query.cli._output import Output
-    from scale_query.cli._writers import ROW_GROUP_ROWS, make_writer
+    from scale_query.cli.data._writers import ROW_GROUP_ROWS, make_writer
 
     schema = ObjectSchema.from_api({"n": {"attribs": {"type": "int"}}}, name="numbers")
     path = tmp_path / "numbers.parquet"
@@ -310,7 +310,7 @@ _TEXTS = st.one_of(
 @given(kind=st.sampled_from(_KINDS), raw=_TEXTS)
 def test_typed_values_mean_what_filters_read(kind: FieldKind, raw: str) -> None:
     """read_value refuses exactly what filters cannot read, and keeps what they compare."""
-    from scale_query.cli._writers import canonical_text
+    from scale_query.cli.data._writers import canonical_text
     from scale_query.semantics._reading import read_value, stored_key
 
     key = stored_key(kind, raw)

@@ -21,8 +21,8 @@ import pytest
 from scale_query import Client, Query, RetryPolicy
 from scale_query.cli import main
 from scale_query.cli._atomic import write_atomic
-from scale_query.cli._tables import write_table
-from scale_query.cli._writers import neutralise, restore
+from scale_query.cli.data._text_tables import write_table
+from scale_query.cli.data._writers import neutralise, restore
 from scale_query.language._syntax_error import excerpt, for_terminal
 
 pytest.importorskip("uvicorn")
@@ -248,7 +248,7 @@ def test_a_stop_right_after_a_page_is_written_is_counted_with_that_page(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from scale_query.cli import _writers
+    from scale_query.cli.data import _writers
 
     write = _writers._Csv.write
     pages = []
@@ -340,7 +340,8 @@ def test_a_killed_export_leaves_no_temporary_file_after_the_next_run(
     foreign.write_text("not ours\n")
     script = """
 import os, signal, sys
-from scale_query.cli import _progress, main
+from scale_query.cli import main
+from scale_query.cli.data import _progress
 def advance_then_die(self, count):
     os.kill(os.getpid(), signal.SIGKILL)
 _progress.Progress.advance = advance_then_die
@@ -482,8 +483,8 @@ def test_jsonl_rejects_keep_the_rows_and_numbers_keep_their_digits(
 
 
 def test_rejects_and_report_csv_quote_a_bare_cr_and_neutralise() -> None:
-    from scale_query.cli._import_files import Rejects
-    from scale_query.cli._readers import Row
+    from scale_query.cli.data._import_files import Rejects
+    from scale_query.cli.data._readers import Row
 
     out = io.StringIO()
     rejects = Rejects(out, "csv")

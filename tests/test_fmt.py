@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from strategies import exprs
 
 from scale_query import Condition, Op, parse, render
-from scale_query.cli._filterfile import filter_entries
-from scale_query.cli._fmt import format_text
+from scale_query.cli.check._filterfile import filter_entries
+from scale_query.cli.check._fmt import format_text
 from scale_query.language._ast import Expr, walk
 from scale_query.language._canonical import quote_field
 from scale_query.language._format import format_filter

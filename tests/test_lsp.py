@@ -330,7 +330,7 @@ def test_hover_on_a_document_never_opened_answers_nothing(project: Path) -> None
 
 @pytest.mark.timeout(120)
 def test_a_document_over_the_bound_is_not_checked(project: Path) -> None:
-    from scale_query.cli._lsp_server import MAX_DOCUMENT
+    from scale_query.cli.lsp._server import MAX_DOCUMENT
 
     async def body(talk: Session) -> None:
         line = "Nmo $eq 1\n"

@@ -57,9 +57,9 @@ def test_failing_example_fails_and_passing_example_passes(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_fix_column_says_whether_the_fix_of_the_failing_example_is_safe(code: str) -> None:
-    from scale_query.cli._fix import quick_fixes
-    from scale_query.cli._lint import read_source, select_codes
-    from scale_query.cli._schemas import Schemas
+    from scale_query.cli.check._fix import quick_fixes
+    from scale_query.cli.check._lint import read_source, select_codes
+    from scale_query.cli.check._schema_files import Schemas
 
     (row,) = [line for line in DOCS.splitlines() if line.startswith(f"| [{code}]")]
     column = row.split(" | ")[5].rstrip(" |")

@@ -137,7 +137,7 @@ def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]
 
 @lru_cache(maxsize=8)
 def _selected(select_json: str | None) -> frozenset[str]:
-    from scale_query.cli._lint import select_codes
+    from scale_query.cli.check import select_codes
 
     if not select_json:
         return select_codes(None)

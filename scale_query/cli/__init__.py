@@ -2,14 +2,19 @@
 
 Holds one module per subcommand, each with two functions:
 ``configure(parser)`` adds its arguments and ``run(args) -> int`` does the
-work and returns the exit code; :data:`_COMMANDS` below names them. Shared
-helpers have modules of their own: ``_errors`` (:class:`UsageError`),
-``_config`` (``[tool.scale-query]``), ``_atomic`` (the one atomic file
-writer) and ``_output`` (stdout or a file through it), ``_import_files``
-(``import``'s report and rejects),
-``_filterfile``, ``_pysource``, ``_noqa`` and ``_discover`` (where filters
-are found), ``_schemas`` (a schema per object), ``_report`` (output formats),
-``_fix`` (``--fix``) and ``_lsp*`` (the language server).
+work and returns the exit code; :data:`_COMMANDS` below names them. The
+modules live in rooms by job:
+
+- ``check/``: ``check`` and ``fmt`` and what only they need (finding filters
+  in files, linting, ``--fix``, ``# noqa``, configuration, schema files, reports).
+- ``lsp/``: the language server (``scale-query lsp``).
+- ``data/``: ``objects``, ``schema``, ``export``, ``import`` and ``sync``, with
+  the connection settings, the file readers and writers and the progress display.
+
+Flat here: ``_serve`` (``scale-query serve``), ``_demo`` (``scale-query demo``),
+``_sql`` (``scale-query sql``), and the helpers every room shares: ``_errors``
+(:class:`UsageError`), ``_atomic`` (the one atomic file writer), ``_output``
+(stdout or a file through it) and ``_signals`` (SIGTERM handled like Ctrl-C).
 
 May import: every other wing of scale_query, the standard library, and the
 optional extras' libraries (starlette, uvicorn, pygls, ...) inside the
@@ -41,17 +46,20 @@ __all__ = ["UsageError", "main"]
 
 # name -> (module, one-line help)
 _COMMANDS = {
-    "check": ("_check", "lint filters in files, folders, Python sources or stdin"),
-    "fmt": ("_fmt", "rewrite filter files in canonical form"),
+    "check": ("check._check", "lint filters in files, folders, Python sources or stdin"),
+    "fmt": ("check._fmt", "rewrite filter files in canonical form"),
     "serve": ("_serve", "run the embedded datamart emulator over HTTP"),
     "demo": ("_demo", "a tour of scale-query against the embedded demo datamart"),
-    "lsp": ("_lsp", "a language server for filter files, over stdio (for editors)"),
-    "objects": ("_objects", "list the objects the API token can read"),
-    "schema": ("_schema_cmd", "show an object's fields, or write its metadata as JSON"),
-    "export": ("_export", "export an object's records to csv, jsonl, json, parquet or a table"),
-    "import": ("_import", "create and update records from csv, jsonl, json or parquet"),
+    "lsp": ("lsp._command", "a language server for filter files, over stdio (for editors)"),
+    "objects": ("data._objects", "list the objects the API token can read"),
+    "schema": ("data._schema", "show an object's fields, or write its metadata as JSON"),
+    "export": (
+        "data._export",
+        "export an object's records to csv, jsonl, json, parquet or a table",
+    ),
+    "import": ("data._import", "create and update records from csv, jsonl, json or parquet"),
     "sql": ("_sql", "print a filter as SQL for a warehouse dialect (sqlglot)"),
-    "sync": ("_sync", "keep a copy of objects up to date in DuckDB or a warehouse (dlt)"),
+    "sync": ("data._sync", "keep a copy of objects up to date in DuckDB or a warehouse (dlt)"),
 }
 # alias -> name
 _ALIASES = {"get": "export", "put": "import"}

@@ -24,8 +24,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from ._discover import read_text
 from ._errors import UsageError
+from .check import read_text
 
 if TYPE_CHECKING:
     from ..semantics import ObjectSchema
@@ -92,7 +92,7 @@ def _object_of(table: str | tuple[str, ...] | None) -> str | None:
 
 
 def _schema(value: str, table: str | tuple[str, ...] | None) -> ObjectSchema:
-    from ._schemas import load_schemas
+    from .check import load_schemas
 
     try:
         schemas = load_schemas([value])
@@ -117,7 +117,7 @@ def _schema(value: str, table: str | tuple[str, ...] | None) -> ObjectSchema:
 def _refusals(text: str, schema: ObjectSchema | None) -> list[str]:
     """The filter's errors that to_sql would refuse, each shown with its line and caret."""
     from ..semantics import validate
-    from ._report import Result, render
+    from .check import Result, render
 
     rows = text.split("\n")
     shown = []

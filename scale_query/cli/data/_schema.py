@@ -12,12 +12,12 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from ..language._syntax_error import for_terminal
+from ...language._syntax_error import for_terminal
+from .._errors import UsageError
 from . import _connection
-from ._errors import UsageError
 
 if TYPE_CHECKING:
-    from ..semantics._schema import ObjectSchema
+    from ...semantics._schema import ObjectSchema
 
 __all__ = ["configure", "run", "schema_json"]
 
@@ -52,7 +52,7 @@ def _yes(flag: bool) -> str:
 
 
 def _table(schema: ObjectSchema) -> None:
-    from ._tables import write_table
+    from ._text_tables import write_table
 
     rows = [
         [
@@ -71,7 +71,7 @@ def _table(schema: ObjectSchema) -> None:
 
 
 def _write(path: str, text: str) -> None:
-    from ._output import Output
+    from .._output import Output
 
     with Output(path) as output:
         output.text.write(text)
@@ -80,7 +80,7 @@ def _write(path: str, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Show one object's fields, or write every object's metadata to a folder."""
-    from ..client._exceptions import ScaleError
+    from ...client._exceptions import ScaleError
 
     if args.all == bool(args.object):
         raise UsageError(f"{_NAME}: name an OBJECT, or pass --all -o DIR")

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from fnmatch import fnmatch
 from typing import Literal, NamedTuple
 
-from ._errors import UsageError
+from .._errors import UsageError
 
 __all__ = ["FILE_KINDS", "Found", "Kind", "discover", "file_kind", "matches", "read_text"]
 

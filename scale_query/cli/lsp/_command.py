@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._errors import UsageError
+from .._errors import UsageError
 
 __all__ = ["configure", "run"]
 
@@ -26,12 +26,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until the editor says exit."""
     try:
-        from ._lsp_server import build_server
+        from ._server import build_server
     except ModuleNotFoundError as error:
         if error.name in ("pygls", "lsprotocol", "cattrs", "attrs"):
             raise UsageError(f"{INSTALL_HINT} ({error.name} is missing)") from None
         raise
-    from ._lsp_io import serve
+    from ._io import serve
 
     server, idle = build_server()
     return serve(server, idle)

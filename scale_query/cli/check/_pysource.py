@@ -42,7 +42,7 @@ from collections.abc import Iterator, Sequence
 from typing import TypeAlias
 
 from ._config import FilterCall
-from ._located import Filter, Literal, Segment
+from ._found_filter import Filter, Literal, Segment
 
 __all__ = ["WHOLE_FILE", "python_filters", "source_lines"]
 

@@ -32,12 +32,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ..client._models import Record
-from ..language._syntax_error import for_terminal
-from ..semantics._reading import Value, read_value
-from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
-from ._output import Output
-from ._tables import TableWriter
+from ...client._models import Record
+from ...language._syntax_error import for_terminal
+from ...semantics._reading import Value, read_value
+from ...semantics._schema import FieldInfo, FieldKind, ObjectSchema
+from .._output import Output
+from ._text_tables import TableWriter
 
 __all__ = [
     "FORMATS",
@@ -305,7 +305,7 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 class _Parquet(Writer):
     def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
         super().__init__(output, schema, columns)
-        from ..client import _arrow
+        from ...client import _arrow
 
         self._pa = _arrow.require_pyarrow()
         import pyarrow.parquet as pq

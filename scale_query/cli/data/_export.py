@@ -13,15 +13,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..language._syntax_error import for_terminal
+from ...language._syntax_error import for_terminal
+from .._errors import EXIT_IO, IOFailure, UsageError
 from . import _connection
-from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
 from ._writers import FORMATS
 
 if TYPE_CHECKING:
-    from ..client._query import Query
-    from ..semantics._schema import ObjectSchema
+    from ...client._query import Query
+    from ...semantics._schema import ObjectSchema
 
 __all__ = ["configure", "run"]
 
@@ -95,8 +95,7 @@ def where_text(where: str, object_name: str) -> tuple[str, str]:
     """
     if not where.startswith("@"):
         return where, "--where"
-    from ._discover import read_text
-    from ._filterfile import filter_entries
+    from ..check import filter_entries, read_text
 
     path = where[1:]
     _, entries, _ = filter_entries(read_text(path))
@@ -123,8 +122,8 @@ def _split(text: str | None) -> list[str]:
 
 def _query(args: argparse.Namespace, where: str | None, source: str) -> Query:
     """The query of the arguments; the filter parsed here, before any connection."""
-    from ..client._query import Query
-    from ..language._syntax_error import FilterSyntaxError
+    from ...client._query import Query
+    from ...language._syntax_error import FilterSyntaxError
 
     try:
         query = Query(args.object)
@@ -150,9 +149,9 @@ def check_filter(
 
     Warnings (not the opt-in personal-data one) go to stderr unless ``quiet``.
     """
-    from ..semantics._rules import RULES
-    from ..semantics._validate import validate
-    from ._report import Result, render
+    from ...semantics._rules import RULES
+    from ...semantics._validate import validate
+    from ..check import Result, render
 
     lines = text.splitlines() or [""]
     errors, shown = 0, list[str]()
@@ -172,7 +171,7 @@ def check_filter(
 
 def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> None:
     """Every name must be a readable field of the schema (else UsageError naming it)."""
-    from ..language._suggest import closest
+    from ...language._suggest import closest
 
     for name in names:
         info = schema.get(name)
@@ -185,7 +184,7 @@ def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> N
 
 
 def _first_url(query: Query, connection: _connection.Connection) -> str:
-    from ..client._protocol import DEFAULT_PAGE_SIZE
+    from ...client._protocol import DEFAULT_PAGE_SIZE
 
     size = query.page_size or DEFAULT_PAGE_SIZE
     first = query.page(query.page_number or 1, size=size)
@@ -197,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
 
     ``kill`` and a closed terminal stop it as Ctrl-C does (exit status 130).
     """
-    from ._signals import stop_like_ctrl_c
+    from .._signals import stop_like_ctrl_c
 
     with stop_like_ctrl_c():
         return _run(args)
@@ -206,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     fmt = args.format or format_for(args.output)
     if fmt == "parquet":
-        from ..client._arrow import INSTALL_HINT
+        from ...client._arrow import INSTALL_HINT
 
         try:
             import pyarrow  # noqa: F401
@@ -220,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"{_NAME}: --raw is for csv; {fmt} writes values as they are")
     where, source = (None, "--where") if args.where is None else where_text(args.where, args.object)
     query = _query(args, where, source)
-    from ..client._exceptions import ScaleError
+    from ...client._exceptions import ScaleError
 
     connection = None
     try:
@@ -295,9 +294,9 @@ def _export(
     schema: ObjectSchema,
     connection: _connection.Connection,
 ) -> int:
-    from ..client._arrow import columns_of
-    from ..client._exceptions import ScaleError
-    from ._output import Output
+    from ...client._arrow import columns_of
+    from ...client._exceptions import ScaleError
+    from .._output import Output
     from ._progress import Progress, rate
     from ._writers import make_writer
 

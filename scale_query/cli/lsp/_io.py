@@ -24,7 +24,7 @@ headers: the server stays alive and never answers again. It also reads any
 >>> framer.feed(b"gth: abc\\r\\n\\r\\n")
 Traceback (most recent call last):
 ...
-scale_query.cli._lsp_io.FramingError: Content-Length is not a decimal number
+scale_query.cli.lsp._io.FramingError: Content-Length is not a decimal number
 """
 
 from __future__ import annotations
@@ -227,6 +227,9 @@ def handle(server: LanguageServer, body: bytes) -> None:
     protocol = server.protocol
     try:
         message: Any = json.loads(body, object_hook=protocol.structure_message)
+        if message is None or isinstance(message, (int, float, str, list)):
+            # JSON, but no object: pygls would fail on it in its handler.
+            raise TypeError("not a JSON object")
     except Exception as error:
         # A request whose params do not fit (a negative line, say) is answered
         # with that error, as JSON-RPC says; anything else is dropped, named

@@ -14,8 +14,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .._errors import UsageError
 from ._discover import FILE_KINDS, Kind
-from ._errors import UsageError
 
 __all__ = ["configure", "run"]
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     from ._discover import discover, file_kind, read_text
     from ._lint import SourceFile, lint, needs_schema, read_source
     from ._report import Result, write_report
-    from ._schemas import load_schemas
+    from ._schema_files import load_schemas
 
     config = load_config(os.getcwd())
     codes, asked = _codes(args, config)
@@ -180,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
                 elif path == "-":
                     sys.stdout.write(outcome.text)
                 else:
-                    from ._atomic import write_atomic
+                    from .._atomic import write_atomic
 
                     write_atomic(path, outcome.text)
                 if not args.diff:

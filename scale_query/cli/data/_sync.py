@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .._errors import UsageError
 from . import _connection
-from ._errors import UsageError
 
 __all__ = ["configure", "run"]
 
@@ -92,14 +92,14 @@ def _cause(error: BaseException) -> BaseException:
 def run(args: argparse.Namespace) -> int:
     """Sync; 0 on success, 1 when the run failed (the next run finishes it), 130 on Ctrl-C."""
     try:
-        from .. import dlt as scale_dlt
+        from ... import dlt as scale_dlt
 
         where_to = scale_dlt.destination(args.to)
     except ModuleNotFoundError as error:
         raise UsageError(f"{_NAME}: {error}") from None
     except ValueError as error:
         raise UsageError(f"{_NAME}: --to: {error}") from None
-    from ..language import ScaleError
+    from ...language import ScaleError
     from ._progress import Progress
 
     cursors = dict(args.cursor or ())

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ._errors import IOFailure, UsageError
+from .._errors import IOFailure, UsageError
 
 if TYPE_CHECKING:
-    from ..client._client import Client
+    from ...client._client import Client
 
 __all__ = ["Connection", "add_arguments", "connect", "explain", "failure", "is_io_failure"]
 
@@ -78,7 +78,7 @@ def _host(base_url: str) -> str:
 @contextmanager
 def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
     """A connected :class:`Connection` for the ``with`` block (the demo stopped after it)."""
-    from ..client._client import Client
+    from ...client._client import Client
 
     if args.demo:
         if args.token or args.instance or args.base_url:
@@ -87,7 +87,7 @@ def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
                 "drop --token/--instance/--base-url"
             )
         try:
-            from ..emulator import serve
+            from ...emulator import serve
         except ModuleNotFoundError as error:
             raise UsageError(
                 f"scale-query {command}: --demo needs the emulator: "
@@ -124,7 +124,7 @@ def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
 
 def explain(error: BaseException, connection: Connection | None) -> str:
     """One line for a client error: what happened, where, and which setting to check."""
-    from ..client._exceptions import (
+    from ...client._exceptions import (
         APIConnectionError,
         APIError,
         Forbidden,
@@ -170,7 +170,7 @@ def is_io_failure(error: BaseException) -> bool:
     not decode: the same command may work later. A refused token, an unknown
     instance or object, a 400: it will not.
     """
-    from ..client._exceptions import APIConnectionError, APIError, DecodingError, RateLimited
+    from ...client._exceptions import APIConnectionError, APIError, DecodingError, RateLimited
 
     if isinstance(error, APIConnectionError | DecodingError | RateLimited):
         return True

@@ -16,13 +16,13 @@ the file, once fixed, imports as it is.
 
 - CSV: the input's header and cells (a row whose cell count was wrong is
   written with its own cells); a cell starting like a formula gets its ``'``
-  back unless ``--raw`` (:func:`~scale_query.cli._writers.neutralise`).
+  back unless ``--raw`` (:func:`~scale_query.cli.data._writers.neutralise`).
 - JSON Lines and JSON: the row's object (a line that is not JSON at all:
   only the two columns).
 - Parquet: the rows' values, with the two columns, in one table (needs pyarrow).
 
 >>> import io
->>> from scale_query.cli._readers import Row
+>>> from scale_query.cli.data._readers import Row
 >>> out = io.StringIO()
 >>> rejects = Rejects(out, "csv")
 >>> rejects.add(Row(3, {"id": "0", "Nom": "=x"}, header=("id", "Nom")), ["too long"])
@@ -42,8 +42,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
+from .._output import Output
 from ._formats import format_for
-from ._output import Output
 from ._readers import Row
 from ._rowcheck import REJECT_COLUMNS
 from ._writers import CsvRows

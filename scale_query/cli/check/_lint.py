@@ -3,7 +3,7 @@
 Shared by ``check``, ``check --fix`` and the language server, so that all three
 report the same codes, messages and positions.
 
->>> from scale_query.cli._schemas import Schemas
+>>> from scale_query.cli.check._schema_files import Schemas
 >>> source = read_source("a.filter", "filter", 'Nom $like "Smith"\\n')
 >>> for result in lint(source, Schemas({}), select_codes(None)):
 ...     print(result.diagnostic)
@@ -16,17 +16,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from .._errors import UsageError
 from ._discover import Kind
-from ._errors import UsageError
 from ._filterfile import filter_entries
 from ._noqa import Noqa, line_noqa, suppressed
 from ._report import Result
 
 if TYPE_CHECKING:
-    from ..semantics._validate import Diagnostic
+    from ...semantics._validate import Diagnostic
     from ._config import FilterCall
-    from ._located import Filter
-    from ._schemas import Schemas
+    from ._found_filter import Filter
+    from ._schema_files import Schemas
 
 __all__ = ["SourceFile", "lint", "needs_schema", "read_source", "select_codes"]
 
@@ -60,7 +60,7 @@ def select_codes(
     >>> "SQ107" in select_codes(None), "SQ107" in select_codes(None, ["SQ107"])
     (False, True)
     """
-    from ..semantics._rules import RULES
+    from ...semantics._rules import RULES
 
     def matching(prefixes: Iterable[str]) -> set[str]:
         found = set()
@@ -78,7 +78,7 @@ def select_codes(
 
 def check_codes(codes: Sequence[str], option: str) -> None:
     """A usage error for a code prefix that names no rule."""
-    from ..semantics._rules import RULES
+    from ...semantics._rules import RULES
 
     for code in codes:
         if code != "ALL" and not any(known.startswith(code) for known in RULES):
@@ -138,7 +138,7 @@ def filter_diagnostics(
     error, with them they are checked filled in (``validate_template``).
     """
     # Not through the semantics door: it names to_sql, whose sqlglot check must not reach.
-    from ..semantics._template import validate_template
+    from ...semantics._template import validate_template
 
     schema = schemas.pick(one.object)
     found = validate_template(one.text, schema=schema, params=params)

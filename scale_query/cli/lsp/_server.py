@@ -8,7 +8,7 @@ the filters ``check`` finds in them. Everything comes from the same code as
 ``check`` and ``fmt``: the configuration is the nearest ``pyproject.toml``
 above each document, with its schemas, selection and line length.
 
-Diagnostics are published when the input is idle (see ``_lsp_io``): a batch
+Diagnostics are published when the input is idle (see ``_io``): a batch
 of changes gives one validation, of each changed document's latest version,
 and a validation that a newer change overtakes stops (it runs in slices of
 filters, letting requests in between). Each filter's diagnostics are kept by
@@ -32,21 +32,29 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from ._config import Config, load_config
-from ._discover import Kind
-from ._errors import UsageError
-from ._lint import SourceFile, filter_diagnostics, place, read_source, select_codes
-from ._noqa import suppressed
-from ._report import Result
-from ._schemas import Schemas, load_schemas
+from .._errors import UsageError
+from ..check import (
+    Config,
+    Kind,
+    Result,
+    Schemas,
+    SourceFile,
+    filter_diagnostics,
+    load_config,
+    load_schemas,
+    place,
+    read_source,
+    select_codes,
+    suppressed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from pygls.workspace import TextDocument
 
-    from ..semantics._validate import Diagnostic
-    from ._located import Filter
+    from ...semantics._validate import Diagnostic
+    from ..check import Filter
 
 __all__ = ["MAX_DOCUMENT", "build_server"]
 
@@ -126,9 +134,9 @@ def _stamp(paths: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 def build_server() -> tuple[LanguageServer, Callable[[], None]]:
     """The scale-query language server, and what to run when its input is idle.
 
-    ``_lsp_io.serve(*build_server())`` serves it over stdio.
+    ``_io.serve(*build_server())`` serves it over stdio.
     """
-    from .._version import version
+    from ..._version import version
 
     server = LanguageServer("scale-query", version())
     state = _State()
@@ -184,7 +192,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         elif path.endswith(".filter") or doc.language_id == _FILTER_LANGUAGE:
             kind = "filter"
         else:
-            from ._discover import file_kind
+            from ..check import file_kind
 
             found = file_kind(path, filter_globs=made.config.filter_files, root=made.config.root)
             if found is None:
@@ -212,7 +220,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         return doc.position_codec.range_to_client_units(lines_of(doc), span)
 
     def diagnostic(doc: TextDocument, result: Result) -> types.Diagnostic:
-        from ..semantics._rules import RULES
+        from ...semantics._rules import RULES
 
         d = result.diagnostic
         line, column = d.line or 1, d.column or 1
@@ -308,7 +316,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
 
     def filter_at(doc: TextDocument, line: int) -> tuple[str | None, str, _Setup] | None:
         """In a filter file: the object of the filter at ``line`` (0-based), its lines above."""
-        from ._filterfile import object_header
+        from ..check import object_header
 
         found = source_of(doc)
         if found is None or found[0].kind != "filter":
@@ -331,8 +339,8 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         types.CompletionOptions(trigger_characters=["$", "[", " "]),
     )
     def completion(params: types.CompletionParams) -> types.CompletionList | None:
-        from ..language._canonical import quote_field
-        from ._lsp_context import completion_context, describe_field
+        from ...language._canonical import quote_field
+        from ._context import completion_context, describe_field
 
         doc = opened(params.text_document.uri)
         if doc is None:
@@ -378,7 +386,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(params: types.HoverParams) -> types.Hover | None:
-        from ._lsp_context import describe_field, word_at
+        from ._context import describe_field, word_at
 
         doc = opened(params.text_document.uri)
         if doc is None:
@@ -405,8 +413,8 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        from ..language._format import DEFAULT_LINE_LENGTH
-        from ._fmt import format_text
+        from ...language._format import DEFAULT_LINE_LENGTH
+        from ..check import format_text
 
         doc = opened(params.text_document.uri)
         found = None if doc is None else source_of(doc)
@@ -432,7 +440,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         ),
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        from ._fix import fix_source, quick_fixes
+        from ..check import fix_source, quick_fixes
 
         uri = params.text_document.uri
         doc = opened(uri)

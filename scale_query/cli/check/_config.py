@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from ._errors import UsageError
+from .._errors import UsageError
 
 __all__ = ["Config", "FilterCall", "find_pyproject", "load_config", "split_codes"]
 

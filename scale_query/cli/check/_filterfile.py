@@ -17,7 +17,7 @@ Every step is linear in the length of the text.
 
 from __future__ import annotations
 
-from ._located import Filter, Segment
+from ._found_filter import Filter, Segment
 from ._noqa import Noqa, codes_after
 
 __all__ = ["BOM", "Entry", "filter_entries", "object_header", "split_noqa"]

@@ -33,9 +33,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..language._syntax_error import for_terminal
+from ...language._syntax_error import for_terminal
+from .._errors import EXIT_IO, IOFailure, UsageError
 from . import _connection
-from ._errors import EXIT_IO, IOFailure, UsageError
 from ._formats import format_for
 from ._import_files import ImportFiles, Outcome, Report, shown_id
 from ._readers import INPUT_FORMATS, Row, read_rows
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
     ``kill`` and a closed terminal stop it as Ctrl-C does (exit status 130).
     """
-    from ._signals import stop_like_ctrl_c
+    from .._signals import stop_like_ctrl_c
 
     with stop_like_ctrl_c():
         return _run(args)
@@ -125,7 +125,7 @@ def _source(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..client._exceptions import ScaleError
+    from ...client._exceptions import ScaleError
     from ._rowcheck import RowChecker
 
     fmt = args.format or format_for(args.file)
@@ -257,7 +257,7 @@ def _write(
     checked: Iterable[_Item],
     total: int,
 ) -> int:
-    from ..client._exceptions import PartialWriteError, ScaleError
+    from ...client._exceptions import PartialWriteError, ScaleError
     from ._progress import Progress
 
     client = connection.client

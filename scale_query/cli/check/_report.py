@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO, TypeAlias
 
-from ..language._syntax_error import excerpt, for_terminal
-from ..semantics._validate import Diagnostic
+from ...language._syntax_error import excerpt, for_terminal
+from ...semantics._validate import Diagnostic
 
 __all__ = ["FORMATS", "Result", "Unread", "render", "write_report"]
 
@@ -131,8 +131,8 @@ def _sarif(
 ) -> None:
     import json
 
-    from .._version import version
-    from ..semantics._rules import DOCS_URL, RULES
+    from ..._version import version
+    from ...semantics._rules import DOCS_URL, RULES
 
     codes = list(RULES)
     rules = [

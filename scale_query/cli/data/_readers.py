@@ -9,7 +9,7 @@ flattened to that.
 - CSV: UTF-8 (a byte-order mark is skipped), a header line, comma-separated,
   quoted as the csv module (and every spreadsheet) writes it; every value is
   text. The ``'`` that ``export`` puts before a cell starting like a formula
-  is taken off again (:func:`~scale_query.cli._writers.restore`), unless ``raw``.
+  is taken off again (:func:`~scale_query.cli.data._writers.restore`), unless ``raw``.
 - JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line; numbers
   keep their digits (read as :class:`~decimal.Decimal`, never through a float).
 - JSON (``.json``): one array of objects (read whole: prefer JSON Lines for
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._errors import UsageError, reading_failure
+from .._errors import UsageError, reading_failure
 
 __all__ = ["INPUT_FORMATS", "Row", "read_rows"]
 
@@ -172,7 +172,7 @@ def _json_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
 
 
 def _parquet_rows(path: str) -> Iterator[Row]:
-    from ..client._arrow import require_pyarrow
+    from ...client._arrow import require_pyarrow
 
     require_pyarrow()
     import pyarrow.parquet as pq
