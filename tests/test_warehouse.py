@@ -112,9 +112,9 @@ TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
         # MySQL 8 reads these by Unicode (ICU): RE2's \p classes, which no
         # other engine reads alike.
         ('Nom $regex "[[:alpha:]]"', "mysql", "$regex a Unicode class (\\p)"),
-        ('Nom $regex "\\\\w"', "duckdb", "$regex a Unicode class (\\p)"),
+        ('Nom $regex "\\\\w"', "postgres", "$regex a Unicode class (\\p)"),
         ('Nom $regex "a{300}"', "postgres", "$regex a repetition count of 300"),
-        ('Nom $regex "\\\\pL"', "duckdb", "$regex a Unicode class (\\p)"),
+        ('Nom $regex "\\\\pL"', "trino", "$regex a Unicode class (\\p)"),
         ('Nom $regex "(?s)a.b"', "spark", "$regex the inline flags (?s)"),
         ('Nom $eq "x"', "clickhouse", "any filter"),
     ],

@@ -211,8 +211,14 @@ def lite() -> Iterator[sqlite3.Connection]:
 
 TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
 REFUSED = {
-    "duckdb": set(),
-    "sqlite": {"$like on a text field", TEXT_COMPARISON, "$like or $regex on a number field"},
+    # A Unicode class beside a character whose case folding changed since
+    # DuckDB's RE2 (ΐ, ﬅ...): the class cannot be spelled out, so refused.
+    "duckdb": {"$regex a Unicode class (\\p)"},
+    "sqlite": {
+        "$like on a text field",
+        TEXT_COMPARISON,
+        "$like or $regex on a number field",
+    },
 }
 
 
@@ -231,15 +237,10 @@ def _check(
         sql, values = to_sql(expr, dialect, schema=schema, table="t", params=True)
     except UnsupportedSQL as error:
         # What these engines refuse by name (docs/warehouse.md): any text
-        # comparison and LIKE on text, inexact numbers (SQLite); Unicode regex
-        # classes (both).
+        # comparison and LIKE on text, inexact numbers, Unicode regex classes
+        # (SQLite).
         assert error.construct in REFUSED[dialect] or error.construct.startswith(
-            (
-                "$like with non-ASCII text",
-                "the number ",
-                "$regex a Unicode class",  # MySQL 8 reads them by Unicode (ICU)
-                "$regex a word boundary",
-            )
+            ("$like with non-ASCII text", "the number ")
         ), error
         return
     assert run(sql, values) == expected, sql

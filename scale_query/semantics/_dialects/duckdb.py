@@ -8,7 +8,10 @@
   key between ``<`` and ``>`` (``string_split(x, '')`` and a lambda), and
   the pieces' keys are found with ``LIKE`` (keys are hexadecimal: no
   wildcard in them).
-- ``REGEXP_MATCHES(text, pattern, 'i')`` runs RE2 as scale-query does.
+- ``REGEXP_MATCHES(text, pattern, 'i')`` runs RE2 as scale-query does: the
+  pattern is scale-query's own RE2 translation (ICU's classes as
+  ``\\p{L}``...), but for six characters whose case folding changed since
+  DuckDB's RE2, spelled out.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from .._regex import translate
 from ._base import Rules
+from ._regex import divergent
 from ._regex_write import RE2
 
 __all__ = ["DuckDB"]
@@ -58,5 +63,13 @@ class DuckDB(Rules):
         return exp.Not(this=test) if negated else test
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
-        source = RE2.render(pattern, self)
+        translated = translate(pattern).text
+        # DuckDB runs RE2: the one translation (ICU's classes as RE2's Unicode
+        # classes) means there what it means in evaluate, unless the pattern
+        # holds a character whose case folding changed since DuckDB's RE2: the
+        # writer spells those out (and refuses what it cannot spell).
+        if divergent().isdisjoint(map(ord, translated)):
+            source = translated
+        else:
+            source = RE2.render(pattern, self)
         return exp.RegexpLike(this=text, expression=self.text_value(source), flag=self.string("i"))
