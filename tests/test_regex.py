@@ -106,6 +106,9 @@ def test_boundaries_become_re2_word_boundaries() -> None:
     # At the pattern's edges, next to a letter, the boundary is ICU's: Unicode.
     assert matches("[[:<:]]lo", "la lodie") and not matches("[[:<:]]lo", "Élodie")
     assert matches("du[[:>:]]", "du x") and not matches("du[[:>:]]", "dué")
+    # A boundary alone: any word character, Unicode ones included.
+    assert all(matches(b, "é") for b in ("\\b", "[[:<:]]", "[[:>:]]"))
+    assert not any(matches(b, " - ") for b in ("\\b", "[[:<:]]", "[[:>:]]"))
 
 
 @pytest.mark.parametrize(

@@ -211,8 +211,14 @@ def lite() -> Iterator[sqlite3.Connection]:
 
 TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
 REFUSED = {
-    "duckdb": {"$like on a text field"},
-    "sqlite": {"$like on a text field", TEXT_COMPARISON, "$like or $regex on a number field"},
+    # A Unicode class beside a character whose case folding changed since
+    # DuckDB's RE2 (ΐ, ﬅ...): the class cannot be spelled out, so refused.
+    "duckdb": {"$regex a Unicode class (\\p)"},
+    "sqlite": {
+        "$like on a text field",
+        TEXT_COMPARISON,
+        "$like or $regex on a number field",
+    },
 }
 
 
@@ -230,15 +236,11 @@ def _check(
         where = to_sql(expr, dialect, schema=schema)
         sql, values = to_sql(expr, dialect, schema=schema, table="t", params=True)
     except UnsupportedSQL as error:
-        # What these engines refuse by name (docs/warehouse.md): LIKE under the
-        # collation (both), any text comparison and inexact numbers (SQLite).
+        # What these engines refuse by name (docs/warehouse.md): any text
+        # comparison and LIKE on text, inexact numbers, Unicode regex classes
+        # (SQLite).
         assert error.construct in REFUSED[dialect] or error.construct.startswith(
-            (
-                "$like with non-ASCII text",
-                "the number ",
-                "$regex a Unicode class",  # MySQL 8 reads them by Unicode (ICU)
-                "$regex a word boundary",
-            )
+            ("$like with non-ASCII text", "the number ")
         ), error
         return
     assert run(sql, values) == expected, sql

@@ -255,6 +255,9 @@ def translate(pattern: str) -> Translation:
     >>> translate("x[[:<:]]du").text
     'x\\\\bdu'
     """
+    if pattern in ("\\b", *_BOUNDARIES):
+        # A boundary alone: the value holds a (Unicode) word character.
+        return Translation(f"[{_WORD}]", [(0, 0), (len(_WORD) + 2, len(pattern))], [], None)
     out: list[str] = []
     size = 0  # length of the output so far
     moves: list[tuple[int, int]] = [(0, 0)]
