@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run(args)
         return code
     except UsageError as error:
-        from ..language._syntax_error import for_terminal
+        from ..language import for_terminal
 
         sys.stderr.write(f"{for_terminal(str(error), newlines=True)}\n")
         return EXIT_IO if isinstance(error, IOFailure) else EXIT_USAGE

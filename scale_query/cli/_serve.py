@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import UsageError
 
 if TYPE_CHECKING:
-    from ..emulator._faults import FaultSwitch
-    from ..emulator._server import Emulator
+    from ..emulator import Emulator, FaultSwitch
 
 __all__ = ["configure", "run"]
 
@@ -39,7 +38,7 @@ def _fault_switches() -> tuple[FaultSwitch, ...]:
     # The switches' table lives with the emulator; this module must not import
     # starlette at load time (serve --help works without the extra), and
     # _faults imports nothing heavy.
-    from ..emulator._faults import FAULT_SWITCHES
+    from ..emulator import FAULT_SWITCHES
 
     return FAULT_SWITCHES
 
@@ -183,7 +182,7 @@ def _warn_if_exposed(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C, ``kill`` or a closed terminal."""
     try:
-        from ..emulator._server import build, listening_socket
+        from ..emulator import build, listening_socket
     except ModuleNotFoundError as error:
         raise UsageError(
             f"scale-query serve: {error.name} is missing; pip install 'scale-query[emulator]'"

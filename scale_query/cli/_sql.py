@@ -131,8 +131,7 @@ def _refusals(text: str, schema: ObjectSchema | None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the SQL; returns the exit code."""
-    from ..semantics import UnsupportedSQL
-    from ..semantics._warehouse import to_sql
+    from ..semantics import UnsupportedSQL, to_sql
 
     text = read_text("-") if args.filter == "-" else args.filter
     table = None if args.table is None else table_name(args.table)

@@ -21,7 +21,7 @@ in ``_client`` only. Never the emulator or the command line.
 import typing as _typing
 from importlib import import_module as _import_module
 
-from ..language._public import show_as_public as _show_as_public
+from ..language import show_as_public as _show_as_public
 
 if _typing.TYPE_CHECKING:
     from ._client import AsyncClient, Client
@@ -78,8 +78,32 @@ __all__ = [
 # ``scale-query check`` never pay for the HTTP machinery.
 _MODULES = ("_exceptions", "_models", "_query", "_paging", "_retry", "_typed", "_client")
 
+# The door's inner side: what the other wings use. Not public: not in __all__,
+# never cached in the namespace, looked up on each import.
+_INNER = {
+    "INSTALL_HINT": "_arrow",
+    "arrow_schema": "_arrow",
+    "record_batches": "_arrow",
+    "columns_of": "_arrow",
+    "require_pyarrow": "_arrow",
+    "ScaleError": "_exceptions",
+    "DEFAULT_PAGE_SIZE": "_protocol",
+    "record_payload": "_protocol",
+}
+if _typing.TYPE_CHECKING:
+    from ._arrow import INSTALL_HINT as INSTALL_HINT
+    from ._arrow import arrow_schema as arrow_schema
+    from ._arrow import columns_of as columns_of
+    from ._arrow import record_batches as record_batches
+    from ._arrow import require_pyarrow as require_pyarrow
+    from ._exceptions import ScaleError as ScaleError
+    from ._protocol import DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
+    from ._protocol import record_payload as record_payload
+
 
 def __getattr__(name: str) -> _typing.Any:
+    if name in _INNER:
+        return getattr(_import_module(f".{_INNER[name]}", __name__), name)
     if name in __all__:
         for module_name in _MODULES:
             module = _import_module(f".{module_name}", __name__)

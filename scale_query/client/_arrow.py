@@ -37,8 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from ..semantics._reading import read_value
-from ..semantics._schema import FieldInfo, ObjectSchema
+from ..semantics import FieldInfo, ObjectSchema, read_value
 from ._models import Record
 
 __all__ = [

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, ove
 
 import httpx
 
-from ..language._ast import Condition, Op
-from ..semantics._schema import ObjectSchema
+from ..language import Condition, Op
+from ..semantics import ObjectSchema
 from ._batches import BatchWrite
 from ._deadline import DEADLINE, Body, DeadlineBackend, DeadlineExceeded, TooLarge
 from ._exceptions import APIConnectionError, DecodingError

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..language._errors import ScaleError
+from ..language import ScaleError
 from ._urls import redacted_url
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from ..language._values import to_text
-from ..semantics._schema import ObjectSchema, read_flag
+from ..language import to_text
+from ..semantics import ObjectSchema, read_flag
 from ._exceptions import APIError, DecodingError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
 from ._query import MAX_API_INTEGER, Query

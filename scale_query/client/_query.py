@@ -16,9 +16,8 @@ import os
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
-from ..language._ast import And, Condition, Expr, Or
-from ..language._render import render
-from ..semantics._params import MAX_INT64, query_pairs, sort_keys, whole_number
+from ..language import And, Condition, Expr, Or, render
+from ..semantics import MAX_INT64, query_pairs, sort_keys, whole_number
 from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
 
 __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..semantics._reading import Value, read_value
-from ..semantics._schema import FieldKind, ObjectSchema
+from ..semantics import FieldKind, ObjectSchema, Value, read_value
 from ._models import Record
 
 __all__ = ["TypedRecord", "Typer", "Value"]

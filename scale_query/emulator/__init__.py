@@ -64,8 +64,22 @@ _EXPORTS = {
 
 INSTALL_HINT = "the emulator needs its extra: pip install 'scale-query[emulator]'"
 
+# The door's inner side: what the other wings use. Not public: not in __all__,
+# never cached in the namespace, looked up on each import.
+_INNER = {
+    "FAULT_SWITCHES": "_faults",
+    "FaultSwitch": "_faults",
+    "listening_socket": "_server",
+}
+if TYPE_CHECKING:
+    from ._faults import FAULT_SWITCHES as FAULT_SWITCHES
+    from ._faults import FaultSwitch as FaultSwitch
+    from ._server import listening_socket as listening_socket
+
 
 def __getattr__(name: str) -> Any:
+    if name in _INNER:
+        return getattr(import_module(f".{_INNER[name]}", __name__), name)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'scale_query.emulator' has no attribute {name!r}")

@@ -15,12 +15,8 @@ from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
 
-from ..language._ast import Expr, Span, walk
-from ..language._parser import parse
-from ..language._suggest import closest
-from ..language._syntax_error import FilterSyntaxError, line_and_column
-from ..semantics._params import sort_keys
-from ..semantics._sql import FilterValueError, compile_filter, order_by
+from ..language import Expr, FilterSyntaxError, Span, closest, line_and_column, parse, walk
+from ..semantics import FilterValueError, compile_filter, order_by, sort_keys
 from ._definition import Datamart, Profile, Rights
 from ._limits import (
     MAX_INT64,

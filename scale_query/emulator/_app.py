@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..semantics._params import query_pairs
+from ..semantics import query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
 from ._definition import Profile
 from ._faults import FaultState

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..semantics._schema import FieldInfo, ObjectSchema
+from ..semantics import FieldInfo, ObjectSchema
 from ._names import check_token
 
 __all__ = ["ALL", "Datamart", "ObjectDef", "Profile", "RecordDef", "Rights", "load_datamart"]

@@ -12,7 +12,7 @@ import random
 import unicodedata
 from typing import Any
 
-from ..semantics._schema import FieldInfo, ObjectSchema
+from ..semantics import FieldInfo, ObjectSchema
 from ._definition import Datamart, ObjectDef, Profile, RecordDef, Rights
 
 __all__ = ["DEMO_CONTACTS", "DEMO_TOKEN", "demo_datamart"]

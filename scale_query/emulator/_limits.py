@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 # The API's parameters read as Query.from_url reads them: one reading, one wording.
-from ..semantics._params import MAX_INT64, excerpt, json_depth_exceeds, whole_number
+from ..semantics import MAX_INT64, excerpt, json_depth_exceeds, whole_number
 
 __all__ = [
     "MAX_ADMIN_BODY_BYTES",

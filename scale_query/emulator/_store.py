@@ -30,12 +30,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..language._ast import Expr, walk
-from ..language._values import to_text
-from ..semantics._evaluate import Predicate, compile_predicate
-from ..semantics._reading import a_kind, compile_regex, like_key, stored_key, stored_text
-from ..semantics._schema import FieldInfo, FieldKind, ObjectSchema
-from ..semantics._sql import KEY_FUNCTION, REGEX_FUNCTION, Column, quote_identifier
+from ..language import Expr, to_text, walk
+from ..semantics import (
+    KEY_FUNCTION,
+    REGEX_FUNCTION,
+    Column,
+    FieldInfo,
+    FieldKind,
+    ObjectSchema,
+    Predicate,
+    a_kind,
+    compile_predicate,
+    compile_regex,
+    like_key,
+    quote_identifier,
+    stored_key,
+    stored_text,
+)
 from ._dbfile import APPLICATION_ID, FileLock, StoreFileError, discard, inspect
 from ._definition import Datamart, ObjectDef, Rights, full_schema
 from ._limits import MAX_INT64, excerpt, whole_number

@@ -23,14 +23,28 @@ from __future__ import annotations
 
 from ._ast import MAX_DEPTH, And, Condition, Expr, Op, Or, Span, Value, negate, walk
 from ._builder import FilterValue, Q, and_, or_
+
+# The door's inner side: what the other wings use. Not public (not in __all__).
+from ._canonical import quote_field as quote_field
+from ._canonical import quote_string as quote_string
 from ._coerce import maybe_parse
 from ._errors import ScaleError
+from ._format import DEFAULT_LINE_LENGTH as DEFAULT_LINE_LENGTH
+from ._format import format_filter as format_filter
 from ._json import JSON_VERSION, JsonFormat, from_json, to_json
 from ._params import Placeholder
 from ._parser import parse, placeholders
-from ._public import show_as_public
+from ._parser import parse_template as parse_template
+from ._public import show_as_public as show_as_public
 from ._render import MAX_EXPANDED_CONDITIONS, render
+from ._suggest import closest as closest
+from ._suggest import only_match as only_match
 from ._syntax_error import FilterSyntaxError
+from ._syntax_error import excerpt as excerpt
+from ._syntax_error import for_terminal as for_terminal
+from ._syntax_error import line_and_column as line_and_column
+from ._values import format_number as format_number
+from ._values import to_text as to_text
 
 __all__ = [
     "JSON_VERSION",

@@ -24,9 +24,10 @@ True
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ..language._public import show_as_public
+from ..language import show_as_public
 from ._evaluate import evaluate
 from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
@@ -61,8 +62,64 @@ _WAREHOUSE = ("sqlite_regexp", "to_sql")
 
 show_as_public(globals(), __all__)
 
+# The door's inner side: what the other wings use. Not public: not in __all__,
+# never cached in the namespace, looked up on each import.
+_INNER = {
+    "Predicate": "_evaluate",
+    "compile_predicate": "_evaluate",
+    "MAX_INT64": "_params",
+    "excerpt": "_params",
+    "json_depth_exceeds": "_params",
+    "query_pairs": "_params",
+    "sort_keys": "_params",
+    "whole_number": "_params",
+    "Value": "_reading",
+    "a_kind": "_reading",
+    "compile_regex": "_reading",
+    "like_key": "_reading",
+    "read_value": "_reading",
+    "stored_key": "_reading",
+    "stored_text": "_reading",
+    "DOCS_URL": "_rules",
+    "read_flag": "_schema",
+    "Column": "_sql",
+    "FilterValueError": "_sql",
+    "KEY_FUNCTION": "_sql",
+    "REGEX_FUNCTION": "_sql",
+    "compile_filter": "_sql",
+    "order_by": "_sql",
+    "quote_identifier": "_sql",
+}
+if TYPE_CHECKING:
+    from ._evaluate import Predicate as Predicate
+    from ._evaluate import compile_predicate as compile_predicate
+    from ._params import MAX_INT64 as MAX_INT64
+    from ._params import excerpt as excerpt
+    from ._params import json_depth_exceeds as json_depth_exceeds
+    from ._params import query_pairs as query_pairs
+    from ._params import sort_keys as sort_keys
+    from ._params import whole_number as whole_number
+    from ._reading import Value as Value
+    from ._reading import a_kind as a_kind
+    from ._reading import compile_regex as compile_regex
+    from ._reading import like_key as like_key
+    from ._reading import read_value as read_value
+    from ._reading import stored_key as stored_key
+    from ._reading import stored_text as stored_text
+    from ._rules import DOCS_URL as DOCS_URL
+    from ._schema import read_flag as read_flag
+    from ._sql import KEY_FUNCTION as KEY_FUNCTION
+    from ._sql import REGEX_FUNCTION as REGEX_FUNCTION
+    from ._sql import Column as Column
+    from ._sql import FilterValueError as FilterValueError
+    from ._sql import compile_filter as compile_filter
+    from ._sql import order_by as order_by
+    from ._sql import quote_identifier as quote_identifier
+
 
 def __getattr__(name: str) -> Any:
+    if name in _INNER:
+        return getattr(import_module(f".{_INNER[name]}", __name__), name)
     if name in _WAREHOUSE:
         from . import _warehouse
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeAlias
 
-from ..language._ast import Expr
-from ..language._coerce import maybe_parse
-from ..language._values import to_text
+from ..language import Expr, maybe_parse, to_text
 from ._plan import (
     AllOf,
     AnyOf,

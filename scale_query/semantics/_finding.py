@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..language._ast import Span
+from ..language import Span
 
 __all__ = ["Finding"]
 

@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from ..language._ast import And, Condition, Expr, Op, Or, Span
-from ..language._values import format_number
+from ..language import And, Condition, Expr, Op, Or, Span, format_number
 from ._reading import LiteralError, compile_regex, like_key, literal_key
 from ._schema import FieldKind
 

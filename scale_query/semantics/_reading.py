@@ -39,7 +39,7 @@ import re
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import TypeAlias
 
-from ..language._values import format_number
+from ..language import format_number
 from ._collation import like_key, text_key
 from ._regex import MAX_REGEX_LENGTH, compile_regex
 from ._schema import FieldKind

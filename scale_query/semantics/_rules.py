@@ -19,15 +19,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
-from ..language._ast import And, Condition, Expr, Op, Span
-from ..language._suggest import closest
+from ..language import And, Condition, Expr, Op, Span, closest
 from ._finding import Finding
 from ._reading import LiteralError, canonical_moment, literal_key, read_moment
 from ._regex import MAX_REGEX_LENGTH, regex_refusal
 from ._sq205 import contradictions
 
 if TYPE_CHECKING:
-    from ..language._syntax_error import FilterSyntaxError
+    from ..language import FilterSyntaxError
     from ._schema import FieldInfo, ObjectSchema
 
 __all__ = [
@@ -172,7 +171,7 @@ def _moment_finding(info: FieldInfo, value: str | Decimal, span: Span | None) ->
     # A datetime field takes a date alone as its midnight, as written.
     if canonical is None or value in (canonical, canonical_moment("date", text)):
         return None
-    from ..language._canonical import quote_string
+    from ..language import quote_string
 
     return Finding(
         "SQ108",
@@ -218,10 +217,10 @@ def _unreadable(info: FieldInfo, value: str | Decimal, span: Span | None) -> Fin
 
 def _show(value: str | Decimal) -> str:
     if isinstance(value, str):
-        from ..language._canonical import quote_string
+        from ..language import quote_string
 
         return quote_string(value)
-    from ..language._values import format_number
+    from ..language import format_number
 
     return format_number(value)
 
@@ -250,7 +249,7 @@ def _schema_findings(node: Condition, schema: ObjectSchema) -> Iterator[Finding]
         # A dotted name reaches a linked object, whose fields this schema lacks.
         if "." in node.field:
             return
-        from ..language._canonical import quote_field
+        from ..language import quote_field
 
         where = f" in object {schema.name!r}" if schema.name else ""
         best = closest(node.field, schema)

@@ -19,9 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..language._ast import And, Condition, Op
-from ..language._render import render
-from ..language._values import format_number
+from ..language import And, Condition, Op, format_number, render
 from ._finding import Finding
 from ._reading import literal_key, stored_key
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..language._ast import Expr
+from ..language import Expr
 from ._plan import (
     AllOf,
     AnyOf,

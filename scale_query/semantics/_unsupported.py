@@ -7,7 +7,7 @@ importing each other.
 
 from __future__ import annotations
 
-from ..language._errors import ScaleError
+from ..language import ScaleError
 
 __all__ = ["UnsupportedSQL"]
 

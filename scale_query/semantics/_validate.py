@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..language._ast import Expr
-from ..language._coerce import maybe_parse
-from ..language._syntax_error import FilterSyntaxError
+from ..language import Expr, FilterSyntaxError, maybe_parse
 from ._rules import RULES, Finding, Severity, check_expr, syntax_finding
 from ._schema import ObjectSchema
 

@@ -18,15 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..language._ast import Expr
-from ..language._coerce import maybe_parse
+from ..language import Expr, maybe_parse
 from ._plan import plan
 from ._reading import compile_regex
 from ._schema import FieldKind, ObjectSchema
 from ._unsupported import UnsupportedSQL
 
 if TYPE_CHECKING:
-    from ._dialects._base import Params
+    from ._dialects import Params
 
 __all__ = ["UnsupportedSQL", "sqlite_regexp", "to_sql"]
 

@@ -45,9 +45,8 @@ from ._noqa import suppressed
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from ...language._ast import Condition, Expr, Span, Value
-    from ...semantics._schema import ObjectSchema
-    from ...semantics._validate import Diagnostic
+    from ...language import Condition, Expr, Span, Value
+    from ...semantics import Diagnostic, ObjectSchema
     from ._found_filter import Filter
     from ._schema_files import Schemas
 
@@ -89,7 +88,7 @@ class _Edit(NamedTuple):
 
 
 def _unique(name: str, best: str, known: Iterable[str]) -> bool:
-    from ...language._suggest import only_match
+    from ...language import only_match
 
     return only_match(name, best, known)
 
@@ -107,8 +106,7 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
         # The parser's hint named the exact text: always safe.
         return _Edit(d.offset, d.end_offset, d.replacement, d.code)
     if d.code == "SQ001":
-        from ...language._ast import Op
-        from ...language._suggest import closest
+        from ...language import Op, closest
 
         if not here.startswith("$"):
             return None
@@ -134,7 +132,7 @@ def _edit(d: Diagnostic, one: Filter, schema: ObjectSchema | None, unsafe: bool)
 
 def _same_but_fixed(old: Expr, new: Expr, edits: Sequence[_Edit]) -> bool:
     """Whether ``new`` is ``old`` with exactly the field, operator and date edits, nothing else."""
-    from ...language._ast import And, Condition, Op, Or
+    from ...language import And, Condition, Op, Or
 
     fields = {(e.start, e.end): _unbracket(e.replacement) for e in edits}
     ops = {(e.start, e.end): e.replacement for e in edits}
@@ -170,9 +168,7 @@ def _fixed_value(node: Condition, values: dict[tuple[int, int], str]) -> Value |
     """A condition's value with the edits of its value (or of list items) applied."""
     from decimal import Decimal
 
-    from ...language._ast import Condition
-    from ...language._parser import parse
-    from ...language._syntax_error import FilterSyntaxError
+    from ...language import Condition, FilterSyntaxError, parse
 
     def literal(old: str | Decimal, span: Span | None) -> str | Decimal | None:
         if span is None or (span.start, span.end) not in values:
@@ -228,8 +224,8 @@ def _unsuppressed(
 
 def _verified(one: Filter, edits: Sequence[_Edit]) -> bool:
     """Whether the filter, edited, parses and means what it did but for the edits."""
-    from ...language._parser import parse_template as parse
-    from ...language._syntax_error import FilterSyntaxError
+    from ...language import FilterSyntaxError
+    from ...language import parse_template as parse
 
     # Placeholders stay open: a fix of a template's field or operator is checked too.
     text = one.text
@@ -283,9 +279,7 @@ def _alternatives(d: Diagnostic, one: Filter) -> list[_Edit]:
 
     ``SQ202``: ``$like "gmail.com"`` may be meant as ``$like "*gmail.com*"``.
     """
-    from ...language._ast import Condition
-    from ...language._canonical import quote_string
-    from ...language._parser import parse
+    from ...language import Condition, parse, quote_string
 
     if d.code != "SQ202" or d.offset is None:
         return []

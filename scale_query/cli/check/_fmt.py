@@ -49,9 +49,7 @@ def format_text(text: str, line_length: int) -> tuple[str, list[Problem]]:
     >>> format_text('a   $eq  "x"\\n# note\\nb $in [c , d]\\n', 88)
     ('a $eq "x"\\n# note\\nb $in ["c","d"]\\n', [])
     """
-    from ...language._format import format_filter
-    from ...language._parser import parse_template
-    from ...language._syntax_error import FilterSyntaxError
+    from ...language import FilterSyntaxError, format_filter, parse_template
     from ._filterfile import BOM, filter_entries
 
     bom = BOM if text.startswith(BOM) else ""
@@ -106,7 +104,7 @@ def _diff(path: str, old: str, new: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Format the files; returns the exit code."""
-    from ...language._format import DEFAULT_LINE_LENGTH
+    from ...language import DEFAULT_LINE_LENGTH
     from .._atomic import write_atomic
     from ._config import load_config
     from ._discover import discover, read_text

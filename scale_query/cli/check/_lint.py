@@ -23,7 +23,7 @@ from ._noqa import Noqa, line_noqa, suppressed
 from ._report import Result
 
 if TYPE_CHECKING:
-    from ...semantics._validate import Diagnostic
+    from ...semantics import Diagnostic
     from ._config import FilterCall
     from ._found_filter import Filter
     from ._schema_files import Schemas
@@ -60,7 +60,7 @@ def select_codes(
     >>> "SQ107" in select_codes(None), "SQ107" in select_codes(None, ["SQ107"])
     (False, True)
     """
-    from ...semantics._rules import RULES
+    from ...semantics import RULES
 
     def matching(prefixes: Iterable[str]) -> set[str]:
         found = set()
@@ -78,7 +78,7 @@ def select_codes(
 
 def check_codes(codes: Sequence[str], option: str) -> None:
     """A usage error for a code prefix that names no rule."""
-    from ...semantics._rules import RULES
+    from ...semantics import RULES
 
     for code in codes:
         if code != "ALL" and not any(known.startswith(code) for known in RULES):
@@ -138,7 +138,7 @@ def filter_diagnostics(
     error, with them they are checked filled in (``validate_template``).
     """
     # Not through the semantics door: it names to_sql, whose sqlglot check must not reach.
-    from ...semantics._template import validate_template
+    from ...semantics import validate_template
 
     schema = schemas.pick(one.object)
     found = validate_template(one.text, schema=schema, params=params)

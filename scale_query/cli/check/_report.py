@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO, TypeAlias
 
-from ...language._syntax_error import excerpt, for_terminal
-from ...semantics._validate import Diagnostic
+from ...language import excerpt, for_terminal
+from ...semantics import Diagnostic
 
 __all__ = ["FORMATS", "Result", "Unread", "render", "write_report"]
 
@@ -132,7 +132,7 @@ def _sarif(
     import json
 
     from ..._version import version
-    from ...semantics._rules import DOCS_URL, RULES
+    from ...semantics import DOCS_URL, RULES
 
     codes = list(RULES)
     rules = [

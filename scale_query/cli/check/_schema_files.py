@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from .._errors import UsageError
 
 if TYPE_CHECKING:
-    from ...semantics._schema import ObjectSchema
+    from ...semantics import ObjectSchema
 
 __all__ = ["Schemas", "load_schemas"]
 
@@ -83,7 +83,7 @@ def _names(by_object: dict[str, ObjectSchema]) -> str:
 
 
 def _load(path: str, name: str) -> ObjectSchema:
-    from ...semantics._schema import ObjectSchema
+    from ...semantics import ObjectSchema
 
     try:
         return ObjectSchema.from_file(path, name)

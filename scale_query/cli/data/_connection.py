@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from .._errors import IOFailure, UsageError
 
 if TYPE_CHECKING:
-    from ...client._client import Client
+    from ...client import Client
 
 __all__ = ["Connection", "add_arguments", "connect", "explain", "failure", "is_io_failure"]
 
@@ -78,7 +78,7 @@ def _host(base_url: str) -> str:
 @contextmanager
 def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
     """A connected :class:`Connection` for the ``with`` block (the demo stopped after it)."""
-    from ...client._client import Client
+    from ...client import Client
 
     if args.demo:
         if args.token or args.instance or args.base_url:
@@ -124,13 +124,7 @@ def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
 
 def explain(error: BaseException, connection: Connection | None) -> str:
     """One line for a client error: what happened, where, and which setting to check."""
-    from ...client._exceptions import (
-        APIConnectionError,
-        APIError,
-        Forbidden,
-        NotFound,
-        Unauthorized,
-    )
+    from ...client import APIConnectionError, APIError, Forbidden, NotFound, Unauthorized
 
     text = str(error)
     if connection is None:
@@ -170,7 +164,7 @@ def is_io_failure(error: BaseException) -> bool:
     not decode: the same command may work later. A refused token, an unknown
     instance or object, a 400: it will not.
     """
-    from ...client._exceptions import APIConnectionError, APIError, DecodingError, RateLimited
+    from ...client import APIConnectionError, APIError, DecodingError, RateLimited
 
     if isinstance(error, APIConnectionError | DecodingError | RateLimited):
         return True

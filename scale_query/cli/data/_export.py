@@ -13,15 +13,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ...language._syntax_error import for_terminal
+from ...language import for_terminal
 from .._errors import EXIT_IO, IOFailure, UsageError
 from . import _connection
 from ._formats import format_for
 from ._writers import FORMATS
 
 if TYPE_CHECKING:
-    from ...client._query import Query
-    from ...semantics._schema import ObjectSchema
+    from ...client import Query
+    from ...semantics import ObjectSchema
 
 __all__ = ["configure", "run"]
 
@@ -122,8 +122,8 @@ def _split(text: str | None) -> list[str]:
 
 def _query(args: argparse.Namespace, where: str | None, source: str) -> Query:
     """The query of the arguments; the filter parsed here, before any connection."""
-    from ...client._query import Query
-    from ...language._syntax_error import FilterSyntaxError
+    from ...client import Query
+    from ...language import FilterSyntaxError
 
     try:
         query = Query(args.object)
@@ -149,8 +149,7 @@ def check_filter(
 
     Warnings (not the opt-in personal-data one) go to stderr unless ``quiet``.
     """
-    from ...semantics._rules import RULES
-    from ...semantics._validate import validate
+    from ...semantics import RULES, validate
     from ..check import Result, render
 
     lines = text.splitlines() or [""]
@@ -171,7 +170,7 @@ def check_filter(
 
 def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> None:
     """Every name must be a readable field of the schema (else UsageError naming it)."""
-    from ...language._suggest import closest
+    from ...language import closest
 
     for name in names:
         info = schema.get(name)
@@ -184,7 +183,7 @@ def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> N
 
 
 def _first_url(query: Query, connection: _connection.Connection) -> str:
-    from ...client._protocol import DEFAULT_PAGE_SIZE
+    from ...client import DEFAULT_PAGE_SIZE
 
     size = query.page_size or DEFAULT_PAGE_SIZE
     first = query.page(query.page_number or 1, size=size)
@@ -205,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     fmt = args.format or format_for(args.output)
     if fmt == "parquet":
-        from ...client._arrow import INSTALL_HINT
+        from ...client import INSTALL_HINT
 
         try:
             import pyarrow  # noqa: F401
@@ -219,7 +218,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"{_NAME}: --raw is for csv; {fmt} writes values as they are")
     where, source = (None, "--where") if args.where is None else where_text(args.where, args.object)
     query = _query(args, where, source)
-    from ...client._exceptions import ScaleError
+    from ...client import ScaleError
 
     connection = None
     try:
@@ -294,8 +293,7 @@ def _export(
     schema: ObjectSchema,
     connection: _connection.Connection,
 ) -> int:
-    from ...client._arrow import columns_of
-    from ...client._exceptions import ScaleError
+    from ...client import ScaleError, columns_of
     from .._output import Output
     from ._progress import Progress, rate
     from ._writers import make_writer

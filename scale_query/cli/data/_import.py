@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...language._syntax_error import for_terminal
+from ...language import for_terminal
 from .._errors import EXIT_IO, IOFailure, UsageError
 from . import _connection
 from ._formats import format_for
@@ -125,7 +125,7 @@ def _source(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ...client._exceptions import ScaleError
+    from ...client import ScaleError
     from ._rowcheck import RowChecker
 
     fmt = args.format or format_for(args.file)
@@ -257,7 +257,7 @@ def _write(
     checked: Iterable[_Item],
     total: int,
 ) -> int:
-    from ...client._exceptions import PartialWriteError, ScaleError
+    from ...client import PartialWriteError, ScaleError
     from ._progress import Progress
 
     client = connection.client

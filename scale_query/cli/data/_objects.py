@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ...language._syntax_error import for_terminal
+from ...language import for_terminal
 from . import _connection
 
 __all__ = ["configure", "run"]
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List the objects as a table (or JSON)."""
-    from ...client._exceptions import ScaleError
+    from ...client import ScaleError
     from ._text_tables import write_table
 
     connection = None

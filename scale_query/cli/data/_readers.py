@@ -172,7 +172,7 @@ def _json_rows(stream: io.TextIOBase, raw: bool = False) -> Iterator[Row]:
 
 
 def _parquet_rows(path: str) -> Iterator[Row]:
-    from ...client._arrow import require_pyarrow
+    from ...client import require_pyarrow
 
     require_pyarrow()
     import pyarrow.parquet as pq

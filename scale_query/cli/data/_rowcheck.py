@@ -26,11 +26,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ...client._protocol import record_payload
-from ...language._suggest import closest
-from ...language._values import to_text
-from ...semantics._reading import read_value
-from ...semantics._schema import FieldInfo, ObjectSchema
+from ...client import record_payload
+from ...language import closest, to_text
+from ...semantics import FieldInfo, ObjectSchema, read_value
 from ._readers import Row
 
 __all__ = ["REJECT_COLUMNS", "Checked", "RowChecker"]

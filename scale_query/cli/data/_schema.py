@@ -12,12 +12,12 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from ...language._syntax_error import for_terminal
+from ...language import for_terminal
 from .._errors import UsageError
 from . import _connection
 
 if TYPE_CHECKING:
-    from ...semantics._schema import ObjectSchema
+    from ...semantics import ObjectSchema
 
 __all__ = ["configure", "run", "schema_json"]
 
@@ -80,7 +80,7 @@ def _write(path: str, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Show one object's fields, or write every object's metadata to a folder."""
-    from ...client._exceptions import ScaleError
+    from ...client import ScaleError
 
     if args.all == bool(args.object):
         raise UsageError(f"{_NAME}: name an OBJECT, or pass --all -o DIR")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from ...language._syntax_error import for_terminal
+from ...language import for_terminal
 
 __all__ = ["MAX_WIDTH", "TableWriter", "write_table"]
 

@@ -32,10 +32,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ...client._models import Record
-from ...language._syntax_error import for_terminal
-from ...semantics._reading import Value, read_value
-from ...semantics._schema import FieldInfo, FieldKind, ObjectSchema
+from ...client import Record
+from ...language import for_terminal
+from ...semantics import FieldInfo, FieldKind, ObjectSchema, Value, read_value
 from .._output import Output
 from ._text_tables import TableWriter
 
@@ -305,13 +304,13 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 class _Parquet(Writer):
     def __init__(self, output: Output, schema: ObjectSchema, columns: Sequence[str]) -> None:
         super().__init__(output, schema, columns)
-        from ...client import _arrow
+        from ...client import arrow_schema, record_batches, require_pyarrow
 
-        self._pa = _arrow.require_pyarrow()
+        self._pa = require_pyarrow()
         import pyarrow.parquet as pq
 
-        self.arrow = _arrow.arrow_schema(schema, columns)
-        self._batches = _arrow.record_batches
+        self.arrow = arrow_schema(schema, columns)
+        self._batches = record_batches
         self.parquet: Any = pq.ParquetWriter(output.binary, self.arrow)
         self._group: list[Any] = []
         self._rows = self._bytes = 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from ...semantics._schema import FieldInfo
+    from ...semantics import FieldInfo
 
 __all__ = ["Context", "completion_context", "describe_field", "word_at"]
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from pygls.workspace import TextDocument
 
-    from ...semantics._validate import Diagnostic
+    from ...semantics import Diagnostic
     from ..check import Filter
 
 __all__ = ["MAX_DOCUMENT", "build_server"]
@@ -220,7 +220,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         return doc.position_codec.range_to_client_units(lines_of(doc), span)
 
     def diagnostic(doc: TextDocument, result: Result) -> types.Diagnostic:
-        from ...semantics._rules import RULES
+        from ...semantics import RULES
 
         d = result.diagnostic
         line, column = d.line or 1, d.column or 1
@@ -339,7 +339,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         types.CompletionOptions(trigger_characters=["$", "[", " "]),
     )
     def completion(params: types.CompletionParams) -> types.CompletionList | None:
-        from ...language._canonical import quote_field
+        from ...language import quote_field
         from ._context import completion_context, describe_field
 
         doc = opened(params.text_document.uri)
@@ -413,7 +413,7 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        from ...language._format import DEFAULT_LINE_LENGTH
+        from ...language import DEFAULT_LINE_LENGTH
         from ..check import format_text
 
         doc = opened(params.text_document.uri)

@@ -15,7 +15,7 @@ from .._unsupported import UnsupportedSQL
 from ._base import Params, Rules
 from ._build import build
 
-__all__ = ["DIALECTS", "compile_test", "rules_for"]
+__all__ = ["DIALECTS", "Params", "compile_test", "rules_for"]
 
 #: Dialect name (sqlglot's) -> (module, class). Each has its rules written
 #: and reviewed; an alias borrows the rules of the engine it runs.
@@ -43,7 +43,7 @@ def rules_for(dialect: str, params: bool) -> Rules:
     name = _ALIASES.get(name, name)
     entry = DIALECTS.get(name)
     if entry is None:
-        from ...language._suggest import closest
+        from ...language import closest
 
         known = ", ".join(sorted(DIALECTS))
         near = closest(name, [*DIALECTS, *_ALIASES])
