@@ -34,13 +34,21 @@ SCHEMA = ObjectSchema.from_api(
 
 
 def codes(text: str, schema: ObjectSchema | None = SCHEMA) -> list[str]:
-    return [d.code for d in validate(text, schema=schema)]
+    return [d.code for d in validate(text, schema=schema, select=["ALL"])]
 
 
 def only(text: str, code: str, schema: ObjectSchema | None = SCHEMA) -> Diagnostic:
-    found = [d for d in validate(text, schema=schema) if d.code == code]
-    assert len(found) == 1, validate(text, schema=schema)
+    found = [d for d in validate(text, schema=schema, select=["ALL"]) if d.code == code]
+    assert len(found) == 1, validate(text, schema=schema, select=["ALL"])
     return found[0]
+
+
+def test_validate_selects_as_check_does() -> None:
+    # One default selection for validate(), check and the page: SQ107 is opt-in.
+    text = 'EMail $like "*@example.com"'
+    assert "SQ107" not in [d.code for d in validate(text, schema=SCHEMA)]
+    assert [d.code for d in validate(text, schema=SCHEMA, select=["SQ107"])] == ["SQ107"]
+    assert [d.code for d in validate("Nom $eq", select=["SQ2"])] == []
 
 
 def _at(d: Diagnostic, text: str) -> str:

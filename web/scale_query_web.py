@@ -166,8 +166,8 @@ def validate(
     ['SQ202']
     """
     codes = _selected(select_json)
-    found = validate_template(text, schema=_schema(schema_json, object_name))
-    return _dumps(check_rows([d for d in found if d.code in codes], text))
+    found = validate_template(text, schema=_schema(schema_json, object_name), select=sorted(codes))
+    return _dumps(check_rows(found, text))
 
 
 def _syntax_error(text: str) -> str:

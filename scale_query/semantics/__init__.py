@@ -81,6 +81,7 @@ _INNER = {
     "stored_key": "_reading",
     "stored_text": "_reading",
     "DOCS_URL": "_rules",
+    "select_codes": "_rules",
     "read_flag": "_schema",
     "Column": "_sql",
     "FilterValueError": "_sql",
@@ -107,6 +108,7 @@ if TYPE_CHECKING:
     from ._reading import stored_key as stored_key
     from ._reading import stored_text as stored_text
     from ._rules import DOCS_URL as DOCS_URL
+    from ._rules import select_codes as select_codes
     from ._schema import read_flag as read_flag
     from ._sql import KEY_FUNCTION as KEY_FUNCTION
     from ._sql import REGEX_FUNCTION as REGEX_FUNCTION

@@ -15,7 +15,7 @@ A check yields :class:`Finding` values (offsets into the parsed text);
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
@@ -36,6 +36,7 @@ __all__ = [
     "Rule",
     "Severity",
     "check_expr",
+    "select_codes",
     "syntax_finding",
 ]
 
@@ -386,3 +387,34 @@ def check_expr(expr: Expr, schema: ObjectSchema | None = None) -> Iterator[Findi
         if isinstance(node, And):
             yield from contradictions(node, schema)
         stack.extend(reversed(node.operands))
+
+
+def select_codes(
+    select: Sequence[str] | None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> frozenset[str]:
+    """The rule codes to report: ``select`` (default: every rule that is on by default),
+    plus ``extend_select``, less ``ignore``; each a code prefix or ``ALL``.
+
+    The one selection of ``validate()``, ``scale-query check``, the language
+    server and the page, so that they agree by default (SQ107 is opt-in).
+
+    >>> sorted(select_codes(["SQ1"], ignore=["SQ10"]))
+    []
+    >>> "SQ107" in select_codes(None), "SQ107" in select_codes(None, ["SQ107"])
+    (False, True)
+    """
+
+    def matching(prefixes: Iterable[str]) -> set[str]:
+        found = set()
+        for prefix in prefixes:
+            found |= {c for c in RULES if prefix == "ALL" or c.startswith(prefix)}
+        return found
+
+    if select is None:
+        chosen = {code for code, rule in RULES.items() if rule.default}
+    else:
+        chosen = matching(select)
+    chosen |= matching(extend_select)
+    return frozenset(chosen - matching(ignore))

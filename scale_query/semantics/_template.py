@@ -14,12 +14,12 @@ placeholder is no error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..language import Condition, Expr, FilterSyntaxError, Placeholder, Span, parse, placeholders
 from ..language import walk as _walk
 from ._finding import Finding
-from ._rules import check_expr, syntax_finding
+from ._rules import check_expr, select_codes, syntax_finding
 from ._schema import ObjectSchema
 from ._validate import Diagnostic, _diagnostic, _Lines, _order, validate
 
@@ -31,10 +31,11 @@ def validate_template(
     *,
     schema: ObjectSchema | None = None,
     params: Mapping[str, object] | None = None,
+    select: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Every problem of filter text whose values may be ``:name`` placeholders.
 
-    Without placeholders this is ``validate(text, schema=schema)``. With them
+    Without placeholders this is ``validate(text, schema=schema, select=select)``. With them
     and no ``params``, a placeholder is no error: the rules that judge a
     value (its type, its pattern, a contradiction) skip the conditions holding
     one, and the others (an unknown field, say) run. With ``params`` the
@@ -59,7 +60,7 @@ def validate_template(
         # This error, not parse()'s: that one would stop at the first placeholder.
         return [_diagnostic(syntax_finding(error), lines)]
     if not found:
-        return validate(text, schema=schema)
+        return validate(text, schema=schema, select=select)
     open_ = params is None
     values = _neutral(found) if params is None else _used(found, params)
     try:
@@ -73,7 +74,8 @@ def validate_template(
         for f in check_expr(expr, schema)
         if not _needs_a_value(f, holding)
     ]
-    return sorted((_diagnostic(f, lines) for f in kept), key=_order)
+    codes = select_codes(select)
+    return sorted((_diagnostic(f, lines) for f in kept if f.code in codes), key=_order)
 
 
 def _neutral(found: tuple[Placeholder, ...]) -> dict[str, object]:

@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..language import Expr, FilterSyntaxError, maybe_parse
-from ._rules import RULES, Finding, Severity, check_expr, syntax_finding
+from ._rules import RULES, Finding, Severity, check_expr, select_codes, syntax_finding
 from ._schema import ObjectSchema
 
 __all__ = ["Diagnostic", "validate"]
@@ -135,7 +135,10 @@ def _diagnostic(finding: Finding, lines: _Lines | None) -> Diagnostic:
 
 
 def validate(
-    text_or_expr: str | Expr, *, schema: ObjectSchema | Mapping[str, Any] | None = None
+    text_or_expr: str | Expr,
+    *,
+    schema: ObjectSchema | Mapping[str, Any] | None = None,
+    select: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Every problem of a filter, in text order; an empty list when it is fine.
 
@@ -145,6 +148,10 @@ def validate(
     metadata as a mapping) the ``SQ1xx`` rules
     run too: unknown or unreadable fields, literals that do not fit the field's
     type or length, personal-data fields. See docs/rules.md for every code.
+
+    ``select`` chooses the rules, as ``scale-query check --select`` does (code
+    prefixes, or ``["ALL"]``); by default the rules that are on by default, as
+    in ``check`` and the page (the personal-data warning ``SQ107`` is opt-in).
 
     >>> [d.code for d in validate('Nom $eq')]
     ['SQ001']
@@ -156,7 +163,8 @@ def validate(
         expr = maybe_parse(text_or_expr)
     except FilterSyntaxError as error:
         assert text is not None  # only text fails to parse
-        return [_diagnostic(syntax_finding(error), _Lines(text))]
+        found = [_diagnostic(syntax_finding(error), _Lines(text))]
+        return [d for d in found if d.code in select_codes(select)]
     if isinstance(schema, Mapping) and not isinstance(schema, ObjectSchema):
         schema = ObjectSchema.from_api(schema)
     elif schema is not None and not isinstance(schema, ObjectSchema):
@@ -165,7 +173,8 @@ def validate(
             f"not {type(schema).__name__}"
         )
     lines = None if text is None else _Lines(text)
-    found = [_diagnostic(f, lines) for f in check_expr(expr, schema)]
+    codes = select_codes(select)
+    found = [_diagnostic(f, lines) for f in check_expr(expr, schema) if f.code in codes]
     if text is not None:
         # Without text the checks' own order, condition by condition, stands.
         found.sort(key=_order)

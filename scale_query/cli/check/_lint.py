@@ -12,10 +12,11 @@ report the same codes, messages and positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from ...semantics import select_codes
 from .._errors import UsageError
 from ._discover import Kind
 from ._filterfile import filter_entries
@@ -45,35 +46,6 @@ class SourceFile(NamedTuple):
 def needs_schema(code: str) -> bool:
     """Whether a rule needs the object's schema: the ``SQ1xx`` codes (docs/rules.md)."""
     return code.startswith("SQ1")
-
-
-def select_codes(
-    select: Sequence[str] | None,
-    extend_select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-) -> frozenset[str]:
-    """The rule codes to report: ``select`` (default: every rule that is on by default),
-    plus ``extend_select``, less ``ignore``; each a code prefix or ``ALL``.
-
-    >>> sorted(select_codes(["SQ1"], ignore=["SQ10"]))
-    []
-    >>> "SQ107" in select_codes(None), "SQ107" in select_codes(None, ["SQ107"])
-    (False, True)
-    """
-    from ...semantics import RULES
-
-    def matching(prefixes: Iterable[str]) -> set[str]:
-        found = set()
-        for prefix in prefixes:
-            found |= {c for c in RULES if prefix == "ALL" or c.startswith(prefix)}
-        return found
-
-    if select is None:
-        chosen = {code for code, rule in RULES.items() if rule.default}
-    else:
-        chosen = matching(select)
-    chosen |= matching(extend_select)
-    return frozenset(chosen - matching(ignore))
 
 
 def check_codes(codes: Sequence[str], option: str) -> None:
@@ -141,7 +113,7 @@ def filter_diagnostics(
     from ...semantics import validate_template
 
     schema = schemas.pick(one.object)
-    found = validate_template(one.text, schema=schema, params=params)
+    found = validate_template(one.text, schema=schema, params=params, select=sorted(codes))
     return [d for d in found if d.code in codes]
 
 
