@@ -211,9 +211,13 @@ def lite() -> Iterator[sqlite3.Connection]:
 
 TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
 REFUSED = {
-    # A Unicode class beside a character whose case folding changed since
-    # DuckDB's RE2 (ΐ, ﬅ...): the class cannot be spelled out, so refused.
-    "duckdb": {"$regex a Unicode class (\\p)"},
+    # A Unicode class or a word boundary beside a character whose case folding
+    # changed since DuckDB's RE2 (ΐ, ﬅ...): it cannot be spelled out, so refused.
+    "duckdb": {
+        "$regex a Unicode class (\\p)",
+        "$regex a Unicode class (\\P)",
+        "$regex a word boundary (\\b, [[:<:]])",
+    },
     "sqlite": {
         "$like on a text field",
         TEXT_COMPARISON,
