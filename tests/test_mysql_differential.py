@@ -707,8 +707,9 @@ MUST_EXPRESS = {"duckdb", "mysql"}
 #   boundary (UnsupportedSQL names the construct): its writer does not yet
 #   spell ICU's classes and boundaries for REGEXP_LIKE;
 # - a word boundary beside other pattern text is RE2's ASCII one in the
-#   emulator and evaluate (alone, it is any Unicode word character): RE2 has no look-around to place it by
-#   Unicode word characters, as MySQL 8 (ICU) and MariaDB do.
+#   emulator and evaluate (alone, it is any Unicode word character): RE2 has
+#   no look-around to place it by Unicode word characters, as MySQL 8 (ICU)
+#   and MariaDB do.
 MYSQL_REFUSED_REGEX = ("a Unicode class", "a word boundary")
 _BOUNDARY = re.compile(r"\\b|\[\[:[<>]:\]\]")
 
@@ -725,9 +726,10 @@ def _inner_boundary(text: str) -> bool:
 def known_gap(item: dict[str, Any]) -> str | None:
     """The named gap a disagreement belongs to, or None (a real failure)."""
     got = item["got"]
-    if item["engine"].startswith("to_sql mysql") and isinstance(got, str):
-        if got.startswith("UnsupportedSQL") and any(c in got for c in MYSQL_REFUSED_REGEX):
-            return "mysql $regex class or boundary refused"
+    refused = isinstance(got, str) and got.startswith("UnsupportedSQL")
+    named = refused and any(construct in got for construct in MYSQL_REFUSED_REGEX)
+    if item["engine"].startswith("to_sql mysql") and named:
+        return "mysql $regex class or boundary refused"
     if item["engine"] in ("emulator", "evaluate") and _inner_boundary(item["filter"]):
         return "inner word boundary read as ASCII"
     return None
