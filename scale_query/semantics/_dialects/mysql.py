@@ -4,7 +4,12 @@
   (accent- and case-insensitive, NO PAD), whatever the column's collation:
   the datamart's own. Columns are ``utf8mb4``.
 - ``REGEXP_LIKE(text, pattern, 'c')``: ICU, case-sensitive, the pattern
-  spelling out case variants.
+  spelling out case variants. A pattern with a Unicode class or a word
+  boundary, whose other characters are all ASCII, is given as the one
+  translation evaluate runs (ICU's classes as ``\\p{..}``, boundaries spelled
+  by their neighbours) with ``'iu'``: case-insensitive (ASCII letters fold
+  alike in ICU and RE2, and the classes are closed under case) and Unix line
+  ends (only ``\\n`` ends a line, as in RE2). Other such patterns are refused.
 - Dates and datetimes read back as text with ``CAST(... AS CHAR)``, always ISO.
 """
 
@@ -14,7 +19,9 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from .._regex import translate
 from .._schema import FieldKind
+from .._unsupported import UnsupportedSQL
 from ._base import Rules
 from ._regex_write import ICU
 
@@ -45,7 +52,18 @@ class MySQL(Rules):
         return exp.cast(column, exp.DataType.build("CHAR"))
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
-        source = ICU.render(pattern, self)
+        try:
+            source = ICU.render(pattern, self)
+        except UnsupportedSQL as error:
+            translated = translate(pattern).text
+            if not (error.construct.startswith(_UNICODE) and translated.isascii()):
+                raise
+            flag = self.string("iu")
+            return exp.RegexpLike(this=text, expression=self.text_value(translated), flag=flag)
         if not source:
             return self.boolean(True)
         return exp.RegexpLike(this=text, expression=self.text_value(source), flag=self.string("c"))
+
+
+#: What the ICU writer refuses that the translation spells for MySQL 8's ICU.
+_UNICODE = ("$regex a Unicode class", "$regex a word boundary")
