@@ -28,7 +28,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..language import show_as_public
-from ._evaluate import evaluate
 from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
 from ._schema import FieldInfo, FieldKind, ObjectSchema
@@ -37,6 +36,7 @@ from ._unsupported import UnsupportedSQL
 from ._validate import Diagnostic, validate
 
 if TYPE_CHECKING:
+    from ._evaluate import evaluate
     from ._warehouse import sqlite_regexp, to_sql
 
 __all__ = [
@@ -59,6 +59,9 @@ __all__ = [
 # The warehouse compiler (and its semantic core) loads on first use of to_sql:
 # `scale-query check` imports this wing at every start and never needs it.
 _WAREHOUSE = ("sqlite_regexp", "to_sql")
+# The evaluator (and the semantic core under it) loads on first use too:
+# `check` validates and never evaluates.
+_EVALUATOR = ("evaluate",)
 
 show_as_public(globals(), __all__)
 
@@ -122,6 +125,12 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     if name in _INNER:
         return getattr(import_module(f".{_INNER[name]}", __name__), name)
+    if name in _EVALUATOR:
+        from . import _evaluate
+
+        show_as_public(vars(_evaluate), _EVALUATOR)
+        globals()[name] = _evaluate.evaluate
+        return _evaluate.evaluate
     if name in _WAREHOUSE:
         from . import _warehouse
 
