@@ -6,7 +6,7 @@ keys (``_collation``, loaded on first use), the one module that says how a
 value is read and stored for a field kind (``_reading``: numbers, dates,
 datetimes, text keys, ``$like``), the ``$regex`` policy (``_regex``, with the
 RE2 syntax check ``_re2_syntax``), the rules and ``validate`` (``_finding``,
-``_rules``, ``_sq205``, ``_validate``), ``validate_template`` for text with
+``_rules``, ``_contradictions``, ``_validate``), ``validate_template`` for text with
 ``:name`` placeholders (``_template``), the semantic core every back-end runs
 (``_plan``), the pure-Python evaluator (``_evaluate``), the SQLite compiler
 the emulator runs (``_sql``), the URL query parameters' reading

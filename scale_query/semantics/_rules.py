@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from ..language import And, Condition, Expr, Op, Span, closest
+from ._contradictions import contradictions
 from ._finding import Finding
 from ._reading import LiteralError, canonical_moment, literal_key, read_moment
 from ._regex import MAX_REGEX_LENGTH, regex_refusal
-from ._sq205 import contradictions
 
 if TYPE_CHECKING:
     from ..language import FilterSyntaxError
