@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..semantics import FieldKind, ObjectSchema, Value, read_value
+from ..semantics import FieldKind, ObjectSchema, StoredValue, read_value
 from ._models import Record
 
-__all__ = ["TypedRecord", "Typer", "Value"]
+__all__ = ["TypedRecord", "Typer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class TypedRecord:
     """
 
     id: int
-    data: Mapping[str, Value] = field(default_factory=dict)
+    data: Mapping[str, StoredValue] = field(default_factory=dict)
     link: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -64,13 +64,13 @@ class Typer:
         """The kind of field ``name`` (text when the schema does not know it)."""
         return self._kinds.get(name, "text")
 
-    def value(self, name: str, raw: str) -> Value:
+    def value(self, name: str, raw: str) -> StoredValue:
         """One value of field ``name``, read by its kind."""
         return read_value(self._kinds.get(name, "text"), raw)
 
     def __call__(self, record: Record) -> TypedRecord:
         kinds = self._kinds
-        data: dict[str, Value] = {}
+        data: dict[str, StoredValue] = {}
         for name, raw in record.data.items():
             try:
                 data[name] = read_value(kinds.get(name, "text"), raw)

@@ -76,7 +76,7 @@ _INNER = {
     "query_pairs": "_params",
     "sort_keys": "_params",
     "whole_number": "_params",
-    "Value": "_reading",
+    "StoredValue": "_reading",
     "a_kind": "_reading",
     "compile_regex": "_reading",
     "like_key": "_reading",
@@ -103,7 +103,7 @@ if TYPE_CHECKING:
     from ._params import query_pairs as query_pairs
     from ._params import sort_keys as sort_keys
     from ._params import whole_number as whole_number
-    from ._reading import Value as Value
+    from ._reading import StoredValue as StoredValue
     from ._reading import a_kind as a_kind
     from ._reading import compile_regex as compile_regex
     from ._reading import like_key as like_key

@@ -50,7 +50,7 @@ __all__ = [
     "Key",
     "LiteralError",
     "Moment",
-    "Value",
+    "StoredValue",
     "a_kind",
     "canonical_moment",
     "compile_regex",
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: A stored value read by its field's kind (:func:`read_value`); None when empty.
-Value: TypeAlias = "str | int | Decimal | dt.date | dt.datetime | None"
+StoredValue: TypeAlias = "str | int | Decimal | dt.date | dt.datetime | None"
 
 #: A value made comparable (always a ``str``, compared by code point): a
 #: collation key, a :func:`number_key`, or ``yyyy-mm-dd hh:mm:ss``; None for
@@ -332,7 +332,7 @@ _EXPECTED = {
 }
 
 
-def read_value(kind: FieldKind, raw: str) -> Value:
+def read_value(kind: FieldKind, raw: str) -> StoredValue:
     """A stored value as the Python value of its field's kind: what typed records hold.
 
     Empty (or, for numbers and dates, blank) is None; text is kept as it is;

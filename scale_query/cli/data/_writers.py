@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 from ...client import Record
 from ...language import for_terminal
-from ...semantics import FieldInfo, FieldKind, ObjectSchema, Value, read_value
+from ...semantics import FieldInfo, FieldKind, ObjectSchema, StoredValue, read_value
 from .._output import Output
 from ._text_tables import TableWriter
 
@@ -131,14 +131,14 @@ def _kinds(schema: ObjectSchema, columns: Sequence[str]) -> list[FieldKind]:
     return [(schema.lookup(name) or FieldInfo(name)).kind for name in columns]
 
 
-def _read(kind: FieldKind, record: Record, name: str) -> Value:
+def _read(kind: FieldKind, record: Record, name: str) -> StoredValue:
     try:
         return read_value(kind, record.data.get(name, ""))
     except ValueError as error:
         raise ValueError(f"record {record.id}: field {name!r}: {error}") from None
 
 
-def canonical_text(value: Value) -> str:
+def canonical_text(value: StoredValue) -> str:
     """A typed value back as API text (empty for None).
 
     >>> canonical_text(Decimal("12.50")), canonical_text(dt.date(1990, 6, 12)), canonical_text(None)
@@ -156,7 +156,7 @@ def canonical_text(value: Value) -> str:
     return str(value)
 
 
-def json_value(value: Value) -> str:
+def json_value(value: StoredValue) -> str:
     """One typed value as JSON text; a Decimal keeps its exact digits.
 
     >>> json_value(Decimal("12.50")), json_value("Zoé"), json_value(None)
