@@ -95,6 +95,26 @@ def test_schema_may_be_a_get_object_info_mapping() -> None:
     assert [d.code for d in validate('Age $eq "x"', schema=info)] == ["SQ105"]
 
 
+@pytest.mark.parametrize("check", ["validate", "validate_template", "evaluate", "to_sql"])
+def test_every_schema_argument_takes_a_mapping_as_an_object_schema(check: str) -> None:
+    # One coercion (semantics._schema.maybe_schema): the same answer either way,
+    # and the same TypeError for anything else.
+    import scale_query
+
+    info = {"Age": {"attribs": {"type": "int"}}}
+    run = {
+        "validate": lambda s: [d.code for d in scale_query.validate('Age $eq "7"', schema=s)],
+        "validate_template": lambda s: [
+            d.code for d in scale_query.validate_template("Age $eq :a", schema=s, params={"a": "x"})
+        ],
+        "evaluate": lambda s: scale_query.evaluate("Age $eq 7", {"Age": "007"}, schema=s),
+        "to_sql": lambda s: scale_query.to_sql("Age $gt 7", "duckdb", schema=s),
+    }[check]
+    assert run(info) == run(ObjectSchema.from_api(info))
+    with pytest.raises(TypeError, match="ObjectSchema or a get_object_info mapping"):
+        run(["Age"])
+
+
 def test_valid_filter_gives_nothing() -> None:
     assert validate('Nom $eq "abc" $and Age $gte 18', schema=SCHEMA) == []
     assert validate(Condition("Age", Op.EQ, parse("Age $eq 3").value), schema=SCHEMA) == []  # type: ignore[union-attr]

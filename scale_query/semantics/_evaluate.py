@@ -30,7 +30,7 @@ from ._plan import (
     plan,
 )
 from ._reading import compile_regex, like_key, like_match, stored_key, stored_text
-from ._schema import FieldKind, ObjectSchema
+from ._schema import ObjectSchema, kind_reader, maybe_schema
 
 __all__ = ["Predicate", "compile_predicate", "evaluate"]
 
@@ -92,12 +92,6 @@ def _compile(test: Test, scales: Mapping[str, int | None]) -> Predicate:
     return _leaf(test, scales.get(test.field))
 
 
-def _schema(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | None:
-    if schema is None or isinstance(schema, ObjectSchema):
-        return schema
-    return ObjectSchema.from_api(schema)
-
-
 #: Compiled predicates of the last filters, by (expression, schema): evaluate()
 #: is called once per record, and a filter is compiled once. Only immutable
 #: schemas (an ObjectSchema, or none) are kept, by identity, with the schema
@@ -130,14 +124,8 @@ def compile_predicate(
     >>> match({"Pays": "be"}), match({"Pays": "LU"}), match({})
     (True, False, False)
     """
-    fields = _schema(schema)
-
-    def kind_of(name: str) -> FieldKind | None:
-        if fields is None:
-            return "text"
-        info = fields.get(name)
-        return None if info is None else info.kind
-
+    fields = maybe_schema(schema)
+    kind_of = kind_reader(fields)
     scales = {} if fields is None else {name: info.scale for name, info in fields.items()}
     try:
         test = plan(maybe_parse(expr), kind_of)

@@ -9,14 +9,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 if TYPE_CHECKING:
     from os import PathLike
 
-__all__ = ["FieldInfo", "FieldKind", "ObjectSchema", "field_kind", "read_flag"]
+__all__ = [
+    "FieldInfo",
+    "FieldKind",
+    "ObjectSchema",
+    "field_kind",
+    "kind_reader",
+    "maybe_schema",
+    "read_flag",
+]
 
 #: How the checks, the evaluator and the emulator treat a field's values.
 FieldKind: TypeAlias = Literal["text", "date", "datetime", "integer", "number"]
@@ -209,3 +217,38 @@ class ObjectSchema(Mapping[str, FieldInfo]):
 
     def __len__(self) -> int:
         return len(self.fields)
+
+
+def maybe_schema(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | None:
+    """The one coercion of a ``schema=`` argument: an :class:`ObjectSchema`, or none.
+
+    A mapping is read as a ``get_object_info`` response; anything else is a
+    ``TypeError`` naming its type.
+
+    >>> maybe_schema({"CP": {"attribs": {"type": "int"}}})["CP"].kind
+    'integer'
+    """
+    if schema is None or isinstance(schema, ObjectSchema):
+        return schema
+    if not isinstance(schema, Mapping):
+        raise TypeError(
+            f"schema must be an ObjectSchema or a get_object_info mapping, "
+            f"not {type(schema).__name__}"
+        )
+    return ObjectSchema.from_api(schema)
+
+
+def kind_reader(schema: ObjectSchema | None) -> Callable[[str], FieldKind | None]:
+    """The kind of a field by its exact name: None when unknown, and text without a schema.
+
+    >>> kind_reader(None)("Nom")
+    'text'
+    """
+
+    def kind_of(name: str) -> FieldKind | None:
+        if schema is None:
+            return "text"
+        info = schema.fields.get(name)
+        return None if info is None else info.kind
+
+    return kind_of

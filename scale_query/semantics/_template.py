@@ -15,12 +15,13 @@ placeholder is no error.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..language import Condition, Expr, FilterSyntaxError, Placeholder, Span, parse, placeholders
 from ..language import walk as _walk
 from ._finding import Finding
 from ._rules import check_expr, select_codes, syntax_finding
-from ._schema import ObjectSchema
+from ._schema import ObjectSchema, maybe_schema
 from ._validate import Diagnostic, _diagnostic, _Lines, _order, validate
 
 __all__ = ["validate_template"]
@@ -29,7 +30,7 @@ __all__ = ["validate_template"]
 def validate_template(
     text: str,
     *,
-    schema: ObjectSchema | None = None,
+    schema: ObjectSchema | Mapping[str, Any] | None = None,
     params: Mapping[str, object] | None = None,
     select: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
@@ -51,8 +52,7 @@ def validate_template(
     """
     if not isinstance(text, str):
         raise TypeError(f"validate_template() takes filter text, not {type(text).__name__}")
-    if schema is not None and not isinstance(schema, ObjectSchema):
-        raise TypeError(f"schema must be an ObjectSchema, not {type(schema).__name__}")
+    schema = maybe_schema(schema)
     lines = _Lines(text)
     try:
         found = placeholders(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..language import Expr, FilterSyntaxError, maybe_parse
 from ._rules import RULES, Finding, Severity, check_expr, select_codes, syntax_finding
-from ._schema import ObjectSchema
+from ._schema import ObjectSchema, maybe_schema
 
 __all__ = ["Diagnostic", "validate"]
 
@@ -165,13 +165,7 @@ def validate(
         assert text is not None  # only text fails to parse
         found = [_diagnostic(syntax_finding(error), _Lines(text))]
         return [d for d in found if d.code in select_codes(select)]
-    if isinstance(schema, Mapping) and not isinstance(schema, ObjectSchema):
-        schema = ObjectSchema.from_api(schema)
-    elif schema is not None and not isinstance(schema, ObjectSchema):
-        raise TypeError(
-            f"schema must be an ObjectSchema or a get_object_info mapping, "
-            f"not {type(schema).__name__}"
-        )
+    schema = maybe_schema(schema)
     lines = None if text is None else _Lines(text)
     codes = select_codes(select)
     found = [_diagnostic(f, lines) for f in check_expr(expr, schema) if f.code in codes]

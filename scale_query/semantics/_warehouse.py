@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from ..language import Expr, maybe_parse
 from ._plan import plan
 from ._reading import compile_regex
-from ._schema import FieldKind, ObjectSchema
+from ._schema import ObjectSchema, kind_reader, maybe_schema
 from ._unsupported import UnsupportedSQL
 
 if TYPE_CHECKING:
@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["UnsupportedSQL", "sqlite_regexp", "to_sql"]
 
 SQL_EXTRA_HINT = "to_sql needs sqlglot: pip install 'scale-query[sql]'"
-
-
-def _kinds(schema: ObjectSchema | Mapping[str, Any] | None) -> ObjectSchema | None:
-    if schema is None or isinstance(schema, ObjectSchema):
-        return schema
-    return ObjectSchema.from_api(schema)
 
 
 @overload
@@ -91,15 +85,7 @@ def to_sql(
       AND `Pays` COLLATE utf8mb4_0900_ai_ci IN ('FR', 'BE')
     """
     expr = maybe_parse(expr_or_text)
-    fields = _kinds(schema)
-
-    def kind_of(name: str) -> FieldKind | None:
-        if fields is None:
-            return "text"
-        info = fields.get(name)
-        return None if info is None else info.kind
-
-    test = plan(expr, kind_of, keyed=False)
+    test = plan(expr, kind_reader(maybe_schema(schema)), keyed=False)
     try:
         from . import _dialects
     except ModuleNotFoundError as error:
