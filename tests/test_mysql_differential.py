@@ -701,17 +701,11 @@ def _answer(call: Callable[[], set[int]]) -> set[int] | str:
 # refuse a construct with UnsupportedSQL.
 MUST_EXPRESS = {"duckdb", "mysql"}
 
-# Known gaps, each named, counted and printed, never silent (docs/semantics.md,
-# "Open gaps"); every other disagreement fails the test:
-# - the `mysql` dialect refuses a `$regex` with a Unicode class or a word
-#   boundary beside a non-ASCII character (UnsupportedSQL names the
-#   construct): only ASCII patterns get the translation with 'iu', ICU's
-#   case-insensitive matching of other letters differing from RE2's;
-# - a word boundary beside other pattern text is RE2's ASCII one in the
-#   emulator and evaluate (alone, it is any Unicode word character): RE2 has
-#   no look-around to place it by Unicode word characters, as MySQL 8 (ICU)
-#   and MariaDB do.
-MYSQL_REFUSED_REGEX = ("a Unicode class", "a word boundary")
+# The known gap, named, counted and printed, never silent (docs/semantics.md,
+# "Open gaps"); every other disagreement fails the test: a word boundary
+# beside other pattern text is RE2's ASCII one in the emulator and evaluate
+# (alone, it is any Unicode word character): RE2 has no look-around to place
+# it by Unicode word characters, as MySQL 8 (ICU) and MariaDB do.
 _BOUNDARY = re.compile(r"\\b|\[\[:[<>]:\]\]")
 
 
@@ -726,11 +720,6 @@ def _inner_boundary(text: str) -> bool:
 
 def known_gap(item: dict[str, Any]) -> str | None:
     """The named gap a disagreement belongs to, or None (a real failure)."""
-    got = item["got"]
-    refused = isinstance(got, str) and got.startswith("UnsupportedSQL")
-    named = refused and any(construct in got for construct in MYSQL_REFUSED_REGEX)
-    if item["engine"].startswith("to_sql mysql") and named:
-        return "mysql $regex class or boundary refused"
     if _inner_boundary(item["filter"]):  # evaluate, to_sql's reference, reads it so too
         return "inner word boundary read as ASCII"
     return None

@@ -101,10 +101,18 @@ def test_duckdb_answers_as_evaluate(
 TEXT_COMPARISON = "a text comparison ($eq, $neq, $in, $notin, $gt ...)"
 
 
-def test_mysql_gets_unicode_classes_beside_ascii_text() -> None:
-    # The one translation evaluate runs, case-insensitive, Unix line ends.
-    sql = to_sql('Nom $regex "[[:<:]]lo[[:alpha:]]"', "mysql", schema=SCHEMA)
-    assert "REGEXP_LIKE(`Nom`, '(?:^|[^\\\\p{L}" in sql and sql.endswith("'iu')")
+def test_mysql_gets_unicode_classes_by_name_beside_any_text() -> None:
+    # ICU reads the categories by name; the case variants of a class's letters
+    # that lie outside it (U+0345 for a letter class, 'a' for [[:upper:]]) and
+    # of every character are spelled out, matched case-sensitively.
+    sql = to_sql('Nom $regex "[[:<:]]é[[:alpha:]]"', "mysql", schema=SCHEMA)
+    assert "'(?:^|[^\u200c\u200d\\\\p{L}\\\\p{Nl}\\\\p{M}\\\\p{Nd}\\\\p{Pc}])[Éé]" in sql
+    assert sql.endswith("[\u0345\\\\p{L}\\\\p{Nl}]', 'c')")
+    upper = to_sql('Nom $regex "[[:upper:]]"', "mysql", schema=SCHEMA)
+    assert "[a-zµß-ö" in upper and upper.endswith("\\\\p{Lu}]', 'c')")
+    # RE2's ASCII \b (evaluate's, beside other pattern text), by its neighbours.
+    inner = to_sql('Nom $regex "x\\\\b-"', "mysql", schema=SCHEMA)
+    assert "[Xx](?:(?<=[0-9A-Z_a-z])(?![0-9A-Z_a-z])|" in inner
 
 
 @pytest.mark.parametrize(
@@ -117,8 +125,8 @@ def test_mysql_gets_unicode_classes_beside_ascii_text() -> None:
         ("Montant $gt 2.5", "sqlite", "the number 2.5"),
         ('Nom $regex "x\\\\bdu"', "snowflake", "$regex a word boundary (\\b, [[:<:]])"),
         # MySQL 8 reads these by Unicode (ICU): RE2's \p classes, which no
-        # other engine reads alike; MySQL gets them beside ASCII text only.
-        ('Nom $regex "é[[:alpha:]]"', "mysql", "$regex a Unicode class (\\p)"),
+        # other engine reads alike; MySQL gets the general categories by name.
+        ('Nom $regex "\\\\p{Greek}"', "mysql", "$regex a Unicode class (\\p)"),
         ('Nom $regex "\\\\w"', "postgres", "$regex a Unicode class (\\p)"),
         ('Nom $regex "a{300}"', "postgres", "$regex a repetition count of 300"),
         ('Nom $regex "\\\\pL"', "trino", "$regex a Unicode class (\\p)"),

@@ -180,7 +180,7 @@ GOLDEN = {
     },
     'Stock $regex "^4[[:digit:]]"': {
         'postgres': 'UnsupportedSQL: $regex a Unicode class (\\p)',
-        'mysql': "`Stock` IS NOT NULL AND REGEXP_LIKE(CAST(`Stock` AS CHAR), '^4[\\\\p{Nd}]', 'iu')",
+        'mysql': "`Stock` IS NOT NULL AND REGEXP_LIKE(CAST(`Stock` AS CHAR), '^4[\\\\p{Nd}]', 'c')",
         'bigquery': 'UnsupportedSQL: $regex a Unicode class (\\p)',
         'snowflake': 'UnsupportedSQL: $regex a Unicode class (\\p)',
         'spark': 'UnsupportedSQL: $regex a Unicode class (\\p)',

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from scale_query.semantics._dialects._base import Rules
 from scale_query.semantics._dialects._regex import _orbits, divergent, parse_regex
-from scale_query.semantics._dialects._regex_write import ARE, JAVA, POSIX, RE2
+from scale_query.semantics._dialects._regex_write import ARE, ICU, JAVA, POSIX, RE2
+from scale_query.semantics._regex import translate
 
 re2 = pytest.importorskip("re2")
 
@@ -18,7 +19,7 @@ re2 = pytest.importorskip("re2")
 # run by RE2 itself, it must match exactly what (?i) and the pattern match.
 EXPLICIT_RE2 = dataclasses.replace(RE2, case="explicit")
 # (The Unicode classes \\w, [[:alpha:]] and the word boundaries are refused for
-# every dialect: tests/test_warehouse.py.)
+# every dialect but MySQL: tests/test_warehouse.py; MySQL's below.)
 PIECES = [
     "^", "$", ".", "[a-z]", "[^a-c]", "[[:xdigit:]]",
     "(a|ß)", "k", "s", "ǅ", "i", "x?", "e*", "[éß-ẞ]", "\\.", "a{1,2}",
@@ -76,3 +77,30 @@ def test_nested_repetition_is_refused_for_backtracking_engines() -> None:
 def test_parse_is_linear_on_the_longest_pattern() -> None:
     tree = parse_regex("[a-z]" * 40)
     assert type(tree).__name__ == "Seq"
+
+
+# ICU's way with Unicode classes (categories by name, the case variants of
+# their letters outside them spelled out), run by RE2 case-sensitively: it
+# must match what evaluate's case-insensitive translation matches.
+NAMED_RE2 = dataclasses.replace(RE2, case="explicit", properties=True, boundary=None)
+CLASSES = [
+    "[[:alpha:]]", "[[:upper:]]", "[[:lower:]]", "\\w", "\\W", "\\d", "\\D", "\\s",
+    "[^[:upper:]x]", "[[:digit:]é]", "\\pL", "\\p{Lu}", "k", "ß", "(a|\\S)",
+]  # fmt: skip
+CASED = st.text(st.sampled_from("aAkKKsSſßẞiIİıǅǄǆσςΣͅιΙ1١ é\u200c_-Ⅰⅰ"), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(CLASSES), min_size=1, max_size=3), text=CASED)
+def test_named_unicode_classes_match_as_re2_folds(pieces: list[str], text: str) -> None:
+    pattern = "".join(pieces)
+    named = NAMED_RE2.render(pattern, Rules())
+    folded = re2.search("(?i)" + translate(pattern).text, text) is not None
+    assert (re2.search(named, text) is not None) is folded, named
+
+
+def test_icu_spells_re2s_ascii_boundary_with_lookaround() -> None:
+    word = "[0-9A-Z_a-z]"
+    assert ICU.render("a\\bb", Rules()) == (
+        f"[Aa](?:(?<={word})(?!{word})|(?<!{word})(?={word}))[Bb]"
+    )

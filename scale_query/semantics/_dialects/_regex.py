@@ -8,13 +8,17 @@ parsed here into what RE2 means by it:
 
 - every character and class becomes the set of code points it matches,
   closed under RE2's case folding (``k`` is ``[kKK]``, ``s`` is ``[sSſ]``);
-- ``.`` is any character but a newline, ``\\d``/``\\w``/``\\s`` and the POSIX
-  classes their ASCII sets, ``^``/``$`` the start and end of the text, ``\\b``
-  a boundary between ASCII word characters and the rest;
+- ``.`` is any character but a newline, ``^``/``$`` the start and end of the
+  text, ``\\b`` a boundary between ASCII word characters and the rest;
+- the Unicode classes the translation writes for ICU's (``[[:alpha:]]`` is
+  ``[\\p{L}\\p{Nl}]``) keep their general categories by name (``props``), to be
+  read by each engine's own tables; :func:`case_extras` gives the case
+  variants outside them that RE2's case-insensitive class also takes;
 
 and :mod:`._regex_write` writes that meaning in each engine's syntax, with
-the engine matching case-sensitively. What is outside this subset (Unicode
-property classes, inline flags, lookaround, back-references) is refused with
+the engine matching case-sensitively. What is outside this subset (scripts,
+inline flags, lookaround, back-references), and what an engine cannot write
+(categories, boundaries: all but ICU), is refused with
 :class:`~scale_query.UnsupportedSQL`. Patterns are at most
 :data:`~scale_query.MAX_REGEX_LENGTH` characters: parsing is linear, and a
 set is at most a few thousand ranges.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,10 +50,13 @@ __all__ = [
     "RegexRefused",
     "Repeat",
     "Seq",
+    "boundary_refused",
+    "case_extras",
     "closure",
     "complement",
     "divergent",
     "parse_regex",
+    "unicode_class",
 ]
 
 #: Inclusive code point ranges, sorted and disjoint.
@@ -81,6 +89,9 @@ class Chars:
     negated: bool = False
     notation: str | None = None
     folds: bool = True  # False for '.', whose meaning does not depend on case
+    #: Unicode general categories (``L``, ``Nd``) the set also holds, kept by
+    #: name: each engine reads them by its own Unicode tables, as ICU does.
+    props: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +351,7 @@ class _Parser:
         if char == "[":
             for boundary in _MYSQL_BOUNDARIES:
                 if self.text.startswith(boundary, self.at - 1):
-                    raise _boundary()
+                    raise boundary_refused()
             return self.char_class()
         if char == ".":
             return Chars(((0x0A, 0x0A),), negated=True, notation=".", folds=False)
@@ -397,8 +408,11 @@ class _Parser:
         char = self.take()
         if char.lower() in _PERL:
             raise _unicode_class(f"\\{char}")
-        if char in "bB":
-            raise _boundary()
+        if char in "bB":  # RE2's ASCII boundary (translate spells the Unicode ones)
+            return Anchor("boundary" if char == "b" else "inside")
+        if char in "pP":
+            name = self.property_name(char)
+            return Chars((), negated=char == "P", notation=f"\\{char}{{{name}}}", props=(name,))
         if char == "A":
             return Anchor("start")
         if char == "z":
@@ -409,6 +423,18 @@ class _Parser:
             self.at = end + 2 if end >= 0 else len(self.text)
             return Seq(tuple(_literal(ord(c)) for c in quoted))
         return _literal(self.escaped_char(char))
+
+    def property_name(self, char: str) -> str:
+        """The general category after ``\\p`` (``L``, ``{Nd}``); others are refused."""
+        if self.peek() == "{":
+            end = self.text.find("}", self.at)
+            name = self.text[self.at + 1 : end] if end > 0 else ""
+            self.at = end + 1 if end > 0 else len(self.text)
+        else:
+            name = self.take()
+        if name not in _CATEGORIES:
+            raise _unicode_class(f"\\{char}")
+        return name
 
     def escaped_char(self, char: str) -> int:
         """The code point of an escape (after the backslash) that stands for one character."""
@@ -448,6 +474,7 @@ class _Parser:
         if negated:
             self.at += 1
         items: list[tuple[int, int]] = []
+        props: list[str] = []
         first = True
         while True:
             char = self.take()
@@ -468,8 +495,11 @@ class _Parser:
                 continue
             if char == "\\":
                 escape = self.take()
-                if escape.lower() in _PERL:
+                if escape.lower() in _PERL or escape == "P":
                     raise _unicode_class(f"\\{escape}")
+                if escape == "p":
+                    props.append(self.property_name(escape))
+                    continue
                 low = self.escaped_char(escape)
             else:
                 low = ord(char)
@@ -481,13 +511,43 @@ class _Parser:
                 if high < low:
                     raise RegexRefused("a class range", f"{chr(low)!r}-{chr(high)!r} is backwards")
             items.append((low, high))
-        return Chars(normalize(items), negated=negated)
+        return Chars(normalize(items), negated=negated, props=tuple(props))
 
 
 #: The POSIX classes MySQL 8 (ICU) reads by Unicode: \\w, \\d and \\s too.
 _UNICODE_POSIX = frozenset(
     ("alpha", "alnum", "digit", "upper", "lower", "space", "blank", "cntrl", "punct", "word")
 )
+
+
+#: The Unicode general categories a class may name (those that do not depend
+#: on which characters a Unicode version has yet to assign).
+_CATEGORIES = frozenset(
+    "L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp Cc Cf".split()  # noqa: SIM905, E501
+)
+
+
+def unicode_class(node: Chars) -> RegexRefused:
+    """The refusal of a class naming Unicode categories, for an engine that cannot read them."""
+    return _unicode_class("\\P" if (node.notation or "").startswith("\\P") else "\\p")
+
+
+def case_extras(props: tuple[str, ...]) -> Ranges:
+    """The case variants of the characters in the categories ``props`` that lie outside them.
+
+    RE2's case-insensitive ``[\\p{Lu}]`` takes ``a``: the class is closed over case,
+    and an engine matching case-sensitively is given these characters beside it.
+    """
+    orbits = _orbits()
+    inside = {point for point in orbits if _in_categories(point, props)}
+    return normalize(
+        (other, other) for point in inside for other in orbits[point] if other not in inside
+    )
+
+
+def _in_categories(point: int, props: tuple[str, ...]) -> bool:
+    category = unicodedata.category(chr(point))
+    return any(category.startswith(name) for name in props)
 
 
 def _unicode_class(construct: str) -> RegexRefused:
@@ -498,7 +558,7 @@ def _unicode_class(construct: str) -> RegexRefused:
     )
 
 
-def _boundary() -> RegexRefused:
+def boundary_refused() -> RegexRefused:
     return RegexRefused(
         "a word boundary (\\b, [[:<:]])",
         "MySQL 8 places it by Unicode word characters; spell the neighbours out",

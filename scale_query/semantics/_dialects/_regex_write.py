@@ -27,6 +27,8 @@ from ._regex import (
     RegexRefused,
     Repeat,
     Seq,
+    boundary_refused,
+    case_extras,
     closure,
     complement,
     contains,
@@ -34,6 +36,7 @@ from ._regex import (
     meaning,
     normalize,
     parse_regex,
+    unicode_class,
 )
 
 __all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine"]
@@ -66,6 +69,9 @@ class Engine:
     max_repeat: int | None
     #: A backtracking engine: nested repetition can take exponential time.
     backtracking: bool
+    #: Whether a class may name Unicode categories (``[\\p{L}]``), read by the
+    #: engine's own tables as MySQL 8 reads its classes.
+    properties: bool = False
 
     def render(self, pattern: str, rules: Rules) -> str:
         """``pattern`` in this engine's syntax, or UnsupportedSQL naming what cannot be."""
@@ -168,6 +174,14 @@ class _Writer:
 
     def chars(self, node: Chars) -> str:
         engine = self.engine
+        if node.props:
+            if not engine.properties or engine.case != "explicit":
+                raise unicode_class(node)
+            # The categories by name, their case variants outside them spelled out.
+            ranges = normalize([*closure(node.items), *case_extras(node.props)])
+            inside = engine.bracket(ranges) if ranges else ""
+            names = "".join(f"\\p{{{name}}}" for name in node.props)
+            return f"[{'^' if node.negated else ''}{inside}{names}]"
         if engine.case == "flag" and not _touches_divergent(node):
             # The engine's own (?i) folds this as scale-query does.
             if node.notation is not None:
@@ -186,7 +200,7 @@ class _Writer:
         if engine.boundary == "native":
             return "\\b" if node.kind == "boundary" else "\\B"
         if engine.boundary is None:
-            raise RegexRefused("a word boundary (\\b, [[:<:]])", "the engine has no lookaround")
+            raise boundary_refused()
         word = engine.chars(_WORD)
         after, not_after = f"(?<={word})", f"(?<!{word})"
         before, not_before = f"(?={word})", f"(?!{word})"
@@ -254,16 +268,15 @@ def _touches_divergent(node: Chars) -> bool:
 #: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
 RE2 = Engine("RE2", "flag", "^", "$", "native", "escape", "braces", "(?:", 1000, False)
 #: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
-JAVA = Engine(
-    "Java regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True
-)
+JAVA = Engine("Java regex", "explicit", "^", "\\z", None, "escape", "braces", "(?:", None, True)
 #: Joni (Trino, Presto): Ruby's '^' and '$' match at every line.
-JONI = Engine("Joni", "explicit", "\\A", "\\z", "lookaround", "escape", "braces", "(?:", None, True)
-#: ICU (MySQL 8): '$' also matches before a final line terminator.
+JONI = Engine("Joni", "explicit", "\\A", "\\z", None, "escape", "braces", "(?:", None, True)
+#: ICU (MySQL 8): '$' also matches before a final line terminator; it reads the
+#: Unicode categories as MySQL does, and RE2's ASCII \b is spelled with look-around.
 ICU = Engine(
-    "ICU regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True
+    "ICU regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True, True
 )
 #: Postgres' ARE: '.' matches a newline, \b is a backspace, 255 repetitions at most.
-ARE = Engine("Postgres ARE", "explicit", "^", "$", "lookaround", "escape", "u", "(?:", 255, False)
+ARE = Engine("Postgres ARE", "explicit", "^", "$", None, "escape", "u", "(?:", 255, False)
 #: POSIX extended expressions (Oracle, Snowflake): no lookaround, no escapes in classes.
 POSIX = Engine("POSIX ERE", "explicit", "^", "$", None, "posix", "raw", "(", 255, True)

@@ -4,12 +4,11 @@
   (accent- and case-insensitive, NO PAD), whatever the column's collation:
   the datamart's own. Columns are ``utf8mb4``.
 - ``REGEXP_LIKE(text, pattern, 'c')``: ICU, case-sensitive, the pattern
-  spelling out case variants. A pattern with a Unicode class or a word
-  boundary, whose other characters are all ASCII, is given as the one
-  translation evaluate runs (ICU's classes as ``\\p{..}``, boundaries spelled
-  by their neighbours) with ``'iu'``: case-insensitive (ASCII letters fold
-  alike in ICU and RE2, and the classes are closed under case) and Unix line
-  ends (only ``\\n`` ends a line, as in RE2). Other such patterns are refused.
+  spelling out case variants (ICU's case-insensitive matching of non-ASCII
+  letters is not RE2's). ICU's classes are named as evaluate reads them
+  (``[[:alpha:]]`` is ``[\\p{L}\\p{Nl}...]``, with the case variants of its
+  letters that lie outside it), and RE2's ASCII ``\\b`` is spelled with
+  look-around.
 - Dates and datetimes read back as text with ``CAST(... AS CHAR)``, always ISO.
 """
 
@@ -19,9 +18,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .._regex import translate
 from .._schema import FieldKind
-from .._unsupported import UnsupportedSQL
 from ._base import Rules
 from ._regex_write import ICU
 
@@ -52,18 +49,7 @@ class MySQL(Rules):
         return exp.cast(column, exp.DataType.build("CHAR"))
 
     def regex(self, text: exp.Expr, pattern: str) -> exp.Expr:
-        try:
-            source = ICU.render(pattern, self)
-        except UnsupportedSQL as error:
-            translated = translate(pattern).text
-            if not (error.construct.startswith(_UNICODE) and translated.isascii()):
-                raise
-            flag = self.string("iu")
-            return exp.RegexpLike(this=text, expression=self.text_value(translated), flag=flag)
+        source = ICU.render(pattern, self)
         if not source:
             return self.boolean(True)
         return exp.RegexpLike(this=text, expression=self.text_value(source), flag=self.string("c"))
-
-
-#: What the ICU writer refuses that the translation spells for MySQL 8's ICU.
-_UNICODE = ("$regex a Unicode class", "$regex a word boundary")
