@@ -49,6 +49,19 @@ ROOT = Path(__file__).resolve().parent.parent
 # Pages whose examples are not run yet, each with why. The lead empties this list.
 DOCS_NOT_RUN: dict[str, str] = {}
 
+# Pages with an example over a second, each with why: all their examples are
+# marked slow (a page's examples run in order, each on what the earlier ones
+# left, so a page is run whole or not at all). The fast loop leaves them out.
+SLOW_PAGES: dict[str, str] = {
+    "docs/ci.md": "runs scale-query schema, check and fmt in subprocesses",
+    "docs/cli.md": "runs scale-query in a subprocess per command (about a minute)",
+    "docs/emulator.md": "runs scale-query serve in a subprocess",
+    "docs/spark.md": "starts Spark's JVM (about 40 s)",
+    "docs/sync.md": "runs scale-query sync (dlt and DuckDB) in subprocesses",
+    "docs/warehouse.md": "exports to Parquet and runs DuckDB and the CLI",
+    "docs/web.md": "runs web/build.py",
+}
+
 DOCS = docs_sybil(ROOT, ["README.md", "docs/*.md"], fixtures=["docs_sandbox"])
 DOCSTRINGS = docstrings_sybil(ROOT / "scale_query")
 
@@ -83,6 +96,8 @@ class DocsPlugin:
             page = item.path.relative_to(ROOT).as_posix() if item.path.is_relative_to(ROOT) else ""
             if page in DOCS_NOT_RUN:
                 item.add_marker(pytest.mark.skip(reason=f"{page}: {DOCS_NOT_RUN[page]}"))
+            if page in SLOW_PAGES:
+                item.add_marker(pytest.mark.slow)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -251,6 +251,7 @@ def test_invalid_python_is_reported_not_raised() -> None:
     assert "not valid Python (line 2" in problem
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.text(min_size=1, max_size=20), st.sampled_from(["'", '"', "'''", '"""']))
 def test_every_plain_character_maps_to_itself(value: str, quote: str) -> None:

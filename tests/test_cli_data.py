@@ -110,6 +110,7 @@ def test_schema_table_shows_rights_of_the_token(
 # export -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_writes_exactly_what_the_evaluator_selects(
     emu: Emulator, client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -929,6 +930,7 @@ def test_the_demo_tour_ends_with_export_and_import(capsys: pytest.CaptureFixture
     assert last.count(",ok,N,Y,") == 5
 
 
+@pytest.mark.slow  # a subprocess per command
 def test_only_the_commands_that_need_it_import_pyarrow(emu: Emulator, tmp_path: Path) -> None:
     # (rich cannot be tested the same way: httpx itself imports it, for its own
     # command line, whenever click and rich are installed.)

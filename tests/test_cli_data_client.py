@@ -284,6 +284,7 @@ def test_the_window_grows_with_full_pages_and_caps_at_prefetch() -> None:
     assert pager.done
 
 
+@pytest.mark.slow
 def test_iter_matches_the_evaluator(client: Client) -> None:
     text = 'EMail $like "*gmail*" $and Pays $in [FR,BE]'
     schema = client.object_info("contact")

@@ -32,6 +32,7 @@ def test_maintenance_and_next_n_unavailable(scale_emulator: Emulator) -> None:
     assert [_list(scale_emulator).status_code for _ in range(2)] == [503, 200]
 
 
+@pytest.mark.slow
 def test_failures_and_seeded_failure_rate(scale_emulator: Emulator) -> None:
     scale_emulator.set_faults(failures=1)
     assert [_list(scale_emulator).status_code for _ in range(2)] == [500, 200]
@@ -51,6 +52,7 @@ def test_corrupt_body_is_cut_in_half(scale_emulator: Emulator) -> None:
         json.loads(cut.content)
 
 
+@pytest.mark.slow  # waits out a second of latency
 def test_latency_comes_after_the_write(scale_emulator: Emulator) -> None:
     scale_emulator.set_faults(latency=1.0)
     with pytest.raises(httpx.ReadTimeout):

@@ -372,6 +372,7 @@ def test_any_read_parameters_get_an_answer_not_a_500(
     assert isinstance(response.json(), dict)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(_JSON, max_size=5) | _JSON)
 def test_any_json_written_gets_one_result_per_record_or_a_400(

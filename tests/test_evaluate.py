@@ -231,6 +231,7 @@ def _matches_sqlite(expr: Expr, rows: list[dict[str, str | None]]) -> set[int]:
     return {n for (n,) in conn.execute(f"SELECT id FROM t WHERE {where}", params)}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(filters, records)
 def test_sqlite_and_evaluator_agree(expr: Expr, rows: list[dict[str, str | None]]) -> None:

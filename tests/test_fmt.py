@@ -84,6 +84,7 @@ def _file_safe(expr: Expr) -> bool:
     return "\n" not in text and "\r" not in text
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(exprs, st.integers(min_value=10, max_value=120))
 def test_wrapped_lines_parse_to_the_same_expression(expr: Expr, width: int) -> None:
@@ -105,6 +106,7 @@ def _split_after_first_field(expr: Expr) -> str:
     return text[:end] + "\n   " + text[end:].lstrip(" ")
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @example(filters=[Condition(" $and", Op.EQ, "")], width=10)
 @given(st.lists(exprs.filter(_file_safe), min_size=1, max_size=4), st.integers(10, 100))

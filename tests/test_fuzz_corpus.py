@@ -97,6 +97,7 @@ def test_a_hint_quoting_a_lone_surrogate_prints() -> None:
 atheris = pytest.importorskip("atheris", reason="atheris runs on Linux (the dev extra)")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", NAMES)
 def test_fuzz_briefly_with_a_fixed_seed(name: str, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ FIXTURE = ROOT / "tests/fixtures/react-querybuilder/rule-groups.json"
 RQB = "react-querybuilder"
 
 
+@pytest.mark.slow
 @given(exprs)
 def test_the_ast_form_round_trips_exactly(expr: Expr) -> None:
     data = to_json(expr)
@@ -62,6 +63,7 @@ def rqb_conditions(draw: st.DrawFn) -> Condition:
 rqb_exprs: st.SearchStrategy[Expr] = st.recursive(rqb_conditions(), _combine, max_leaves=12)
 
 
+@pytest.mark.slow
 @given(rqb_exprs)
 def test_the_react_querybuilder_form_round_trips(expr: Expr) -> None:
     data = to_json(expr, format=RQB)

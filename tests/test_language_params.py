@@ -145,6 +145,7 @@ def test_any_value_fills_a_placeholder_exactly(condition: Condition) -> None:
     )
 
 
+@pytest.mark.slow
 @given(exprs)
 def test_placeholders_in_every_value_position_read_back(expr: object) -> None:
     # Every literal of the canonical text replaced by a placeholder, then filled.

@@ -231,6 +231,7 @@ def test_deep_alternation_never_hits_the_recursion_limit() -> None:
     assert "nested deeper" in caught.value.message
 
 
+@pytest.mark.slow
 def test_twenty_thousand_conditions_round_trip() -> None:
     text = " $and ".join(f'f{i} $eq "v{i}"' for i in range(20_000))
     expr = parse(text)

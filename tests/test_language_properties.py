@@ -71,12 +71,14 @@ def test_messy_writes_an_item_bare_only_where_the_grammar_allows(item: str) -> N
         assert parse(messy(expr, random.Random(seed))) == expr
 
 
+@pytest.mark.slow
 @given(exprs)
 @many
 def test_parse_of_render_is_identity(expr: Expr) -> None:
     assert parse(render(expr)) == expr
 
 
+@pytest.mark.slow
 @given(exprs, st.randoms(use_true_random=False))
 @many
 def test_render_of_parse_is_a_fixed_point(expr: Expr, rnd: random.Random) -> None:
@@ -105,6 +107,7 @@ def is_parenthesis_free(expr: Expr) -> bool:
     )
 
 
+@pytest.mark.slow
 @given(exprs, st.randoms(use_true_random=False))
 @many
 def test_parenthesis_free_rendering_keeps_the_meaning(expr: Expr, rnd: random.Random) -> None:
@@ -177,12 +180,14 @@ built_exprs = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(built_exprs)
 @many
 def test_builder_equals_parse_of_its_rendering(expr: Expr) -> None:
     assert parse(str(expr)) == expr
 
 
+@pytest.mark.slow
 @given(built_exprs)
 @many
 def test_double_negation_is_identity(expr: Expr) -> None:
@@ -228,6 +233,7 @@ _TOKENS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @given(st.one_of(st.text(max_size=40), st.lists(_TOKENS, max_size=25).map("".join)))
 @settings(max_examples=500)
 def test_any_text_parses_or_raises_filter_syntax_error(text: str) -> None:

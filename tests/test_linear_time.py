@@ -15,6 +15,7 @@ not a speed target (benchmarks/parse.py has the figures).
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -151,8 +152,9 @@ def _uses(path: Path) -> Iterator[Use]:
         yield Use(f"{path.relative_to(PACKAGE)}:{node.lineno}", node.args[0], _flags(flags), modes)
 
 
-def _package_uses() -> list[Use]:
-    return [use for path in sorted(PACKAGE.rglob("*.py")) for use in _uses(path)]
+@functools.cache  # read once for the three tests below: each read parses every module
+def _package_uses() -> tuple[Use, ...]:
+    return tuple(use for path in sorted(PACKAGE.rglob("*.py")) for use in _uses(path))
 
 
 def test_the_scan_finds_the_package_patterns() -> None:
@@ -315,6 +317,7 @@ def _large_filter() -> tuple[str, int]:
     return unit * repeats + GOOD, 2 * repeats + 1
 
 
+@pytest.mark.slow  # a minute of parsing
 @pytest.mark.timeout(600)
 def test_ten_megabytes_of_filter() -> None:
     text, operands = _large_filter()

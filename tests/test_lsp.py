@@ -21,6 +21,9 @@ from pygls.uris import from_fs_path
 
 from scale_query.emulator import demo_datamart
 
+# Every test starts `scale-query lsp` in a subprocess (a second or more each).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -238,7 +241,6 @@ def _read_message(stream: Any) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_changes_that_arrive_together_are_validated_once_at_their_latest_version(
     tmp_path: Path,
@@ -289,7 +291,6 @@ def test_changes_that_arrive_together_are_validated_once_at_their_latest_version
     assert [d["code"] for d in params["diagnostics"]] == ["SQ001"]  # the last text's only
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(
     "garbage",

@@ -59,6 +59,7 @@ def test_the_emulator_serves_it_with_itself_as_first_server(emulator: Emulator) 
     assert response.json()["servers"][1:] == json.loads(openapi_text())["servers"]
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_nothing(emulator: Emulator, tmp_path: Path) -> None:
     program = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert program is not None, "schemathesis is in the dev extra: pip install -e '.[dev]'"

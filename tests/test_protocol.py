@@ -216,6 +216,7 @@ def test_redacted_urls_keep_names_and_drop_values(names: list[str], value: str) 
         assert quote(value, safe="") not in shown.split("?", 1)[-1]
 
 
+@pytest.mark.slow
 @settings(max_examples=100)
 @given(queries(), st.sampled_from(["demo", "acme-01"]))
 def test_to_url_is_the_url_the_client_sends(query: Query, instance: str) -> None:

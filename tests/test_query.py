@@ -304,6 +304,7 @@ def queries(draw: st.DrawFn) -> Query:
     return q
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(queries(), _object_names)
 def test_from_url_reads_back_to_url(q: Query, instance: str) -> None:
@@ -312,6 +313,7 @@ def test_from_url_reads_back_to_url(q: Query, instance: str) -> None:
     assert back == q
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(queries())
 def test_sort_by_param_is_compact_json_in_key_order(q: Query) -> None:

@@ -320,6 +320,7 @@ def _re2_says(pattern: str) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @settings(max_examples=3000)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join))
 def test_syntax_rules_say_what_re2_says(pattern: str) -> None:

@@ -131,6 +131,7 @@ def test_never_raises_on_any_text(text: str) -> None:
         assert 0 <= d.offset <= d.end_offset
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(exprs)
 def test_rendered_expression_validates_like_the_expression(expr: object) -> None:

@@ -215,6 +215,7 @@ def test_table_makes_a_select_with_quoted_parts() -> None:
         to_sql('Nom $eq "a"', table="a..b")
 
 
+@pytest.mark.slow
 def test_wide_filters_stay_within_sqlite_parser_limits() -> None:
     import sqlite3
 

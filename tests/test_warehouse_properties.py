@@ -261,6 +261,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(table=tables(), recipes=st.lists(filter_recipes, min_size=3, max_size=3))
 def test_duckdb_selects_what_evaluate_accepts(
@@ -293,6 +294,7 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(table=tables(), recipes=st.lists(filter_recipes, min_size=3, max_size=3))
 def test_sqlite_selects_what_evaluate_accepts(

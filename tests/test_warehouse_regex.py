@@ -28,6 +28,7 @@ PIECES = [
 TEXT = st.text(st.sampled_from("aAbBeEkKKsSſßẞiIİıǅǄǆσςΣΐΐﬅﬆxX0 9.\n_-]^é"), max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), text=TEXT)
 def test_spelled_out_case_variants_match_as_re2_folds(pieces: list[str], text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from strategies import exprs
 
@@ -20,6 +21,7 @@ def _run(code: str) -> Expr:
     return value
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(exprs)
 def test_code_builds_an_equal_expression(expr: Expr) -> None:
