@@ -169,3 +169,33 @@ def test_cli_check_door_finds_each_name_in_its_room() -> None:
         assert any(getattr(module, name, None) is value for module in modules), name
     with pytest.raises(AttributeError):
         check.not_a_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("door", "name", "library", "extra"),
+    [
+        ("scale_query.emulator", "serve", "starlette", "emulator"),
+        ("scale_query.dlt", "sync", "dlt", "dlt"),
+        ("scale_query.spark", "register", "pyspark", "spark"),
+    ],
+)
+def test_a_lazy_door_names_the_extra_a_missing_library_comes_with(
+    monkeypatch: pytest.MonkeyPatch, door: str, name: str, library: str, extra: str
+) -> None:
+    # One door helper (language.lazy_door) for every wing whose names load on
+    # first use: the name loads its module then, and a missing library is the
+    # install hint, not a bare ModuleNotFoundError from deep inside.
+    from importlib import import_module
+
+    package = import_module(door)
+    # As if the library were not installed, and the door's modules never loaded.
+    for module in [m for m in sys.modules if m.startswith((door + "._", library + "."))]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setitem(sys.modules, library, None)
+    monkeypatch.delitem(vars(package), name, raising=False)
+    hint = re.escape(f"pip install 'scale-query[{extra}]'") + rf".*\({library}[.\w]* is missing"
+    with pytest.raises(ModuleNotFoundError, match=hint):
+        getattr(package, name)
+    assert name not in vars(package)
+    with pytest.raises(AttributeError, match=f"module '{door}' has no attribute 'nope'"):
+        package.nope  # noqa: B018

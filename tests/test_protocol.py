@@ -120,6 +120,30 @@ def test_settings_name_the_environment_variable_a_bad_value_came_from() -> None:
         Settings.resolve(TOKEN, base_url="https://h:1:2/", environ=env)
 
 
+def test_settings_say_where_each_value_came_from_in_the_callers_words() -> None:
+    # The command line reads its settings here too: its flags named, the demo offered.
+    flags = {"token": "--token", "instance": "--instance", "base_url": "--base-url"}
+    env = {"SCALE_TOKEN": TOKEN, "SCALE_BASE_URL": ""}
+    conf = Settings.resolve(None, "demo", environ=env, names=flags)
+    assert dict(conf.sources) == {
+        "token": "SCALE_TOKEN",
+        "instance": "--instance",
+        "base_url": "--base-url or SCALE_BASE_URL",
+    }
+    assert TOKEN not in repr(conf) and conf == Settings.resolve(TOKEN, "demo", environ={})
+    with pytest.raises(ValueError, match=r"^no API token: pass --token, set SCALE_TOKEN, or try"):
+        Settings.resolve(names=flags, otherwise="try --demo", environ={})
+    with pytest.raises(
+        ValueError, match=r"^no instance id: pass --instance or set SCALE_INSTANCE$"
+    ):
+        Settings.resolve(TOKEN, names=flags, environ={})
+    with pytest.raises(ValueError, match=r"^--token: the API token holds a space") as caught:
+        Settings.resolve(TOKEN[:4] + " " + TOKEN[4:], "demo", names=flags, environ={})
+    assert TOKEN[:4] not in str(caught.value)
+    with pytest.raises(ValueError, match=r"^--base-url 'https://h:1:2/' is not a valid URL"):
+        Settings.resolve(TOKEN, "demo", "https://h:1:2/", names=flags, environ={})
+
+
 def test_a_printable_ascii_token_makes_a_header_httpx_sends() -> None:
     token = "".join(chr(c) for c in range(0x21, 0x7F))
     headers = Settings.resolve(token, "demo", BASE, environ={}).headers()

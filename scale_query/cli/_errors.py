@@ -14,7 +14,9 @@ True
 
 from __future__ import annotations
 
+import argparse
 import errno
+from collections.abc import Callable
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -24,6 +26,7 @@ __all__ = [
     "IOFailure",
     "UsageError",
     "reading_failure",
+    "whole_number",
 ]
 
 #: The exit statuses of every command (docs/cli.md); 130 after Ctrl-C, as shells use.
@@ -53,3 +56,34 @@ def reading_failure(message: str, error: OSError) -> UsageError:
     'UsageError'
     """
     return UsageError(message) if error.errno in _NAMED_WRONG else IOFailure(message)
+
+
+def whole_number(low: int, high: int | None = None, *, what: str = "") -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``low`` to ``high`` (no bound if None).
+
+    ``what`` names the value in the messages (``port``); argparse shows them
+    as a usage error.
+
+    >>> port = whole_number(0, 65535, what="port")
+    >>> port("8000")
+    8000
+    >>> port("99999")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: port 99999 is not between 0 and 65535
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a {what} number: {text!r}" if what else f"not a whole number: {text!r}"
+            ) from None
+        if value < low or (high is not None and value > high):
+            bounds = f"{low} or more" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(
+                f"{what} {value} is not {bounds}" if what else f"must be {bounds}, not {value}"
+            )
+        return value
+
+    return parse

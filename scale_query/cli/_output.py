@@ -114,12 +114,7 @@ class Output:
         except OSError as error:
             self.discard()
             raise UsageError(f"{self.name}: cannot write ({error.strerror or error})") from None
-        self._detach()
-        if self._file is not None:
-            self._file.commit()
-        elif self._binary is not None:
-            with contextlib.suppress(OSError):
-                self._binary.close()  # a device or pipe written directly
+        self._release(keep=True)
         self.committed = True
 
     def _detach(self) -> None:
@@ -131,12 +126,19 @@ class Output:
 
     def discard(self) -> None:
         """Drop the temporary file; the target stays as it was."""
+        self._release(keep=False)
+
+    def _release(self, *, keep: bool) -> None:
+        # The temporary file committed to its path or dropped; a device or
+        # pipe written directly is closed either way.
         self._detach()
-        if self._file is not None:
+        if self._file is not None and keep:
+            self._file.commit()
+        elif self._file is not None:
             self._file.discard()
         elif self._binary is not None:
             with contextlib.suppress(OSError):
-                self._binary.close()  # a device or pipe written directly
+                self._binary.close()
 
     def __exit__(
         self,

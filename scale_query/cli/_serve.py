@@ -15,23 +15,12 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._errors import UsageError
+from ._errors import UsageError, whole_number
 
 if TYPE_CHECKING:
     from ..emulator import Emulator, FaultSwitch
 
 __all__ = ["configure", "run"]
-
-
-def _port(text: str) -> int:
-    """A TCP port number, for argparse: 0 (any free port) to 65535."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port {port} is not between 0 and 65535")
-    return port
 
 
 def _fault_switches() -> tuple[FaultSwitch, ...]:
@@ -53,7 +42,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
-    parser.add_argument("--port", type=_port, default=8765, help="port (0: any free port)")
+    parser.add_argument(
+        "--port",
+        type=whole_number(0, 65535, what="port"),
+        default=8765,
+        help="port (0: any free port)",
+    )
     parser.add_argument(
         "--token",
         action="append",

@@ -89,6 +89,8 @@ _INNER = {
     "ScaleError": "_exceptions",
     "DEFAULT_PAGE_SIZE": "_protocol",
     "record_payload": "_protocol",
+    "Settings": "_protocol",
+    "DEFAULT_BASE_URL": "_urls",
 }
 if _typing.TYPE_CHECKING:
     from ._arrow import INSTALL_HINT as INSTALL_HINT
@@ -98,7 +100,9 @@ if _typing.TYPE_CHECKING:
     from ._arrow import require_pyarrow as require_pyarrow
     from ._exceptions import ScaleError as ScaleError
     from ._protocol import DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
+    from ._protocol import Settings as Settings
     from ._protocol import record_payload as record_payload
+    from ._urls import DEFAULT_BASE_URL as DEFAULT_BASE_URL
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -46,6 +46,7 @@ from ._urls import (
 __all__ = [
     "BODY_EXCERPT",
     "DEFAULT_PAGE_SIZE",
+    "ENVIRONMENT",
     "ERROR_BODY_READ",
     "Request",
     "Settings",
@@ -126,13 +127,26 @@ def token_pattern(token: str) -> re.Pattern[str]:
     return re.compile("".join(_spellings(char) for char in token))
 
 
+#: Each setting's environment variable, read when the setting is not passed.
+ENVIRONMENT = {"token": "SCALE_TOKEN", "instance": "SCALE_INSTANCE", "base_url": "SCALE_BASE_URL"}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where to send requests and with which token (never shown in ``repr``)."""
+    """Where to send requests and with which token (never shown in ``repr``).
+
+    ``sources`` says where each value came from, for messages that name the
+    setting to fix: the argument as the caller spells it (``token``,
+    ``--token``) or the environment variable (``SCALE_TOKEN``); never a value.
+
+    >>> Settings.resolve(instance="demo", environ={"SCALE_TOKEN": "t0k"}).sources
+    {'token': 'SCALE_TOKEN', 'instance': 'instance', 'base_url': 'base_url or SCALE_BASE_URL'}
+    """
 
     instance: str
     base_url: str
     token: str = field(repr=False)
+    sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def resolve(
@@ -143,25 +157,51 @@ class Settings:
         *,
         allow_insecure: bool = False,
         environ: Mapping[str, str] | None = None,
+        names: Mapping[str, str] | None = None,
+        otherwise: str = "",
     ) -> Settings:
         """Fill missing values from ``SCALE_TOKEN``, ``SCALE_INSTANCE``, ``SCALE_BASE_URL``
-        and check them all."""
+        and check them all: the one reader of the connection settings.
+
+        ``names`` spells the arguments as the caller's user knows them (the
+        command line passes ``{"token": "--token", ...}``), in messages and
+        ``sources``; ``otherwise`` is one more way to go on, offered when a
+        setting is missing (``try --demo ...``).
+        """
         env = os.environ if environ is None else environ
-        token_setting = "token" if token is not None else "SCALE_TOKEN"
-        token = token if token is not None else env.get("SCALE_TOKEN")
-        instance = instance if instance is not None else env.get("SCALE_INSTANCE")
-        url_setting = "base_url" if base_url else "SCALE_BASE_URL"
-        base_url = base_url or env.get("SCALE_BASE_URL") or DEFAULT_BASE_URL
-        if not token:
-            raise ValueError("no API token: pass token= or set SCALE_TOKEN")
+        spelled = {key: key for key in ENVIRONMENT} | dict(names or {})
+        given = {"token": token, "instance": instance, "base_url": base_url}
+        values: dict[str, str | None] = {}
+        sources: dict[str, str] = {}
+        for key, variable in ENVIRONMENT.items():
+            value = given[key]
+            # An empty --base-url means "the default", as an unset variable does.
+            if value is not None and (value or key != "base_url"):
+                values[key], sources[key] = value, spelled[key]
+            elif env.get(variable):
+                values[key], sources[key] = env[variable], variable
+            else:
+                values[key], sources[key] = None, f"{spelled[key]} or {variable}"
+        for key, what in (("token", "API token"), ("instance", "instance id")):
+            if not values[key]:
+                how = names[key] if names else f"{key}="
+                ways = (
+                    f"{how}, set {ENVIRONMENT[key]}, or {otherwise}"
+                    if otherwise
+                    else (f"{how} or set {ENVIRONMENT[key]}")
+                )
+                raise ValueError(f"no {what}: pass {ways}")
+        token = values["token"]
         if not isinstance(token, str):
             raise TypeError(f"token is a str, not {type(token).__name__}")
-        _check_token(token, token_setting)
-        if not instance:
-            raise ValueError("no instance id: pass instance= or set SCALE_INSTANCE")
-        check_name("instance id", instance)
-        base_url = check_base_url(base_url, setting=url_setting, secure=not allow_insecure)
-        return cls(instance, base_url, token)
+        _check_token(token, sources["token"])
+        instance = check_name("instance id", values["instance"])
+        checked_url = check_base_url(
+            values["base_url"] or DEFAULT_BASE_URL,
+            setting=sources["base_url"] if values["base_url"] else "base_url",
+            secure=not allow_insecure,
+        )
+        return cls(instance, checked_url, token, sources)
 
     def headers(self) -> dict[str, str]:
         """The headers of every request, the token among them."""

@@ -19,8 +19,9 @@ every bound: docs/sync.md.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..language import lazy_door
 
 if TYPE_CHECKING:
     from ._pipeline import Destination, SyncSummary, destination, sync
@@ -49,18 +50,7 @@ _EXPORTS = {
 INSTALL_HINT = "sync needs dlt: pip install 'scale-query[dlt]'"
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scale_query.dlt' has no attribute {name!r}")
-    try:
-        value = getattr(import_module(f".{module}", __name__), name)
-    except ModuleNotFoundError as error:
-        if error.name is not None and error.name.split(".")[0] == "dlt":
-            raise ModuleNotFoundError(f"{INSTALL_HINT} ({error.name} is missing)") from None
-        raise
-    globals()[name] = value
-    return value
+__getattr__ = lazy_door(globals(), _EXPORTS, extra=("dlt",), hint=INSTALL_HINT)
 
 
 def __dir__() -> list[str]:

@@ -31,8 +31,9 @@ docs/emulator.md.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..language import lazy_door
 
 if TYPE_CHECKING:
     from ._definition import Datamart, load_datamart
@@ -77,20 +78,13 @@ if TYPE_CHECKING:
     from ._server import listening_socket as listening_socket
 
 
-def __getattr__(name: str) -> Any:
-    if name in _INNER:
-        return getattr(import_module(f".{_INNER[name]}", __name__), name)
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scale_query.emulator' has no attribute {name!r}")
-    try:
-        value = getattr(import_module(f".{module}", __name__), name)
-    except ModuleNotFoundError as error:
-        if error.name in ("starlette", "uvicorn", "multipart", "python_multipart"):
-            raise ModuleNotFoundError(f"{INSTALL_HINT} ({error.name} is missing)") from None
-        raise
-    globals()[name] = value
-    return value
+__getattr__ = lazy_door(
+    globals(),
+    _EXPORTS,
+    _INNER,
+    extra=("starlette", "uvicorn", "multipart", "python_multipart"),
+    hint=INSTALL_HINT,
+)
 
 
 def __dir__() -> list[str]:

@@ -8,8 +8,9 @@ for ``fmt`` (``_format``), the builder (``_builder``), Python values as
 literals (``_values``), bound parameters (``_params``: ``:name`` placeholders
 filled by ``parse(text, params=...)``), filters as JSON data (``_json``: the
 AST and react-querybuilder's rule groups), the one coercion of a filter
-argument (``_coerce``), the one "did you mean" helper (``_suggest``) and the
-base error class (``_errors``).
+argument (``_coerce``), the one "did you mean" helper (``_suggest``), the
+base error class (``_errors``) and the public module path of names with the
+one lazy door every wing's ``__getattr__`` is (``_public``).
 
 May import: the standard library only. Nothing else of scale_query, no
 third-party package (lark is needed only to regenerate the tables).
@@ -35,6 +36,7 @@ from ._json import JSON_VERSION, JsonFormat, from_json, to_json
 from ._params import Placeholder
 from ._parser import parse, placeholders
 from ._parser import parse_template as parse_template
+from ._public import lazy_door as lazy_door
 from ._public import show_as_public as show_as_public
 from ._render import MAX_EXPANDED_CONDITIONS, render
 from ._suggest import closest as closest

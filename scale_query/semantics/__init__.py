@@ -24,10 +24,9 @@ True
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..language import show_as_public
+from ..language import lazy_door, show_as_public
 from ._reading import MAX_REGEX_LENGTH
 from ._rules import RULES, Rule, Severity
 from ._schema import FieldInfo, FieldKind, ObjectSchema
@@ -58,10 +57,9 @@ __all__ = [
 
 # The warehouse compiler (and its semantic core) loads on first use of to_sql:
 # `scale-query check` imports this wing at every start and never needs it.
-_WAREHOUSE = ("sqlite_regexp", "to_sql")
 # The evaluator (and the semantic core under it) loads on first use too:
 # `check` validates and never evaluates.
-_EVALUATOR = ("evaluate",)
+_LAZY = {"evaluate": "_evaluate", "sqlite_regexp": "_warehouse", "to_sql": "_warehouse"}
 
 show_as_public(globals(), __all__)
 
@@ -122,20 +120,4 @@ if TYPE_CHECKING:
     from ._sql import quote_identifier as quote_identifier
 
 
-def __getattr__(name: str) -> Any:
-    if name in _INNER:
-        return getattr(import_module(f".{_INNER[name]}", __name__), name)
-    if name in _EVALUATOR:
-        from . import _evaluate
-
-        show_as_public(vars(_evaluate), _EVALUATOR)
-        globals()[name] = _evaluate.evaluate
-        return _evaluate.evaluate
-    if name in _WAREHOUSE:
-        from . import _warehouse
-
-        show_as_public(vars(_warehouse), _WAREHOUSE)
-        value = getattr(_warehouse, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'scale_query.semantics' has no attribute {name!r}")
+__getattr__ = lazy_door(globals(), _LAZY, _INNER, public=True)

@@ -19,8 +19,9 @@ use of a name here: ``import scale_query`` never loads it. docs/spark.md.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..language import lazy_door
 
 if TYPE_CHECKING:
     from ._pushdown import pushed_filter
@@ -37,18 +38,7 @@ _EXPORTS = {
 INSTALL_HINT = "the Spark data source needs pyspark 4.1 or later: pip install 'scale-query[spark]'"
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scale_query.spark' has no attribute {name!r}")
-    try:
-        value = getattr(import_module(f".{module}", __name__), name)
-    except ModuleNotFoundError as error:
-        if error.name is not None and error.name.split(".")[0] in ("pyspark", "py4j"):
-            raise ModuleNotFoundError(f"{INSTALL_HINT} ({error.name} is missing)") from None
-        raise
-    globals()[name] = value
-    return value
+__getattr__ = lazy_door(globals(), _EXPORTS, extra=("pyspark", "py4j"), hint=INSTALL_HINT)
 
 
 def __dir__() -> list[str]:

@@ -10,7 +10,6 @@ leaves the machine). A failure names the host tried and the setting to change.
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,18 +23,22 @@ if TYPE_CHECKING:
 
 __all__ = ["Connection", "add_arguments", "connect", "explain", "failure", "is_io_failure"]
 
-_DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
+#: How the command line spells each setting (the client's one reader,
+#: ``Settings.resolve``, reads the environment and names these in messages).
+_FLAGS = {"token": "--token", "instance": "--instance", "base_url": "--base-url"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--token``, ``--instance``, ``--base-url`` and ``--demo`` to a data command."""
+    from ...client import DEFAULT_BASE_URL
+
     group = parser.add_argument_group(
         "connection", "each falls back to SCALE_TOKEN, SCALE_INSTANCE, SCALE_BASE_URL"
     )
     group.add_argument("--token", metavar="TOKEN", help="the API token (better: SCALE_TOKEN)")
     group.add_argument("--instance", metavar="ID", help="the instance id")
     group.add_argument(
-        "--base-url", metavar="URL", help=f"the API base URL (default {_DEFAULT_BASE_URL})"
+        "--base-url", metavar="URL", help=f"the API base URL (default {DEFAULT_BASE_URL})"
     )
     group.add_argument(
         "--demo",
@@ -58,17 +61,6 @@ class Connection:
         return self.sources.get(what, what)
 
 
-def _pick(args: argparse.Namespace, attribute: str, variable: str) -> tuple[str | None, str]:
-    value = getattr(args, attribute, None)
-    flag = "--" + attribute.replace("_", "-")
-    if value is not None:
-        return value, flag
-    env = os.environ.get(variable)
-    if env:
-        return env, variable
-    return None, f"{flag} or {variable}"
-
-
 def _host(base_url: str) -> str:
     parts = urlsplit(base_url)
     host = parts.hostname or base_url
@@ -78,7 +70,7 @@ def _host(base_url: str) -> str:
 @contextmanager
 def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
     """A connected :class:`Connection` for the ``with`` block (the demo stopped after it)."""
-    from ...client import Client
+    from ...client import Client, Settings
 
     if args.demo:
         if args.token or args.instance or args.base_url:
@@ -98,28 +90,20 @@ def connect(args: argparse.Namespace, command: str) -> Iterator[Connection]:
             with client:
                 yield Connection(client, _host(emu.base_url), {}, demo=True)
         return
-    token, token_from = _pick(args, "token", "SCALE_TOKEN")
-    instance, instance_from = _pick(args, "instance", "SCALE_INSTANCE")
-    base_url, base_from = _pick(args, "base_url", "SCALE_BASE_URL")
-    if not token:
-        raise UsageError(
-            f"scale-query {command}: no API token: pass --token, set SCALE_TOKEN, "
-            "or try --demo for the embedded demo datamart"
-        )
-    if not instance:
-        raise UsageError(
-            f"scale-query {command}: no instance id: pass --instance or set SCALE_INSTANCE"
-        )
-    if base_url is None:
-        base_url, base_from = _DEFAULT_BASE_URL, "--base-url or SCALE_BASE_URL"
     try:
-        client = Client(token=token, instance=instance, base_url=base_url)
+        settings = Settings.resolve(
+            args.token,
+            args.instance,
+            args.base_url,
+            names=_FLAGS,
+            otherwise="try --demo for the embedded demo datamart",
+        )
+        client = Client(settings.token, settings.instance, base_url=settings.base_url)
     except (TypeError, ValueError) as error:
         # The client's messages never hold the token.
         raise UsageError(f"scale-query {command}: {error}") from None
-    sources = {"token": token_from, "instance": instance_from, "base_url": base_from}
     with client:
-        yield Connection(client, _host(base_url), sources)
+        yield Connection(client, _host(settings.base_url), dict(settings.sources))
 
 
 def explain(error: BaseException, connection: Connection | None) -> str:

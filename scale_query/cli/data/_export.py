@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ...language import for_terminal
-from .._errors import EXIT_IO, IOFailure, UsageError
+from .._errors import EXIT_IO, IOFailure, UsageError, whole_number
 from . import _connection
 from ._formats import format_for
 from ._writers import FORMATS
@@ -26,16 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["configure", "run"]
 
 _NAME = "scale-query export"
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="KEY,...",
         help="order, e.g. 'Nom,-DateNaissance' (- for descending: --sort -Nom works too)",
     )
-    parser.add_argument("--limit", type=_positive, metavar="N", help="at most N records")
+    parser.add_argument("--limit", type=whole_number(0), metavar="N", help="at most N records")
     parser.add_argument(
         "--format",
         choices=FORMATS,

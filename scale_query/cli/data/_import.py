@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...language import for_terminal
-from .._errors import EXIT_IO, IOFailure, UsageError
+from .._errors import EXIT_IO, IOFailure, UsageError, whole_number
 from . import _connection
 from ._formats import format_for
 from ._import_files import ImportFiles, Outcome, Report, shown_id
@@ -52,16 +52,6 @@ _SHOWN = 50
 _Item = tuple[Row, "dict[str, Any] | None", list[str]]
 
 
-def _batch_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 10000, not {value}")
-    return value
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``import`` arguments."""
     parser.add_argument("object", metavar="OBJECT", help="the object to write, e.g. contact")
@@ -71,7 +61,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=_batch_size,
+        type=whole_number(1, 10_000),
         default=500,
         metavar="N",
         help="records per request (default 500)",
