@@ -19,6 +19,7 @@ from ..language import And, Condition, Expr, Or, render
 from ..semantics import (
     MAX_INT64,
     PARAM_NAMES,
+    SORT_DIRECTIONS,
     check_count,
     field_name,
     given,
@@ -35,8 +36,6 @@ __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
 #: The largest count or id the API takes: SQLite's 64-bit signed range.
 MAX_API_INTEGER = MAX_INT64
 
-_DIRECTIONS = ("asc", "desc")
-
 #: ``"Nom"``, ``"-Nom"`` (descending) or ``("Nom", "asc")``.
 SortKey = str | tuple[str, str]
 
@@ -49,7 +48,7 @@ def _field_name(name: object, what: str = "field name") -> str:
 def _sort_key(key: object) -> tuple[str, str]:
     if isinstance(key, tuple) and len(key) == 2:
         name, direction = key
-        if not isinstance(direction, str) or direction.lower() not in _DIRECTIONS:
+        if not isinstance(direction, str) or direction.lower() not in SORT_DIRECTIONS:
             raise ValueError(f"sort direction must be 'asc' or 'desc', not {direction!r}")
         return _field_name(name, "sort field"), direction.lower()
     if isinstance(key, str):
@@ -284,7 +283,7 @@ def _read_params(query: Query, params: dict[str, str]) -> Query:
     if "fields" in params:
         query = query.fields(*read_fields(params["fields"]))
     if (spec := given(params, "sort_by")) is not None:
-        query = query.sort_by(*((name, _DIRECTIONS[down]) for name, down in sort_keys(spec)))
+        query = query.sort_by(*((name, SORT_DIRECTIONS[down]) for name, down in sort_keys(spec)))
     window = read_window(params)
     if window.limit is not None:
         query = query.limit(window.limit)

@@ -93,6 +93,7 @@ _INNER = {
     "MAX_URL_BYTES": "_url_rules",
     "PARAMS": "_url_rules",
     "PARAM_NAMES": "_url_rules",
+    "SORT_DIRECTIONS": "_url_rules",
     "Param": "_url_rules",
     "Window": "_url_rules",
     "check_count": "_url_rules",
@@ -132,6 +133,7 @@ if TYPE_CHECKING:
     from ._url_rules import MAX_URL_BYTES as MAX_URL_BYTES
     from ._url_rules import PARAM_NAMES as PARAM_NAMES
     from ._url_rules import PARAMS as PARAMS
+    from ._url_rules import SORT_DIRECTIONS as SORT_DIRECTIONS
     from ._url_rules import Param as Param
     from ._url_rules import Window as Window
     from ._url_rules import check_count as check_count

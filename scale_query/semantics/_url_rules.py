@@ -48,6 +48,7 @@ __all__ = [
     "MAX_URL_BYTES",
     "PARAMS",
     "PARAM_NAMES",
+    "SORT_DIRECTIONS",
     "Param",
     "Window",
     "check_count",
@@ -123,7 +124,9 @@ _MINIMUM = {param.name: param.minimum for param in PARAMS if param.minimum is no
 # ASCII digits only: str.isdigit() and int() also take "²" and "٣". More than
 # 19 digits are refused before int() sees them, so 5,000 digits cost nothing.
 _DIGITS = re.compile(r"[0-9]{1,19}")
-_DIRECTIONS = {"asc": False, "desc": True}
+#: ``sort_by``'s directions, indexed by "descending" (any case is read).
+SORT_DIRECTIONS = ("asc", "desc")
+_DIRECTIONS = {word: bool(n) for n, word in enumerate(SORT_DIRECTIONS)}
 # A JSON string (skipped whole, an unterminated one to the end) or a bracket.
 # The alternatives in the repeated group start with different characters, so
 # matching never backtracks: linear in the text.
@@ -361,7 +364,7 @@ def write_params(
         params.append(("filter", filter))
     if names := ",".join(fields):
         params.append(("fields", names))
-    if spec := {name: "desc" if down else "asc" for name, down in order}:
+    if spec := {name: SORT_DIRECTIONS[down] for name, down in order}:
         params.append(("sort_by", json.dumps(spec, separators=(",", ":"), ensure_ascii=False)))
     for name, value in (
         ("limit", limit),
