@@ -28,7 +28,6 @@ import functools
 import json
 import re
 import sys
-from importlib.resources import files
 from typing import Any
 
 from ..semantics import MAX_INT64, PARAMS, Param
@@ -85,7 +84,10 @@ def _parameter(param: Param) -> Json:
 
 @functools.cache
 def _document() -> Json:
-    # Read on first use, not at import: the emulator starts without it.
+    # Read on first use, not at import: the emulator starts without it (nor
+    # importlib.resources, which loads tempfile and shutil: about 8 ms).
+    from importlib.resources import files
+
     text = files(__package__).joinpath("openapi.json").read_text(encoding="utf-8")
     doc: Json = _fill(json.loads(text))
     doc["paths"][_GET_OBJECTS]["get"]["parameters"] += [_parameter(p) for p in PARAMS]
