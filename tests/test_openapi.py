@@ -23,8 +23,9 @@ import pytest
 from openapi_spec_validator import validate
 
 from scale_query.emulator import Emulator, serve
-from scale_query.emulator._limits import MAX_BODY_BYTES, MAX_URL_BYTES
+from scale_query.emulator._limits import MAX_BODY_BYTES, MAX_RECORDS_PER_WRITE, MAX_URL_BYTES
 from scale_query.emulator._openapi import OPENAPI_PATH, openapi_document, openapi_text
+from scale_query.semantics import MAX_INT64, PARAMS, read_window
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 #: Examples per operation and phase: the whole run stays well under a minute.
@@ -50,6 +51,32 @@ def test_the_document_is_valid_openapi_3() -> None:
     assert document["openapi"].startswith("3.")
     assert str(MAX_URL_BYTES) in document["info"]["description"]
     assert str(MAX_BODY_BYTES) in document["components"]["responses"]["TooLarge"]["description"]
+
+
+def test_get_objects_parameters_are_the_bounds_the_url_is_read_with() -> None:
+    operation = openapi_document()["paths"]["/{instance}/get_objects/{object}"]["get"]
+    query = {p["name"]: p for p in operation["parameters"] if p.get("in") == "query"}
+    assert list(query) == [param.name for param in PARAMS]
+    for name, described in query.items():
+        schema = described["schema"]
+        if schema["type"] == "string":
+            continue
+        # What the document allows, the emulator's and Query.from_url's reading takes.
+        pair = {} if name == "pagesize" else {"pagesize": "1"}
+        low, high = schema["minimum"], schema["maximum"]
+        assert high == MAX_INT64
+        assert read_window({name: str(low), **pair}) == read_window({name: f" {low} ", **pair})
+        for outside in (low - 1, high + 1):
+            with pytest.raises(ValueError, match=f"{name} must be a whole number from {low} "):
+                read_window({name: str(outside), **pair})
+
+
+def test_the_data_file_bounds_are_filled_in_as_numbers() -> None:
+    document = openapi_document()
+    assert "${" not in json.dumps(document)
+    write = document["paths"]["/{instance}/put_objects/{object}"]["post"]["requestBody"]
+    objects = write["content"]["multipart/form-data"]["schema"]["properties"]["objects"]
+    assert objects["maxItems"] == MAX_RECORDS_PER_WRITE
 
 
 def test_the_emulator_serves_it_with_itself_as_first_server(emulator: Emulator) -> None:

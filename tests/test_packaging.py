@@ -47,6 +47,7 @@ def test_installed_wheel_parses_outside_the_checkout(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "scale_query/grammar/filter.lark" in names
     assert "scale_query/py.typed" in names
+    assert "scale_query/emulator/openapi.json" in names  # the OpenAPI document's data
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

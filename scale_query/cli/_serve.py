@@ -77,7 +77,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with --db, put the definition's data back, dropping what was written",
     )
-    parser.add_argument("--max-page-size", type=int, default=1000, metavar="N")
+    from ..semantics import MAX_PAGE_SIZE  # the API's cap: the URL rules, loaded on their own
+
+    parser.add_argument("--max-page-size", type=int, default=MAX_PAGE_SIZE, metavar="N")
     faults = parser.add_argument_group("fault switches (docs/emulator.md)")
     for switch in _fault_switches():
         if isinstance(switch.default, bool):

@@ -1,6 +1,7 @@
 """The client wing: queries, records, errors, the request core and the clients.
 
-Holds ``Query`` (``_query``) and the one URL builder (``_urls``), the records
+Holds ``Query`` (``_query``, on the semantics wing's URL rules) and the one
+URL builder (``_urls``), the records
 and results (``_models``), the errors (``_exceptions``), the sans-IO request
 core (``_protocol``: requests built and responses read, ``_retry``,
 ``_paging``, ``_batches``), Arrow and typed records (``_arrow``, ``_typed``),

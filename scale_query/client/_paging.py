@@ -11,6 +11,7 @@ import math
 from collections import deque
 from collections.abc import Iterable
 
+from ..semantics import MAX_PAGE_SIZE
 from ._exceptions import APIConnectionError
 from ._models import Record
 from ._protocol import DEFAULT_PAGE_SIZE, Request, Settings, get_objects_request
@@ -18,9 +19,6 @@ from ._query import Query
 
 __all__ = ["MAX_PAGE_SIZE", "PAGES_PER_STEP", "Page", "Pager", "TruncatedResultWarning", "hit_cap"]
 
-#: The most records the API sends in one response (the Scal-e API's cap, and
-#: the emulator's default ``max_page_size``).
-MAX_PAGE_SIZE = 1000
 #: ``iter`` allows one more request in flight for every this many full pages.
 PAGES_PER_STEP = 4
 

@@ -11,13 +11,24 @@ value fails where it is written, not when the request is sent.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from ..language import And, Condition, Expr, Or, render
-from ..semantics import MAX_INT64, query_pairs, sort_keys, whole_number
+from ..semantics import (
+    MAX_INT64,
+    PARAM_NAMES,
+    SORT_DIRECTIONS,
+    check_count,
+    field_name,
+    given,
+    query_pairs,
+    read_fields,
+    read_window,
+    sort_keys,
+    write_params,
+)
 from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
 
 __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
@@ -25,39 +36,19 @@ __all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
 #: The largest count or id the API takes: SQLite's 64-bit signed range.
 MAX_API_INTEGER = MAX_INT64
 
-_PARAM_ORDER = ("filter", "fields", "sort_by", "limit", "offset", "page", "pagesize")
-_DIRECTIONS = ("asc", "desc")
-
 #: ``"Nom"``, ``"-Nom"`` (descending) or ``("Nom", "asc")``.
 SortKey = str | tuple[str, str]
 
 
-def _count(what: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} is an int, not {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{what} must be at least {minimum}, not {value}")
-    if value > MAX_API_INTEGER:
-        raise ValueError(f"{what} must be at most {MAX_API_INTEGER} (the API's 64-bit range)")
-    return value
-
-
 def _field_name(name: object, what: str = "field name") -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"a {what} is a str, not {type(name).__name__}")
-    if not name.strip():
-        raise ValueError(f"a {what} cannot be empty")
-    if "," in name:
-        raise ValueError(
-            f"a {what} cannot contain ',' (the API separates fields with it): {name!r}"
-        )
-    return check_text(name, f"a {what}")
+    # The API's rule for a name, then the client's: it must encode as UTF-8.
+    return check_text(field_name(name, what), f"a {what}")
 
 
 def _sort_key(key: object) -> tuple[str, str]:
     if isinstance(key, tuple) and len(key) == 2:
         name, direction = key
-        if not isinstance(direction, str) or direction.lower() not in _DIRECTIONS:
+        if not isinstance(direction, str) or direction.lower() not in SORT_DIRECTIONS:
             raise ValueError(f"sort direction must be 'asc' or 'desc', not {direction!r}")
         return _field_name(name, "sort field"), direction.lower()
     if isinstance(key, str):
@@ -126,14 +117,14 @@ class Query:
                 raise ValueError(f"{name!r} appears twice in sort_by")
             seen.add(name)
         if self.max_records is not None:
-            _count("limit", self.max_records, 0)
+            check_count("limit", self.max_records)
         if self.skip is not None:
-            _count("offset", self.skip, 0)
+            check_count("offset", self.skip)
         if (self.page_number is None) != (self.page_size is None):
             raise ValueError("page and page size go together: use .page(n, size=m)")
         if self.page_number is not None:
-            _count("page", self.page_number, 1)
-            _count("page size", self.page_size, 1)
+            check_count("page", self.page_number)
+            check_count("pagesize", self.page_size, "page size")
 
     def __repr__(self) -> str:
         """The query as the calls that build it (``eval`` of it gives the query back)."""
@@ -185,8 +176,11 @@ class Query:
         return replace(self, filter=combined)
 
     def fields(self, *names: str) -> Query:
-        """Return only these fields (replaces an earlier choice; none means all)."""
-        return replace(self, selected=tuple(_field_name(n) for n in names))
+        """Return only these fields (replaces an earlier choice; none means all).
+
+        Spaces around a name are dropped, as the API drops them when it reads ``fields``.
+        """
+        return replace(self, selected=tuple(_field_name(n).strip() for n in names))
 
     def sort_by(self, *keys: SortKey) -> Query:
         """Order by these keys, first key first (replaces an earlier order)."""
@@ -194,11 +188,11 @@ class Query:
 
     def limit(self, n: int) -> Query:
         """Read at most ``n`` records."""
-        return replace(self, max_records=_count("limit", n, 0))
+        return replace(self, max_records=check_count("limit", n))
 
     def offset(self, n: int) -> Query:
         """Skip the first ``n`` records."""
-        return replace(self, skip=_count("offset", n, 0))
+        return replace(self, skip=check_count("offset", n))
 
     def page(self, n: int, *, size: int) -> Query:
         """Read page ``n`` (from 1) of ``size`` records: the API pages only with a size.
@@ -207,28 +201,22 @@ class Query:
         [('page', '3'), ('pagesize', '30')]
         """
         return replace(
-            self, page_number=_count("page", n, 1), page_size=_count("page size", size, 1)
+            self,
+            page_number=check_count("page", n),
+            page_size=check_count("pagesize", size, "page size"),
         )
 
     def to_params(self) -> list[tuple[str, str]]:
         """The query parameters, in a fixed order, only those set."""
-        params: list[tuple[str, str]] = []
-        if self.filter is not None:
-            params.append(("filter", render(self.filter)))
-        if self.selected:
-            params.append(("fields", ",".join(self.selected)))
-        if self.order:
-            text = json.dumps(dict(self.order), separators=(",", ":"), ensure_ascii=False)
-            params.append(("sort_by", text))
-        for name, value in (
-            ("limit", self.max_records),
-            ("offset", self.skip),
-            ("page", self.page_number),
-            ("pagesize", self.page_size),
-        ):
-            if value is not None:
-                params.append((name, str(value)))
-        return params
+        return write_params(
+            filter=None if self.filter is None else render(self.filter),
+            fields=self.selected,
+            order=((name, way == "desc") for name, way in self.order),
+            limit=self.max_records,
+            offset=self.skip,
+            page=self.page_number,
+            pagesize=self.page_size,
+        )
 
     def to_url(self, instance: str | None = None, base_url: str | None = None) -> str:
         """The whole ``get_objects`` URL, percent-encoded, exactly as the client sends it.
@@ -279,10 +267,9 @@ class Query:
             raise ValueError(f"not a get_objects URL: {parts.path!r}")
         params: dict[str, str] = {}
         for name, value in query_pairs(parts.query):
-            if name not in _PARAM_ORDER:
+            if name not in PARAM_NAMES:
                 raise ValueError(
-                    f"unknown query parameter {name!r}: get_objects takes "
-                    + ", ".join(_PARAM_ORDER)
+                    f"unknown query parameter {name!r}: get_objects takes " + ", ".join(PARAM_NAMES)
                 )
             if name in params:
                 raise ValueError(f"query parameter {name!r} appears twice")
@@ -290,33 +277,18 @@ class Query:
         return _read_params(cls(unquote(segments[-1])), params)
 
 
-def _int_param(params: dict[str, str], name: str, minimum: int) -> int | None:
-    raw = params.get(name)
-    return None if raw is None else whole_number(name, raw, minimum)
-
-
 def _read_params(query: Query, params: dict[str, str]) -> Query:
-    if params.get("filter", "").strip():
-        query = query.where(params["filter"])
+    if (text := given(params, "filter")) is not None:
+        query = query.where(text)
     if "fields" in params:
-        names = params["fields"].split(",")
-        if not all(name.strip() for name in names):
-            raise ValueError(
-                f"fields must be field names separated by commas, not {params['fields']!r}"
-            )
-        query = query.fields(*names)
-    if params.get("sort_by", "").strip():
-        keys = sort_keys(params["sort_by"])
-        query = query.sort_by(*((name, "desc" if down else "asc") for name, down in keys))
-    if (limit := _int_param(params, "limit", 0)) is not None:
-        query = query.limit(limit)
-    if (offset := _int_param(params, "offset", 0)) is not None:
-        query = query.offset(offset)
-    page = _int_param(params, "page", 1)
-    size = _int_param(params, "pagesize", 1)
-    if page is not None and size is None:
-        raise ValueError("page needs pagesize: pass both, e.g. page=2&pagesize=50")
-    if size is not None:
-        # A lone pagesize reads page 1, as the API does.
-        query = query.page(page or 1, size=size)
+        query = query.fields(*read_fields(params["fields"]))
+    if (spec := given(params, "sort_by")) is not None:
+        query = query.sort_by(*((name, SORT_DIRECTIONS[down]) for name, down in sort_keys(spec)))
+    window = read_window(params)
+    if window.limit is not None:
+        query = query.limit(window.limit)
+    if window.offset is not None:
+        query = query.offset(window.offset)
+    if window.page is not None and window.pagesize is not None:
+        query = query.page(window.page, size=window.pagesize)
     return query

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from ..semantics import MAX_URL_BYTES
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "LOOPBACK_HOSTS",
@@ -31,11 +33,10 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
 #: Hosts that plain ``http://`` may reach: the token never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-#: The longest URL the client sends, in bytes (it is ASCII once percent-encoded).
-#: Common web servers refuse a request line past about 8 KiB (nginx's and
-#: Apache's defaults), and so does the emulator (414): a longer query is
+#: The longest URL the client sends, in bytes: the API's bound (the URL rules'
+#: ``MAX_URL_BYTES``, which the emulator answers 414 past). A longer query is
 #: refused before it is sent, with a clear error.
-MAX_URL_LENGTH = 8192
+MAX_URL_LENGTH = MAX_URL_BYTES
 
 # Letters, digits, "_", "." and "-", never starting with "." or "-": no name can
 # be "..", hold a "/" or start a query string, even before percent-encoding.

@@ -13,10 +13,11 @@ form of a write read as it arrives (``_form``; the bounds of its JSON
 counted in ``_jsonscan``), the SQLite store (``_store``; its files in
 ``_dbfile``, its connections in ``_pool``), the fault switches
 (``_faults``), the Starlette app (``_app``), the OpenAPI document
-(``_openapi``), uvicorn's HTTP protocol with a deadline on the request head
-(``_http``), the ``/playground`` page and where its built assets are
-(``_playground``: a checkout's ``web/``, or the ``scale_query_web_assets``
-package of the ``web`` extra), the server thread (``_server``) and the
+(``_openapi``, from the data file ``openapi.json``), uvicorn's HTTP
+protocol with a deadline on the request head (``_http``), the
+``/playground`` page and where its built assets are (``_playground``: a
+checkout's ``web/``, or the ``scale_query_web_assets`` package of the
+``web`` extra), the server thread (``_server``) and the
 pytest plugin (``pytest_plugin``).
 
 May import: the language and semantics wings, the standard library, and

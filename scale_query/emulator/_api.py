@@ -16,16 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 from ..language import Expr, FilterSyntaxError, Span, closest, line_and_column, parse, walk
-from ..semantics import FilterValueError, compile_filter, order_by, sort_keys
-from ._definition import Datamart, Profile, Rights
-from ._limits import (
-    MAX_INT64,
-    MAX_JSON_DEPTH,
-    MAX_RECORDS_PER_WRITE,
-    json_depth_exceeds,
-    surrogate_path,
-    whole_number,
+from ..semantics import (
+    MAX_PAGE_SIZE,
+    FilterValueError,
+    compile_filter,
+    given,
+    order_by,
+    read_fields,
+    read_window,
+    sort_keys,
 )
+from ._definition import Datamart, Profile, Rights
+from ._limits import MAX_JSON_DEPTH, MAX_RECORDS_PER_WRITE, json_depth_exceeds, surrogate_path
 from ._store import SQL_MAX_DEPTH, BudgetSpent, Store, Table
 
 __all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
@@ -80,20 +82,12 @@ def exact_number(text: str) -> Decimal:
     return number
 
 
-def _int_param(params: Mapping[str, str], name: str, minimum: int) -> int | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
-    try:
-        return whole_number(name, raw, minimum)
-    except ValueError as error:
-        raise ApiError(400, str(error)) from None
-
-
 class Api:
     """The four endpoints over one :class:`Store`."""
 
-    def __init__(self, datamart: Datamart, store: Store, max_page_size: int = 1000) -> None:
+    def __init__(
+        self, datamart: Datamart, store: Store, max_page_size: int = MAX_PAGE_SIZE
+    ) -> None:
         if max_page_size < 1:
             raise ValueError("max_page_size must be 1 or more")
         self.datamart = datamart
@@ -193,16 +187,17 @@ class Api:
     def _fields(self, table: Table, rights: Rights, raw: str | None) -> list[str]:
         if raw is None:
             return [f for f, info in table.schema.items() if info.readable and rights.can_read(f)]
-        names = [name.strip() for name in raw.split(",")]
-        if not all(names):
-            raise ApiError(400, f"fields must be field names separated by commas, not {raw!r}")
+        try:
+            names = read_fields(raw)
+        except ValueError as error:
+            raise ApiError(400, str(error)) from None
         for name in names:
             self._readable(table, rights, name, "fields")
         return list(dict.fromkeys(names))
 
     def _sort(self, table: Table, rights: Rights, raw: str | None) -> str:
         keys: list[tuple[str, bool]] = []
-        if raw is not None and raw.strip():
+        if raw is not None:
             try:
                 keys = sort_keys(raw)
             except ValueError as error:
@@ -212,32 +207,19 @@ class Api:
         return order_by(keys, table.columns, '"id"')
 
     def _window(self, params: Mapping[str, str]) -> tuple[int, int]:
-        limit = _int_param(params, "limit", 0)
-        offset = _int_param(params, "offset", 0) or 0
-        page = _int_param(params, "page", 1)
-        size = _int_param(params, "pagesize", 1)
-        if page is not None and size is None:
-            raise ApiError(400, "page needs pagesize: pass both, e.g. page=2&pagesize=50")
-        if size is not None and size > self.max_page_size:
-            raise ApiError(400, f"pagesize {size} is over the maximum of {self.max_page_size}")
-        start, count = offset, self.max_page_size
-        if size is not None:
-            start, count = offset + ((page or 1) - 1) * size, size
-        if limit is not None:
-            count = min(count, max(0, offset + limit - start))
-        if start > MAX_INT64:
-            # Past any table SQLite can hold, and past what its OFFSET takes.
-            return 0, 0
-        return start, min(count, self.max_page_size)
+        try:
+            return read_window(params).rows(self.max_page_size)
+        except ValueError as error:
+            raise ApiError(400, str(error)) from None
 
     def get_objects(self, profile: Profile, name: str, params: Mapping[str, str]) -> dict[str, Any]:
         """``get_objects``: one page of records, filtered, sorted and projected."""
         table, rights = self._table(profile, name)
         expr, (where, values) = None, ("1", list[object]())
-        if params.get("filter", "").strip():
-            expr, (where, values) = self._filter(table, rights, params["filter"])
+        if (text := given(params, "filter")) is not None:
+            expr, (where, values) = self._filter(table, rights, text)
         fields = self._fields(table, rights, params.get("fields"))
-        order = self._sort(table, rights, params.get("sort_by"))
+        order = self._sort(table, rights, given(params, "sort_by"))
         start, count = self._window(params)
         with ExitStack() as stack:
             if expr is not None and expr.depth > SQL_MAX_DEPTH:

@@ -2,11 +2,14 @@
 
 docs/emulator.md ("Security and limits") lists these values; the OpenAPI
 document (:mod:`._openapi`) is written from them, so the three never drift.
+The bounds of the URL itself (its length, the page size cap, the counts'
+range) are the API's, shared with the client: they live with the URL's
+rules in :mod:`scale_query.semantics._url_rules` and are re-exported here.
 Each check costs time linear in its input and answers a clear message
 (a ``ValueError``, :class:`InputError` for the emulator's own checks), never
 an exception the server would turn into a 500. The API's parameters
-(whole numbers, ``sort_by``) are read by :mod:`scale_query.semantics._params`,
-as ``Query.from_url`` reads them.
+(whole numbers, ``sort_by``) are read by the same module, as
+``Query.from_url`` reads them.
 
 >>> lone_surrogate("a\\udc80")
 1
@@ -18,7 +21,14 @@ from collections.abc import Iterator
 from typing import Any
 
 # The API's parameters read as Query.from_url reads them: one reading, one wording.
-from ..semantics import MAX_INT64, excerpt, json_depth_exceeds, whole_number
+from ..semantics import (
+    MAX_INT64,
+    MAX_PAGE_SIZE,
+    MAX_URL_BYTES,
+    excerpt,
+    json_depth_exceeds,
+    whole_number,
+)
 
 __all__ = [
     "MAX_ADMIN_BODY_BYTES",
@@ -32,6 +42,7 @@ __all__ = [
     "MAX_INT64",
     "MAX_JSON_DEPTH",
     "MAX_JSON_VALUES",
+    "MAX_PAGE_SIZE",
     "MAX_QUERY_STEPS",
     "MAX_RECORDS_PER_WRITE",
     "MAX_URL_BYTES",
@@ -43,11 +54,6 @@ __all__ = [
     "whole_number",
 ]
 
-#: The request target (path and query string, as sent) may hold at most this
-#: many bytes; past it the answer is 414. Common web servers stop near here
-#: too (nginx's and Apache's default request line is about 8 KiB), so a filter
-#: that passes the emulator also passes the real API's front end.
-MAX_URL_BYTES = 8192
 #: The request's headers, names and values together, may hold at most this
 #: many bytes; past it the answer is 431 in JSON.
 MAX_HEAD_BYTES = 64 * 1024

@@ -20,7 +20,7 @@ from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
 from ._faults import FaultState
 from ._http import HEAD_TIMEOUT_SECONDS, h11_with_head_timeout
-from ._limits import MAX_CONNECTIONS, MAX_HEAD_BUFFER_BYTES, MAX_QUERY_STEPS
+from ._limits import MAX_CONNECTIONS, MAX_HEAD_BUFFER_BYTES, MAX_PAGE_SIZE, MAX_QUERY_STEPS
 from ._names import check_instance, check_token
 from ._store import Store
 
@@ -40,7 +40,7 @@ def build(
     db: str | Path | None = None,
     reset: bool = False,
     admin_token: str | None = None,
-    max_page_size: int = 1000,
+    max_page_size: int = MAX_PAGE_SIZE,
     head_timeout: float = HEAD_TIMEOUT_SECONDS,
     query_steps: int | None = MAX_QUERY_STEPS,
     **faults: Any,
@@ -247,7 +247,7 @@ def serve(
     db: str | Path | None = None,
     reset: bool = False,
     admin_token: str | None = None,
-    max_page_size: int = 1000,
+    max_page_size: int = MAX_PAGE_SIZE,
     head_timeout: float = HEAD_TIMEOUT_SECONDS,
     query_steps: int | None = MAX_QUERY_STEPS,
     **faults: Any,

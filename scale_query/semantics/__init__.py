@@ -9,9 +9,10 @@ RE2 syntax check ``_re2_syntax``), the rules and ``validate`` (``_finding``,
 ``_rules``, ``_contradictions``, ``_validate``), ``validate_template`` for text with
 ``:name`` placeholders (``_template``), the semantic core every back-end runs
 (``_plan``), the pure-Python evaluator (``_evaluate``), the SQLite compiler
-the emulator runs (``_sql``), the URL query parameters' reading
-(``_params``), and ``to_sql`` (``_warehouse``, ``_unsupported``, the
-dialect rules in ``_dialects``).
+the emulator runs (``_sql``), the ``get_objects`` URL's parameters, their
+bounds and how each reads and writes, for the client, the emulator and its
+OpenAPI document (``_url_rules``), and ``to_sql`` (``_warehouse``,
+``_unsupported``, the dialect rules in ``_dialects``).
 
 May import: the language wing and the standard library. Never the client,
 the emulator or the command line.
@@ -68,12 +69,6 @@ show_as_public(globals(), __all__)
 _INNER = {
     "Predicate": "_evaluate",
     "compile_predicate": "_evaluate",
-    "MAX_INT64": "_params",
-    "excerpt": "_params",
-    "json_depth_exceeds": "_params",
-    "query_pairs": "_params",
-    "sort_keys": "_params",
-    "whole_number": "_params",
     "StoredValue": "_reading",
     "a_kind": "_reading",
     "compile_regex": "_reading",
@@ -91,16 +86,29 @@ _INNER = {
     "compile_filter": "_sql",
     "order_by": "_sql",
     "quote_identifier": "_sql",
+    "MAX_INT64": "_url_rules",
+    "MAX_PAGE_SIZE": "_url_rules",
+    "MAX_URL_BYTES": "_url_rules",
+    "PARAMS": "_url_rules",
+    "PARAM_NAMES": "_url_rules",
+    "SORT_DIRECTIONS": "_url_rules",
+    "Param": "_url_rules",
+    "Window": "_url_rules",
+    "check_count": "_url_rules",
+    "excerpt": "_url_rules",
+    "field_name": "_url_rules",
+    "given": "_url_rules",
+    "json_depth_exceeds": "_url_rules",
+    "query_pairs": "_url_rules",
+    "read_fields": "_url_rules",
+    "read_window": "_url_rules",
+    "sort_keys": "_url_rules",
+    "whole_number": "_url_rules",
+    "write_params": "_url_rules",
 }
 if TYPE_CHECKING:
     from ._evaluate import Predicate as Predicate
     from ._evaluate import compile_predicate as compile_predicate
-    from ._params import MAX_INT64 as MAX_INT64
-    from ._params import excerpt as excerpt
-    from ._params import json_depth_exceeds as json_depth_exceeds
-    from ._params import query_pairs as query_pairs
-    from ._params import sort_keys as sort_keys
-    from ._params import whole_number as whole_number
     from ._reading import StoredValue as StoredValue
     from ._reading import a_kind as a_kind
     from ._reading import compile_regex as compile_regex
@@ -118,6 +126,25 @@ if TYPE_CHECKING:
     from ._sql import compile_filter as compile_filter
     from ._sql import order_by as order_by
     from ._sql import quote_identifier as quote_identifier
+    from ._url_rules import MAX_INT64 as MAX_INT64
+    from ._url_rules import MAX_PAGE_SIZE as MAX_PAGE_SIZE
+    from ._url_rules import MAX_URL_BYTES as MAX_URL_BYTES
+    from ._url_rules import PARAM_NAMES as PARAM_NAMES
+    from ._url_rules import PARAMS as PARAMS
+    from ._url_rules import SORT_DIRECTIONS as SORT_DIRECTIONS
+    from ._url_rules import Param as Param
+    from ._url_rules import Window as Window
+    from ._url_rules import check_count as check_count
+    from ._url_rules import excerpt as excerpt
+    from ._url_rules import field_name as field_name
+    from ._url_rules import given as given
+    from ._url_rules import json_depth_exceeds as json_depth_exceeds
+    from ._url_rules import query_pairs as query_pairs
+    from ._url_rules import read_fields as read_fields
+    from ._url_rules import read_window as read_window
+    from ._url_rules import sort_keys as sort_keys
+    from ._url_rules import whole_number as whole_number
+    from ._url_rules import write_params as write_params
 
 
 __getattr__ = lazy_door(globals(), _LAZY, _INNER, public=True)
