@@ -1,6 +1,6 @@
 """The datamart API's rules, without HTTP: tokens, rights, query parameters, writes.
 
-Each method returns the JSON body of a 200 response or raises :class:`ApiError`
+Each method returns the JSON body of a 200 response or raises :class:`ErrorResponse`
 with the status and message the API documents. The Starlette layer
 (:mod:`._app`) only moves requests and responses.
 """
@@ -30,14 +30,14 @@ from ._definition import Datamart, Profile, Rights
 from ._limits import MAX_JSON_DEPTH, MAX_RECORDS_PER_WRITE, json_depth_exceeds, surrogate_path
 from ._store import SQL_MAX_DEPTH, BudgetSpent, Store, Table
 
-__all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ApiError"]
+__all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ErrorResponse"]
 
 #: ``WWW-Authenticate`` of a 401 (RFC 6750): no token, then a wrong one.
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="datamart"'}
 INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="datamart", error="invalid_token"'}
 
 
-class ApiError(Exception):
+class ErrorResponse(Exception):
     """An error response: HTTP status, message, extra JSON fields and response headers."""
 
     def __init__(
@@ -99,7 +99,7 @@ class Api:
         scheme, _, token = (header or "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            raise ApiError(
+            raise ErrorResponse(
                 401,
                 "missing bearer token: send 'Authorization: Bearer <API_TOKEN>'",
                 headers=CHALLENGE,
@@ -110,18 +110,18 @@ class Api:
             if hmac.compare_digest(profile.token.encode(), token.encode()):
                 found = profile
         if found is None:
-            raise ApiError(401, "invalid API token", headers=INVALID_TOKEN)
+            raise ErrorResponse(401, "invalid API token", headers=INVALID_TOKEN)
         return found
 
     def _table(self, profile: Profile, name: str) -> tuple[Table, Rights]:
         table = self.store.tables.get(name)
         if table is None:
-            raise ApiError(
+            raise ErrorResponse(
                 404, f"unknown object {name!r}" + _closest(name, list(self.store.tables))
             )
         rights = profile.rights(name)
         if rights is None:
-            raise ApiError(403, f"this API token has no access to object {name!r}")
+            raise ErrorResponse(403, f"this API token has no access to object {name!r}")
         return table, rights
 
     def object_list(self, profile: Profile) -> dict[str, Any]:
@@ -151,11 +151,11 @@ class Api:
     def _readable(table: Table, rights: Rights, field: str, where: str) -> None:
         info = table.schema.get(field)
         if info is None:
-            raise ApiError(
+            raise ErrorResponse(
                 400, f"unknown field {field!r} in {where}" + _closest(field, list(table.schema))
             )
         if not (info.readable and rights.can_read(field)):
-            raise ApiError(403, f"field {field!r} in {where} is not readable with this token")
+            raise ErrorResponse(403, f"field {field!r} in {where} is not readable with this token")
 
     def _filter(
         self, table: Table, rights: Rights, text: str
@@ -164,7 +164,7 @@ class Api:
             expr: Expr = parse(text)
         except FilterSyntaxError as error:
             hint = f" (hint: {error.hint})" if error.hint else ""
-            raise ApiError(
+            raise ErrorResponse(
                 400,
                 f"bad filter: line {error.line}, column {error.column}: {error.message}{hint}",
                 line=error.line,
@@ -182,7 +182,7 @@ class Api:
         except FilterValueError as error:
             # The place, not the value: answers end up in clients' error logs.
             message = f"bad filter{_at(text, error.span)}: {error.without_value}"
-            raise ApiError(400, message) from None
+            raise ErrorResponse(400, message) from None
 
     def _fields(self, table: Table, rights: Rights, raw: str | None) -> list[str]:
         if raw is None:
@@ -190,7 +190,7 @@ class Api:
         try:
             names = read_fields(raw)
         except ValueError as error:
-            raise ApiError(400, str(error)) from None
+            raise ErrorResponse(400, str(error)) from None
         for name in names:
             self._readable(table, rights, name, "fields")
         return list(dict.fromkeys(names))
@@ -201,7 +201,7 @@ class Api:
             try:
                 keys = sort_keys(raw)
             except ValueError as error:
-                raise ApiError(400, str(error)) from None
+                raise ErrorResponse(400, str(error)) from None
             for name, _ in keys:
                 self._readable(table, rights, name, "sort_by")
         return order_by(keys, table.columns, '"id"')
@@ -210,7 +210,7 @@ class Api:
         try:
             return read_window(params).rows(self.max_page_size)
         except ValueError as error:
-            raise ApiError(400, str(error)) from None
+            raise ErrorResponse(400, str(error)) from None
 
     def get_objects(self, profile: Profile, name: str, params: Mapping[str, str]) -> dict[str, Any]:
         """``get_objects``: one page of records, filtered, sorted and projected."""
@@ -227,7 +227,7 @@ class Api:
             try:
                 objects = self.store.select(table, fields, where, values, order, start, count)
             except BudgetSpent as spent:
-                raise ApiError(
+                raise ErrorResponse(
                     400,
                     f"this request used up its budget of {spent.steps:,} SQLite steps and was "
                     "stopped: narrow the filter (a selective condition instead of, or before, "
@@ -235,16 +235,16 @@ class Api:
                 ) from None
             except sqlite3.OperationalError as error:
                 # SQLite's own bounds (such as the number of parameters).
-                raise ApiError(400, f"filter too complex: {error}") from None
+                raise ErrorResponse(400, f"filter too complex: {error}") from None
         return {"objects": objects}
 
     def put_objects(self, profile: Profile, name: str, body: str | None) -> dict[str, Any]:
         """``put_objects``: each record written on its own, with its own result."""
         table, rights = self._table(profile, name)
         if body is None:
-            raise ApiError(400, "missing form field 'objects' (a JSON array of records)")
+            raise ErrorResponse(400, "missing form field 'objects' (a JSON array of records)")
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
-            raise ApiError(
+            raise ErrorResponse(
                 400,
                 f"'objects' nests arrays and objects deeper than {MAX_JSON_DEPTH} levels "
                 "(a record needs 3: the array, the record, its data)",
@@ -253,21 +253,21 @@ class Api:
             # Numbers exactly as written: 9007199254740993.0 is not rounded through a float.
             records = json.loads(body, parse_float=exact_number)
         except json.JSONDecodeError as error:
-            raise ApiError(400, f"'objects' is not valid JSON: {error}") from None
+            raise ErrorResponse(400, f"'objects' is not valid JSON: {error}") from None
         except ValueError:  # Python refuses to read an integer past 4,300 digits
-            raise ApiError(400, "'objects' holds a number too long to read") from None
+            raise ErrorResponse(400, "'objects' holds a number too long to read") from None
         if not isinstance(records, list):
-            raise ApiError(400, "'objects' must be a JSON array of records")
+            raise ErrorResponse(400, "'objects' must be a JSON array of records")
         where = surrogate_path(records, "objects")
         if where is not None:
             # Not Unicode text at all: refuse the whole body before writing anything.
-            raise ApiError(
+            raise ErrorResponse(
                 400,
                 f"{where} holds a lone surrogate (a \\ud800-\\udfff escape not in a pair), "
                 "which is not Unicode text; nothing was written",
             )
         if len(records) > MAX_RECORDS_PER_WRITE:
-            raise ApiError(
+            raise ErrorResponse(
                 400, f"{len(records)} records in one request; the limit is {MAX_RECORDS_PER_WRITE}"
             )
         return {"objects": [self.store.write(table, record, rights) for record in records]}

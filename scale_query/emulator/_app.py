@@ -24,7 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..semantics import query_pairs
-from ._api import CHALLENGE, INVALID_TOKEN, Api, ApiError
+from ._api import CHALLENGE, INVALID_TOKEN, Api, ErrorResponse
 from ._definition import Profile
 from ._faults import FaultState
 from ._form import FormReader
@@ -93,12 +93,12 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The request body, or a 413 as soon as it grows past ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"the body holds {declared} bytes; the limit is {limit}")
+        raise ErrorResponse(413, f"the body holds {declared} bytes; the limit is {limit}")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, f"the body is larger than the limit of {limit} bytes")
+            raise ErrorResponse(413, f"the body is larger than the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -114,30 +114,30 @@ async def read_form(request: Request, limit: int = MAX_BODY_BYTES) -> str | None
     """
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"the body holds {declared} bytes; the limit is {limit}")
+        raise ErrorResponse(413, f"the body holds {declared} bytes; the limit is {limit}")
     content_type = request.headers.get("content-type", "").encode("latin-1")
-    refusal: ApiError | None = None
+    refusal: ErrorResponse | None = None
     reader: FormReader | None = None
     try:
         reader = FormReader(content_type)
     except InputError as error:
-        refusal = ApiError(400, str(error))
+        refusal = ErrorResponse(400, str(error))
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, f"the body is larger than the limit of {limit} bytes")
+            raise ErrorResponse(413, f"the body is larger than the limit of {limit} bytes")
         if refusal is None and reader is not None and chunk:
             try:
                 await run_in_threadpool(reader.write, chunk)
             except InputError as error:
-                refusal = ApiError(400, str(error))
+                refusal = ErrorResponse(400, str(error))
     if refusal is not None or reader is None:
-        raise refusal or ApiError(400, "the body is not a form")
+        raise refusal or ErrorResponse(400, "the body is not a form")
     try:
         return await run_in_threadpool(reader.close)
     except InputError as error:
-        raise ApiError(400, str(error)) from None
+        raise ErrorResponse(400, str(error)) from None
 
 
 class _HeadLimits:
@@ -245,15 +245,15 @@ class _Endpoints:
             return _json({"message": fault.message}, fault.status, headers)
         try:
             if not accepts_json(request.headers.get("accept")):
-                raise ApiError(406, "this API only answers in JSON: accept application/json")
+                raise ErrorResponse(406, "this API only answers in JSON: accept application/json")
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
-                raise ApiError(404, f"unknown instance {request.path_params['instance']!r}")
+                raise ErrorResponse(404, f"unknown instance {request.path_params['instance']!r}")
             raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
             async with gate or contextlib.nullcontext():
                 response = await run_in_threadpool(lambda: _json(work(profile, raw)))
-        except ApiError as error:
+        except ErrorResponse as error:
             response = _json(error.body(), error.status, error.headers)
         # Latency comes after the work: a client that times out still had its write applied.
         if fault.latency:
@@ -278,7 +278,7 @@ class _Endpoints:
             try:
                 params = dict(query_pairs(query.decode("latin-1")))
             except ValueError as error:
-                raise ApiError(400, str(error)) from None
+                raise ErrorResponse(400, str(error)) from None
             return self.api.get_objects(profile, name, params)
 
         return await self.handle(request, "get_objects", work, gate=self.queries)
@@ -304,7 +304,7 @@ class _Endpoints:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         given = token.strip().encode("utf-8", "surrogateescape")
         if scheme.lower() != "bearer" or not given:
-            raise ApiError(
+            raise ErrorResponse(
                 401,
                 "the emulator's admin paths need 'Authorization: Bearer <admin token>' "
                 "(printed by scale-query serve; Emulator.admin_token in Python)",
@@ -314,15 +314,17 @@ class _Endpoints:
             return
         try:
             self.api.authenticate(request.headers.get("authorization"))
-        except ApiError:
-            raise ApiError(401, "invalid admin token", headers=INVALID_TOKEN) from None
-        raise ApiError(403, "this is an API token; the emulator's admin paths need the admin token")
+        except ErrorResponse:
+            raise ErrorResponse(401, "invalid admin token", headers=INVALID_TOKEN) from None
+        raise ErrorResponse(
+            403, "this is an API token; the emulator's admin paths need the admin token"
+        )
 
     async def _run_admin(self, request: Request, action: Callable[[], Any]) -> Response:
         try:
             self._admin(request)
             return await run_in_threadpool(lambda: _json(action()))
-        except ApiError as error:
+        except ErrorResponse as error:
             return _json(error.body(), error.status, error.headers)
 
     async def faults_get(self, request: Request) -> Response:
@@ -332,7 +334,7 @@ class _Endpoints:
         try:
             self._admin(request)
             raw = await read_body(request, MAX_ADMIN_BODY_BYTES)
-        except ApiError as error:
+        except ErrorResponse as error:
             return _json(error.body(), error.status, error.headers)
 
         def change() -> Any:
@@ -343,7 +345,7 @@ class _Endpoints:
                     raise TypeError("the body must be a JSON object of fault switches")
                 self.faults.set(**body)
             except (ValueError, TypeError) as error:
-                raise ApiError(400, str(error)) from None
+                raise ErrorResponse(400, str(error)) from None
             return self.faults.current()
 
         return await self._run_admin(request, change)
@@ -353,7 +355,7 @@ class _Endpoints:
         try:
             self._admin(request)
             raw = await read_body(request, MAX_ADMIN_BODY_BYTES)
-        except ApiError as error:
+        except ErrorResponse as error:
             return _json(error.body(), error.status, error.headers)
 
         def action() -> Any:
@@ -361,20 +363,20 @@ class _Endpoints:
                 text = raw.decode("utf-8")
                 body = None if json_depth_exceeds(text, 2) else json.loads(text)
             except ValueError as error:
-                raise ApiError(400, str(error)) from None
+                raise ErrorResponse(400, str(error)) from None
             if (
                 not isinstance(body, dict)
                 or set(body) != {"object", "ids"}
                 or not isinstance(body["ids"], list)
             ):
-                raise ApiError(400, 'the body is {"object": "<name>", "ids": [<id>, ...]}')
+                raise ErrorResponse(400, 'the body is {"object": "<name>", "ids": [<id>, ...]}')
             name = body["object"]
             if name not in self.api.store.tables:
-                raise ApiError(404, f"unknown object {str(name)[:100]!r}")
+                raise ErrorResponse(404, f"unknown object {str(name)[:100]!r}")
             try:
                 return {"deleted": self.api.store.delete(name, body["ids"])}
             except ValueError as error:
-                raise ApiError(400, str(error)) from None
+                raise ErrorResponse(400, str(error)) from None
 
         return await self._run_admin(request, action)
 
