@@ -16,12 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..language import Condition, Expr, FilterSyntaxError, Placeholder, Span, parse, placeholders
+from ..language import (
+    Condition,
+    Expr,
+    FilterSyntaxError,
+    LineIndex,
+    Placeholder,
+    Span,
+    parse,
+    placeholders,
+)
 from ..language import walk as _walk
 from ._finding import Finding
 from ._rules import check_expr, select_codes, syntax_finding
 from ._schema import ObjectSchema
-from ._validate import Diagnostic, _diagnostic, _Lines, _order, validate
+from ._validate import Diagnostic, _diagnostic, _order, validate
 
 __all__ = ["validate_template"]
 
@@ -53,7 +62,7 @@ def validate_template(
         raise TypeError(f"validate_template() takes filter text, not {type(text).__name__}")
     if schema is not None and not isinstance(schema, ObjectSchema):
         raise TypeError(f"schema must be an ObjectSchema, not {type(schema).__name__}")
-    lines = _Lines(text)
+    lines = LineIndex(text)
     try:
         found = placeholders(text)
     except FilterSyntaxError as error:
