@@ -7,7 +7,14 @@ from bisect import bisect_right
 
 from ._errors import ScaleError
 
-__all__ = ["FilterSyntaxError", "LineIndex", "excerpt", "for_terminal", "line_and_column"]
+__all__ = [
+    "FilterSyntaxError",
+    "LineIndex",
+    "caret_block",
+    "excerpt",
+    "for_terminal",
+    "line_and_column",
+]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -104,6 +111,30 @@ def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
     fault = for_terminal(row[start : start + width])
     shown = before + fault + for_terminal(row[start + width :])
     return shown, " " * len(before) + "^" * max(1, len(fault))
+
+
+def caret_block(
+    where: str, message: str, row: str | None, start: int, width: int, hint: str | None
+) -> str:
+    """``where: message``, the faulty ``row`` with a caret under the fault, then the hint.
+
+    The one caret layout: a syntax error's ``str()``, ``check``'s findings
+    (and so ``export --where`` and ``sql``) and the page's diagnostics. ``row``
+    None leaves the row and caret out (a finding with no text to point at).
+
+    >>> print(caret_block("f.filter:1:5", "SQ202 no wildcard", 'Nom $like "x"', 4, 5, "$eq"))
+    f.filter:1:5: SQ202 no wildcard
+      Nom $like "x"
+          ^^^^^
+      hint: $eq
+    """
+    lines = [f"{where}: {message}"]
+    if row is not None:
+        shown, caret = excerpt(row, start, width)
+        lines += [f"  {shown}", f"  {caret}"]
+    if hint:
+        lines.append(f"  hint: {hint}")
+    return "\n".join(lines)
 
 
 class LineIndex:
@@ -214,11 +245,9 @@ class FilterSyntaxError(ScaleError, ValueError):
         line_start = self.offset - (self.column - 1)
         line_end = self.text.find("\n", self.offset)
         row = self.text[line_start : len(self.text) if line_end < 0 else line_end]
-        shown, caret = excerpt(row, self.column - 1, self.end_offset - self.offset)
-        out = [f"{source}:{self.line}:{self.column}: {self.message}", f"  {shown}", f"  {caret}"]
-        if self.hint:
-            out.append(f"  hint: {self.hint}")
-        return "\n".join(out)
+        where = f"{source}:{self.line}:{self.column}"
+        width = self.end_offset - self.offset
+        return caret_block(where, self.message, row, self.column - 1, width, self.hint)
 
 
 def _rebuild(
