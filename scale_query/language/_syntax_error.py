@@ -11,6 +11,7 @@ __all__ = [
     "FilterSyntaxError",
     "LineIndex",
     "caret_block",
+    "caret_lines",
     "excerpt",
     "for_terminal",
     "line_and_column",
@@ -113,16 +114,37 @@ def excerpt(row: str, start: int, width: int) -> tuple[str, str]:
     return shown, " " * len(before) + "^" * max(1, len(fault))
 
 
+def caret_lines(row: str, column: int, end_column: int | None = None) -> str:
+    """The faulty ``row`` and, under it, a caret from ``column`` to before ``end_column``.
+
+    Columns are 1-based; ``end_column`` None runs the caret to the end of the
+    row (a fault that goes on past it). The one caret renderer, on
+    :func:`excerpt`: check, export, sql, syntax errors and the page draw theirs here.
+
+    >>> print(caret_lines('Nom $like "x"', 5, 10))
+    Nom $like "x"
+        ^^^^^
+    """
+    start = column - 1
+    width = len(row) - start if end_column is None else end_column - column
+    return "\n".join(excerpt(row, start, width))
+
+
 def caret_block(
-    where: str, message: str, row: str | None, start: int, width: int, hint: str | None
+    where: str,
+    message: str,
+    row: str | None,
+    column: int,
+    end_column: int | None,
+    hint: str | None,
 ) -> str:
-    """``where: message``, the faulty ``row`` with a caret under the fault, then the hint.
+    """``where: message``, the faulty ``row`` with its caret (:func:`caret_lines`), the hint.
 
-    The one caret layout: a syntax error's ``str()``, ``check``'s findings
-    (and so ``export --where`` and ``sql``) and the page's diagnostics. ``row``
-    None leaves the row and caret out (a finding with no text to point at).
+    The one layout of a located message: a syntax error's ``str()`` and
+    ``check``'s findings (and so ``export --where`` and ``sql``). ``row`` None
+    leaves the row and caret out (a finding with no text to point at).
 
-    >>> print(caret_block("f.filter:1:5", "SQ202 no wildcard", 'Nom $like "x"', 4, 5, "$eq"))
+    >>> print(caret_block("f.filter:1:5", "SQ202 no wildcard", 'Nom $like "x"', 5, 10, "$eq"))
     f.filter:1:5: SQ202 no wildcard
       Nom $like "x"
           ^^^^^
@@ -130,8 +152,7 @@ def caret_block(
     """
     lines = [f"{where}: {message}"]
     if row is not None:
-        shown, caret = excerpt(row, start, width)
-        lines += [f"  {shown}", f"  {caret}"]
+        lines += [f"  {line}" for line in caret_lines(row, column, end_column).split("\n")]
     if hint:
         lines.append(f"  hint: {hint}")
     return "\n".join(lines)
@@ -246,8 +267,8 @@ class FilterSyntaxError(ScaleError, ValueError):
         line_end = self.text.find("\n", self.offset)
         row = self.text[line_start : len(self.text) if line_end < 0 else line_end]
         where = f"{source}:{self.line}:{self.column}"
-        width = self.end_offset - self.offset
-        return caret_block(where, self.message, row, self.column - 1, width, self.hint)
+        end_column = self.column + self.end_offset - self.offset
+        return caret_block(where, self.message, row, self.column, end_column, self.hint)
 
 
 def _rebuild(

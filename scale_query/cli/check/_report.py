@@ -31,14 +31,11 @@ def render(result: Result) -> str:
     every piece is shown with its control characters escaped (:func:`for_terminal`).
     """
     d = result.diagnostic
-    start = (d.column or 1) - 1
-    row = result.source_line
-    if d.end_line == d.line and d.end_column is not None:
-        width = d.end_column - (d.column or 1)
-    else:
-        width = len(row) - start
-    where = f"{result.path}:{d.line or 1}:{d.column or 1}"
-    shown = caret_block(where, f"{d.code} {d.message}", row or None, start, width, d.hint)
+    column = d.column or 1
+    end_column = d.end_column if d.end_line == d.line else None
+    where = f"{result.path}:{d.line or 1}:{column}"
+    row = result.source_line or None
+    shown = caret_block(where, f"{d.code} {d.message}", row, column, end_column, d.hint)
     return for_terminal(shown, newlines=True)
 
 
