@@ -35,7 +35,7 @@ from scale_query import (
     validate_template,
 )
 from scale_query import validate as _validate
-from scale_query.language import LineIndex
+from scale_query.language import LineIndex, caret_lines
 from scale_query.language._canonical import quote_field
 from scale_query.language._parser import parse_template
 from scale_query.language._pycode import python_code
@@ -43,6 +43,7 @@ from scale_query.semantics._validate import Diagnostic
 
 __all__ = [
     "builder_code",
+    "carets",
     "complete",
     "dialects",
     "format",
@@ -115,6 +116,25 @@ def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]
             row["end_line"], row["end_column"] = lines.position(d.end_offset)
         rows.append(row)
     return rows
+
+
+def carets(text: str, rows_json: str) -> str:
+    """For each diagnostic row of ``text``, its line and the caret under the fault.
+
+    Drawn by ``check``'s one caret renderer (``language.caret_lines``), so the
+    page shows what ``scale-query check`` prints (tabs as spaces, control
+    characters as their escapes).
+
+    >>> json.loads(carets('Nom $ge 1', validate('Nom $ge 1')))
+    ['Nom $ge 1\\n    ^^^']
+    """
+    lines = text.split("\n")
+    shown = []
+    for row in json.loads(rows_json):
+        line = lines[row["line"] - 1] if 1 <= row["line"] <= len(lines) else ""
+        end_column = row["end_column"] if row["end_line"] == row["line"] else None
+        shown.append(caret_lines(line, row["column"], end_column))
+    return _dumps(shown)
 
 
 @lru_cache(maxsize=8)
