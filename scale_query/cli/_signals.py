@@ -83,8 +83,18 @@ class HeldStop:
     """
 
     def __init__(self) -> None:
-        self.holding = False
         self.pending = False
+        self._depth = 0
+        self._for_good = False
+
+    @property
+    def holding(self) -> bool:
+        """Whether a signal now waits instead of raising."""
+        return self._depth > 0 or self._for_good
+
+    def hold(self) -> None:
+        """From now on every stop waits (the files are being ended); ``pending`` tells."""
+        self._for_good = True
 
     def _signal(self, signum: int, frame: FrameType | None) -> None:
         if self.holding:
@@ -93,12 +103,12 @@ class HeldStop:
         raise KeyboardInterrupt
 
     def __enter__(self) -> HeldStop:
-        self.holding = True
+        self._depth += 1
         return self
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        self.holding = False
-        if self.pending and kind is None:
+        self._depth -= 1
+        if self.pending and not self.holding and kind is None:
             self.pending = False
             raise KeyboardInterrupt
 

@@ -260,7 +260,7 @@ def _export(
                 stopped = error
             # Whatever happened, the file ends properly: whole records, readable.
             # A second Ctrl-C here waits: the file is ended and put in place first.
-            held.holding = True
+            held.hold()
             writer.close()
         except BrokenPipeError:
             raise  # stdout piped into `head`: main() ends quietly
