@@ -305,6 +305,27 @@ def test_a_stop_while_a_batch_is_reported_waits_for_its_last_record(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "report.csv"]
 
 
+def test_a_bad_setting_is_named_as_the_user_gave_it_never_shown(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The data commands read their settings with the client's one reader,
+    # which names the flag or the variable the bad value came from.
+    where = ["--instance", emu.instance, "--base-url", emu.base_url]
+    code, _, err = _run(capsys, "objects", "--token", "s3cret tok", *where)
+    assert code == 2 and "--token: the API token holds a space at position 7" in err
+    monkeypatch.setenv("SCALE_TOKEN", "s3cret\ttok")
+    code, _, err = _run(capsys, "objects", *where)
+    assert code == 2 and "SCALE_TOKEN: the API token holds a control character" in err
+    assert "s3cret" not in err
+    monkeypatch.delenv("SCALE_TOKEN")
+    code, _, err = _run(
+        capsys, "objects", "--token", "t", "--instance", "x", "--base-url", "ftp://h/"
+    )
+    assert code == 2 and "--base-url must be https://" in err
+    code, _, err = _run(capsys, "objects", "--token", "t")
+    assert code == 2 and "no instance id: pass --instance, set SCALE_INSTANCE, or try --demo" in err
+
+
 # issue 19: exit status 3 for a network or disk failure ----------------------------------
 
 
