@@ -267,6 +267,65 @@ def test_a_stop_right_after_a_page_is_written_is_counted_with_that_page(
     assert f"{target} holds the 1,000 whole records written before the stop" in err
 
 
+def test_a_stop_while_a_batch_is_reported_waits_for_its_last_record(
+    emu: Emulator,
+    client: Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The signal lands after the first fate of the first batch is written and
+    # before the second: the report still holds both (the server took both).
+    from scale_query.cli.data import _import_files
+
+    add = _import_files.Report.add
+    signalled = []
+
+    def add_with_a_stop_in_the_middle(self: _import_files.Report, outcomes: object) -> None:
+        outcomes = list(outcomes)  # type: ignore[call-overload]
+        add(self, outcomes[:1])
+        if outcomes and not signalled:
+            signalled.append(True)
+            signal.raise_signal(signal.SIGINT)
+        add(self, outcomes[1:])
+
+    monkeypatch.setattr(_import_files.Report, "add", add_with_a_stop_in_the_middle)
+    path = tmp_path / "new.csv"
+    path.write_text("id,Ville\n" + "".join(f",midbatch{i}\n" for i in range(4)), encoding="utf-8")
+    report = tmp_path / "report.csv"
+    code, _, err = _run(
+        capsys, "import", "contact", str(path), *_conn(emu),
+        "--batch-size", "2", "--report", str(report),
+    )  # fmt: skip
+    assert code == 130, err
+    fates = [(row["line"], row["status"]) for row in _rows(report)]
+    assert fates == [("2", "ok"), ("3", "ok"), ("4", "not-sent"), ("5", "not-sent")]
+    stored = {r.data["Ville"] for r in client.iter(Query("contact").where('Ville $like "mid*"'))}
+    assert stored == {"midbatch0", "midbatch1"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "report.csv"]
+
+
+def test_a_bad_setting_is_named_as_the_user_gave_it_never_shown(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The data commands read their settings with the client's one reader,
+    # which names the flag or the variable the bad value came from.
+    where = ["--instance", emu.instance, "--base-url", emu.base_url]
+    code, _, err = _run(capsys, "objects", "--token", "s3cret tok", *where)
+    assert code == 2 and "--token: the API token holds a space at position 7" in err
+    monkeypatch.setenv("SCALE_TOKEN", "s3cret\ttok")
+    code, _, err = _run(capsys, "objects", *where)
+    assert code == 2 and "SCALE_TOKEN: the API token holds a control character" in err
+    assert "s3cret" not in err
+    monkeypatch.delenv("SCALE_TOKEN")
+    code, _, err = _run(
+        capsys, "objects", "--token", "t", "--instance", "x", "--base-url", "ftp://h/"
+    )
+    assert code == 2 and "--base-url must be https://" in err
+    code, _, err = _run(capsys, "objects", "--token", "t")
+    assert code == 2 and "no instance id: pass --instance, set SCALE_INSTANCE, or try --demo" in err
+
+
 # issue 19: exit status 3 for a network or disk failure ----------------------------------
 
 

@@ -93,15 +93,7 @@ function underline(text, diagnostics) {
   ui.backdrop.innerHTML = html + escapeHTML(text.slice(at)) + "\n";
 }
 
-function caretLines(text, d) {
-  const row = text.split("\n")[d.line - 1] ?? "";
-  const width = d.end_line === d.line ? Math.max(1, d.end_column - d.column) : 1;
-  // Columns count characters: Array.from splits by code point, as Python does.
-  const before = Array.from(row).slice(0, d.column - 1).map((c) => (c === "\t" ? " " : c));
-  return `${row.replaceAll("\t", " ")}\n${" ".repeat(before.length)}${"^".repeat(width)}`;
-}
-
-function showDiagnostics(text, diagnostics) {
+function showDiagnostics(text, diagnostics, carets) {
   // An empty editor is not a mistake yet: "empty filter" waits until Run.
   if (!text.trim()) diagnostics = [];
   underline(text, diagnostics);
@@ -110,12 +102,12 @@ function showDiagnostics(text, diagnostics) {
     ui.diagnostics.innerHTML = text.trim() ? '<p class="ok">No problem found.</p>' : "";
     return;
   }
-  const items = diagnostics.map((d) => {
+  const items = diagnostics.map((d, i) => {
     const hint = d.hint ? `<p class="hint">hint: ${escapeHTML(d.hint)}</p>` : "";
     return `<li class="${d.severity}"><p><span class="where">${d.line}:${d.column}</span>
       <code>${d.code}</code> <span class="severity">${d.severity}</span>
       <span class="message">${escapeHTML(d.message)}</span></p>
-      <pre class="caret">${escapeHTML(caretLines(text, d))}</pre>${hint}</li>`;
+      <pre class="caret">${escapeHTML(carets[i])}</pre>${hint}</li>`;
   });
   ui.diagnostics.innerHTML = `<ul>${items.join("")}</ul>`;
 }
@@ -123,9 +115,11 @@ function showDiagnostics(text, diagnostics) {
 async function validateNow() {
   const started = performance.now();
   const text = ui.filter.value;
-  let diagnostics;
+  let diagnostics, carets;
   try {
     diagnostics = await state.sq.validate(text, state.schema, ui.object.value || undefined);
+    // Drawn by check's own caret renderer, in Python.
+    carets = await state.sq.carets(text, diagnostics);
   } catch (error) {
     // A failure of scale-query itself: say so, never show stale diagnostics.
     const last = String(error.message ?? error).trim().split("\n").pop();
@@ -133,7 +127,7 @@ async function validateNow() {
     ui.backdrop.textContent = `${text}\n`;
     return [];
   }
-  showDiagnostics(text, diagnostics);
+  showDiagnostics(text, diagnostics, carets);
   // Timings for benchmarks/web.py: each validation shown, and the first one.
   performance.measure("scale-query:validate", { start: started });
   if (!performance.getEntriesByName("scale-query:first-validation").length) {

@@ -187,6 +187,14 @@ export class ScaleQuery {
     );
   }
 
+  /**
+   * For each of `diagnostics` (rows of `validate(text)`), the faulty line of
+   * `text` and the caret under the fault, as `scale-query check` draws them.
+   */
+  async carets(text, diagnostics) {
+    return this.#call("carets", String(text), JSON.stringify(diagnostics));
+  }
+
   /** `{text}`: the canonical form, or `{error}`: the syntax error as a diagnostic. */
   async format(text) {
     return this.#call("format", String(text));

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -36,6 +35,7 @@ from scale_query import (
     validate_template,
 )
 from scale_query import validate as _validate
+from scale_query.language import LineIndex, caret_lines
 from scale_query.language._canonical import quote_field
 from scale_query.language._parser import parse_template
 from scale_query.language._pycode import python_code
@@ -43,6 +43,7 @@ from scale_query.semantics._validate import Diagnostic
 
 __all__ = [
     "builder_code",
+    "carets",
     "complete",
     "dialects",
     "format",
@@ -98,31 +99,13 @@ def _schema(schema_json: str | None, name: str | None = None) -> ObjectSchema | 
     return None if not schema_json else _schema_from(schema_json, name or None)
 
 
-class _Lines:
-    """Line and column of offsets in one text, as ``check`` counts them."""
-
-    def __init__(self, text: str) -> None:
-        # Found once per text: a list of 2,000 items may give 2,000 findings.
-        self.starts = [0]
-        at = text.find("\n")
-        while at >= 0:
-            self.starts.append(at + 1)
-            at = text.find("\n", at + 1)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        # Columns run on past the end of the text (a fault "just after the
-        # last character" ends one further), never clamped.
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-
 def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]:
     """Diagnostics as ``check --format json`` writes them for ``text`` read from stdin.
 
     A finding with no span sits at the filter's first character, as ``check``
     puts it.
     """
-    lines = _Lines(text)
+    lines = LineIndex(text)
     rows = []
     for d in diagnostics:
         row = {key: getattr(d, key) for key in CHECK_KEYS}
@@ -133,6 +116,25 @@ def check_rows(diagnostics: list[Diagnostic], text: str) -> list[dict[str, Any]]
             row["end_line"], row["end_column"] = lines.position(d.end_offset)
         rows.append(row)
     return rows
+
+
+def carets(text: str, rows_json: str) -> str:
+    """For each diagnostic row of ``text``, its line and the caret under the fault.
+
+    Drawn by ``check``'s one caret renderer (``language.caret_lines``), so the
+    page shows what ``scale-query check`` prints (tabs as spaces, control
+    characters as their escapes).
+
+    >>> json.loads(carets('Nom $ge 1', validate('Nom $ge 1')))
+    ['Nom $ge 1\\n    ^^^']
+    """
+    lines = text.split("\n")
+    shown = []
+    for row in json.loads(rows_json):
+        line = lines[row["line"] - 1] if 1 <= row["line"] <= len(lines) else ""
+        end_column = row["end_column"] if row["end_line"] == row["line"] else None
+        shown.append(caret_lines(line, row["column"], end_column))
+    return _dumps(shown)
 
 
 @lru_cache(maxsize=8)

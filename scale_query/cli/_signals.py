@@ -7,7 +7,9 @@ of how far it got, and an import would lose its report. Inside
 command finishes its file, writes its report and says how many records it
 handled. A signal the parent set to be ignored (``nohup``) stays ignored.
 
-A server is stopped differently, by :func:`stop_requests`: its handlers raise
+``export`` holds a stop off while it writes a page (:func:`held_stops`), so
+that its message counts exactly what the file holds. A server is stopped
+differently, by :func:`stop_requests`: its handlers raise
 nothing and only ask the server to stop. An exception raised by a signal
 handler lands wherever the main thread happens to be, and in the wrong place
 (a weakref callback, the event loop's own cleanup) Python prints "Exception
@@ -31,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
-__all__ = ["StopRequest", "stop_like_ctrl_c", "stop_requests"]
+__all__ = ["HeldStop", "StopRequest", "held_stops", "stop_like_ctrl_c", "stop_requests"]
 
 _SIGNALS = ("SIGTERM", "SIGHUP")  # SIGHUP does not exist on Windows
 _STOPPING = ("SIGINT", *_SIGNALS)
@@ -48,17 +50,87 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def stop_like_ctrl_c() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise KeyboardInterrupt (main thread only)."""
+def _handled(
+    names: tuple[str, ...], handler: Callable[[int, FrameType | None], None]
+) -> Iterator[None]:
+    """Within the block, ``handler`` takes the signals of ``names`` (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers
         return
-    previous = [(number, signal.signal(number, _interrupt)) for number in _catchable(_SIGNALS)]
+    previous = [(number, signal.signal(number, handler)) for number in _catchable(names)]
     try:
         yield
     finally:
-        for number, handler in previous:
-            signal.signal(number, handler)
+        for number, handler_before in previous:
+            signal.signal(number, handler_before)
+
+
+@contextlib.contextmanager
+def stop_like_ctrl_c() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise KeyboardInterrupt (main thread only)."""
+    with _handled(_SIGNALS, _interrupt):
+        yield
+
+
+class HeldStop:
+    """Ctrl-C, ``kill`` and a closed terminal held off inside ``with held:``.
+
+    There the signal is noted instead of raising :class:`KeyboardInterrupt`,
+    and raised on the way out: ``export`` writes and counts each page inside,
+    so a stop lands between two pages, never between writing a page and
+    counting it, and its message counts exactly the records in the file.
+    Outside, a signal raises at once (a page being read stops there).
+    """
+
+    def __init__(self) -> None:
+        self.pending = False
+        self._depth = 0
+        self._for_good = False
+
+    @property
+    def holding(self) -> bool:
+        """Whether a signal now waits instead of raising."""
+        return self._depth > 0 or self._for_good
+
+    def hold(self) -> None:
+        """From now on every stop waits (the files are being ended); ``pending`` tells."""
+        self._for_good = True
+
+    def _signal(self, signum: int, frame: FrameType | None) -> None:
+        if self.holding:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> HeldStop:
+        self._depth += 1
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        self._depth -= 1
+        if self.pending and not self.holding and kind is None:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def held_stops() -> Iterator[HeldStop]:
+    """Within the block, SIGINT, SIGTERM and SIGHUP stop as :class:`HeldStop` says.
+
+    >>> import signal
+    >>> with held_stops() as held:
+    ...     try:
+    ...         with held:
+    ...             signal.raise_signal(signal.SIGTERM)
+    ...             print("the page is written and counted")
+    ...     except KeyboardInterrupt:
+    ...         print("then stopped")
+    the page is written and counted
+    then stopped
+    """
+    held = HeldStop()
+    with _handled(_STOPPING, held._signal):
+        yield held
 
 
 class StopRequest:
@@ -100,12 +172,5 @@ def stop_requests() -> Iterator[StopRequest]:
     True
     """
     stop = StopRequest()
-    if threading.current_thread() is not threading.main_thread():
+    with _handled(_STOPPING, stop._handle):
         yield stop
-        return
-    previous = [(n, signal.signal(n, stop._handle)) for n in _catchable(_STOPPING)]
-    try:
-        yield stop
-    finally:
-        for number, handler in previous:
-            signal.signal(number, handler)

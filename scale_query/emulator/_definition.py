@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..semantics import FieldInfo, ObjectSchema
+from ..semantics import FieldInfo, ObjectSchema, read_json
 from ._names import check_token
 
 __all__ = ["ALL", "Datamart", "ObjectDef", "Profile", "RecordDef", "Rights", "load_datamart"]
@@ -238,15 +238,10 @@ def load_datamart(source: str | Path | Mapping[str, Any]) -> Datamart:
     else:
         where = str(source)
         try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
+            raw = Path(source).read_bytes()
         except OSError as error:
             raise ValueError(f"{where}: cannot read ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise ValueError(f"{where}: not UTF-8 text") from None
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{where}: not valid JSON ({error})") from None
-        except RecursionError:
-            raise ValueError(f"{where}: not valid JSON (nested too deeply)") from None
+        data = read_json(raw, where)
     try:
         root = _mapping(data, "datamart")
         objects = {

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import uvicorn
 
@@ -25,6 +26,8 @@ from ._names import check_instance, check_token
 from ._store import Store
 
 __all__ = ["Emulator", "build", "listening_socket", "serve"]
+
+_P = ParamSpec("_P")
 
 #: Seconds a stopping server gives the requests in flight to finish.
 GRACEFUL_SHUTDOWN_SECONDS = 3
@@ -236,42 +239,33 @@ class Emulator:
         self.api.store.close()
 
 
+def _arguments_of(
+    same: Callable[_P, Emulator],
+) -> Callable[[Callable[..., Iterator[Emulator]]], Callable[_P, Iterator[Emulator]]]:
+    # serve takes build's arguments, written once: type checkers see them
+    # through the ParamSpec, help() and inspect through __signature__.
+    def takes(function: Callable[..., Iterator[Emulator]]) -> Callable[_P, Iterator[Emulator]]:
+        signature = inspect.signature(same)
+        function.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            return_annotation=function.__annotations__.get("return")
+        )
+        return function
+
+    return takes
+
+
 @contextmanager
-def serve(
-    *,
-    demo: bool = False,
-    datamart: str | Path | Mapping[str, Any] | Datamart | None = None,
-    token: str | Sequence[str] | None = None,
-    keep_profiles: bool = False,
-    instance: str = "demo",
-    db: str | Path | None = None,
-    reset: bool = False,
-    admin_token: str | None = None,
-    max_page_size: int = MAX_PAGE_SIZE,
-    head_timeout: float = HEAD_TIMEOUT_SECONDS,
-    query_steps: int | None = MAX_QUERY_STEPS,
-    **faults: Any,
-) -> Iterator[Emulator]:
+@_arguments_of(build)
+def serve(**options: Any) -> Iterator[Emulator]:
     """Run an emulator on 127.0.0.1 on a free port for the ``with`` block.
+
+    Takes :func:`build`'s arguments.
 
     >>> with serve(demo=True) as emu:  # doctest: +SKIP
     ...     emu.base_url, emu.instance, emu.token
     ('http://127.0.0.1:53211/v1/datamart', 'demo', 'demo-token')
     """
-    emulator = build(
-        demo=demo,
-        datamart=datamart,
-        token=token,
-        keep_profiles=keep_profiles,
-        instance=instance,
-        db=db,
-        reset=reset,
-        admin_token=admin_token,
-        max_page_size=max_page_size,
-        head_timeout=head_timeout,
-        query_steps=query_steps,
-        **faults,
-    )
+    emulator = build(**options)
     emulator.start()
     try:
         yield emulator

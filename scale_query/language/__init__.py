@@ -42,6 +42,9 @@ from ._render import MAX_EXPANDED_CONDITIONS, render
 from ._suggest import closest as closest
 from ._suggest import only_match as only_match
 from ._syntax_error import FilterSyntaxError
+from ._syntax_error import LineIndex as LineIndex
+from ._syntax_error import caret_block as caret_block
+from ._syntax_error import caret_lines as caret_lines
 from ._syntax_error import excerpt as excerpt
 from ._syntax_error import for_terminal as for_terminal
 from ._syntax_error import line_and_column as line_and_column

@@ -79,6 +79,7 @@ _INNER = {
     "DOCS_URL": "_rules",
     "select_codes": "_rules",
     "read_flag": "_schema",
+    "read_json": "_schema",
     "Column": "_sql",
     "FilterValueError": "_sql",
     "KEY_FUNCTION": "_sql",
@@ -119,6 +120,7 @@ if TYPE_CHECKING:
     from ._rules import DOCS_URL as DOCS_URL
     from ._rules import select_codes as select_codes
     from ._schema import read_flag as read_flag
+    from ._schema import read_json as read_json
     from ._sql import KEY_FUNCTION as KEY_FUNCTION
     from ._sql import REGEX_FUNCTION as REGEX_FUNCTION
     from ._sql import Column as Column

@@ -24,6 +24,7 @@ __all__ = [
     "kind_reader",
     "maybe_schema",
     "read_flag",
+    "read_json",
 ]
 
 #: How the checks, the evaluator and the emulator treat a field's values.
@@ -147,6 +148,29 @@ class FieldInfo:
         return {"attribs": attribs, "read": _yn(self.readable), "write": _yn(self.writable)}
 
 
+def read_json(raw: bytes, shown: str) -> Any:
+    """The JSON document of a file's bytes, or a one-line ValueError naming ``shown``.
+
+    UTF-8 with or without a BOM (as Windows editors write it); a document
+    nested too deeply for Python is refused as not valid JSON, never a
+    RecursionError. Schema files and the emulator's datamart files read here.
+
+    >>> read_json(b'\\xef\\xbb\\xbf{"a": 1}', "a.json")
+    {'a': 1}
+    >>> read_json(b"[1,", "a.json")
+    Traceback (most recent call last):
+    ValueError: a.json: not valid JSON (Expecting value: line 1 column 4 (char 3))
+    """
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{shown}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{shown}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"{shown}: not valid JSON (nested too deeply)") from None
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectSchema(Mapping[str, FieldInfo]):
     """The fields of one datamart object, by name (a read-only mapping).
@@ -183,17 +207,8 @@ class ObjectSchema(Mapping[str, FieldInfo]):
         # os.path rather than pathlib: this module loads with every `check`.
         import os.path
 
-        shown = os.fspath(path)
         with open(path, "rb") as file:
-            raw = file.read()
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))  # a BOM, as Windows editors write
-        except UnicodeDecodeError:
-            raise ValueError(f"{shown}: not UTF-8 text") from None
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{shown}: not valid JSON ({error})") from None
-        except RecursionError:
-            raise ValueError(f"{shown}: not valid JSON (nested too deeply)") from None
+            data = read_json(file.read(), os.fspath(path))
         stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
         return cls.from_api(data, name if name is not None else stem)
 

@@ -17,12 +17,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..language import Condition, Expr, FilterSyntaxError, Placeholder, Span, parse, placeholders
+from ..language import (
+    Condition,
+    Expr,
+    FilterSyntaxError,
+    LineIndex,
+    Placeholder,
+    Span,
+    parse,
+    placeholders,
+)
 from ..language import walk as _walk
 from ._finding import Finding
 from ._rules import check_expr, select_codes, syntax_finding
 from ._schema import ObjectSchema, maybe_schema
-from ._validate import Diagnostic, _diagnostic, _Lines, _order, validate
+from ._validate import Diagnostic, _diagnostic, _order, validate
 
 __all__ = ["validate_template"]
 
@@ -53,7 +62,7 @@ def validate_template(
     if not isinstance(text, str):
         raise TypeError(f"validate_template() takes filter text, not {type(text).__name__}")
     schema = maybe_schema(schema)
-    lines = _Lines(text)
+    lines = LineIndex(text)
     try:
         found = placeholders(text)
     except FilterSyntaxError as error:

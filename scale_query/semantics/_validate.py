@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..language import Expr, FilterSyntaxError, maybe_parse
+from ..language import Expr, FilterSyntaxError, LineIndex, maybe_parse
 from ._rules import RULES, Finding, Severity, check_expr, select_codes, syntax_finding
 from ._schema import ObjectSchema, maybe_schema
 
@@ -81,32 +80,7 @@ class Diagnostic:
         return f"{where}{self.code} {self.message}"
 
 
-class _Lines:
-    """Where each line of a text starts, found once: a position costs a bisection.
-
-    Finding each diagnostic's line by scanning the text again made validate()
-    quadratic in the number of findings (20,000 duplicate list items: 1 s).
-    """
-
-    def __init__(self, text: str) -> None:
-        starts = [0]
-        at = text.find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = text.find("\n", at + 1)
-        self.starts = starts
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of ``offset``; past the end, columns go on counting.
-
-        The end of a span just after the text (a caret under "the end of the
-        filter") is one column past its last character, as ``check`` shows it.
-        """
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-
-def _diagnostic(finding: Finding, lines: _Lines | None) -> Diagnostic:
+def _diagnostic(finding: Finding, lines: LineIndex | None) -> Diagnostic:
     severity = RULES[finding.code].severity
     span = finding.span
     if span is None or lines is None:
@@ -163,10 +137,10 @@ def validate(
         expr = maybe_parse(text_or_expr)
     except FilterSyntaxError as error:
         assert text is not None  # only text fails to parse
-        found = [_diagnostic(syntax_finding(error), _Lines(text))]
+        found = [_diagnostic(syntax_finding(error), LineIndex(text))]
         return [d for d in found if d.code in select_codes(select)]
     schema = maybe_schema(schema)
-    lines = None if text is None else _Lines(text)
+    lines = None if text is None else LineIndex(text)
     codes = select_codes(select)
     found = [_diagnostic(f, lines) for f in check_expr(expr, schema) if f.code in codes]
     if text is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO, TypeAlias
 
-from ...language import excerpt, for_terminal
+from ...language import caret_block, for_terminal
 from ...semantics import Diagnostic
 
 __all__ = ["FORMATS", "Result", "Unread", "render", "write_report"]
@@ -23,33 +23,20 @@ class Result(NamedTuple):
     source_line: str = ""
 
 
-def _excerpt(result: Result) -> tuple[str, str]:
-    """The source line and its caret, as ``str()`` of a syntax error shows them."""
-    d = result.diagnostic
-    start = (d.column or 1) - 1
-    row = result.source_line
-    if d.end_line == d.line and d.end_column is not None:
-        width = d.end_column - (d.column or 1)
-    else:
-        width = len(row) - start
-    return excerpt(row, start, width)
-
-
 def render(result: Result) -> str:
     """A finding as text: where and what, the line with a caret under the fault, the hint.
 
-    The one caret renderer of the command line (``check``, ``export``, ``sql``),
-    on top of the parser's :func:`~scale_query.language._syntax_error.excerpt`;
+    The command line's findings (``check``, ``export``, ``sql``) in the one
+    caret layout, :func:`~scale_query.language._syntax_error.caret_block`;
     every piece is shown with its control characters escaped (:func:`for_terminal`).
     """
     d = result.diagnostic
-    lines = [f"{result.path}:{d.line or 1}:{d.column or 1}: {d.code} {d.message}"]
-    if result.source_line:
-        shown, caret = _excerpt(result)
-        lines += [f"  {shown}", f"  {caret}"]
-    if d.hint:
-        lines.append(f"  hint: {d.hint}")
-    return for_terminal("\n".join(lines), newlines=True)
+    column = d.column or 1
+    end_column = d.end_column if d.end_line == d.line else None
+    where = f"{result.path}:{d.line or 1}:{column}"
+    row = result.source_line or None
+    shown = caret_block(where, f"{d.code} {d.message}", row, column, end_column, d.hint)
+    return for_terminal(shown, newlines=True)
 
 
 def _text(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...language import for_terminal
 from .._errors import EXIT_IO, IOFailure, UsageError, whole_number
@@ -226,56 +226,6 @@ def _run(args: argparse.Namespace) -> int:
         raise _connection.failure(_NAME, error, connection) from None
 
 
-class _Held:
-    """Ctrl-C, ``kill`` and a closed terminal held off while a page is written and counted.
-
-    Inside ``with held:`` the signal is noted instead of raising
-    :class:`KeyboardInterrupt`, and raised on the way out: a stop lands
-    between two pages, never between writing a page and counting it, so
-    the stop message counts exactly the records in the file.
-    """
-
-    def __init__(self) -> None:
-        self.holding = False
-        self.pending = False
-        self._previous: list[tuple[int, Any]] = []
-
-    def install(self) -> None:
-        import signal
-        import threading
-
-        if threading.current_thread() is not threading.main_thread():
-            return  # only the main thread may set handlers
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            number = getattr(signal, name, None)
-            if number is None or signal.getsignal(number) in (signal.SIG_IGN, None):
-                continue
-            self._previous.append((number, signal.signal(number, self._signal)))
-
-    def uninstall(self) -> None:
-        import signal
-
-        for number, handler in self._previous:
-            signal.signal(number, handler)
-        self._previous = []
-
-    def _signal(self, signum: int, frame: object) -> None:
-        if self.holding:
-            self.pending = True
-            return
-        raise KeyboardInterrupt
-
-    def __enter__(self) -> _Held:
-        self.holding = True
-        return self
-
-    def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        self.holding = False
-        if self.pending and kind is None:
-            self.pending = False
-            raise KeyboardInterrupt
-
-
 def _export(
     args: argparse.Namespace,
     fmt: str,
@@ -285,50 +235,47 @@ def _export(
 ) -> int:
     from ...client import ScaleError, columns_of
     from .._output import Output
+    from .._signals import held_stops
     from ._progress import Progress, rate
     from ._writers import make_writer
 
     columns = columns_of(schema, query.selected)
     total = query.max_records
-    held = _Held()
-    held.install()
-    written = 0  # records handed to the writer, counted with them (see _Held)
-    try:
-        with (
-            Output(args.output) as output,
-            Progress(f"exporting {query.object_name}", total=total, quiet=args.quiet) as progress,
-        ):
-            writer = make_writer(fmt, output, schema, columns, typed=args.typed, raw=args.raw)
-            stopped: BaseException | None = None
+    written = 0  # records handed to the writer, counted with them (see HeldStop)
+    with (
+        held_stops() as held,
+        Output(args.output) as output,
+        Progress(f"exporting {query.object_name}", total=total, quiet=args.quiet) as progress,
+    ):
+        writer = make_writer(fmt, output, schema, columns, typed=args.typed, raw=args.raw)
+        stopped: BaseException | None = None
+        try:
             try:
-                try:
-                    for page in connection.client.iter_pages(query):
-                        with held:
-                            writer.write(page)
-                            written += len(page)
-                        progress.advance(len(page))
-                except (KeyboardInterrupt, ScaleError, ValueError) as error:
-                    stopped = error
-                # Whatever happened, the file ends properly: whole records, readable.
-                # A second Ctrl-C here waits: the file is ended and put in place first.
-                held.holding = True
-                writer.close()
-            except BrokenPipeError:
-                raise  # stdout piped into `head`: main() ends quietly
-            except OSError as error:
-                # A full disk, a file size limit: the temporary file is dropped on the way out.
-                raise IOFailure(
-                    f"{_NAME}: {output.name}: cannot write ({error.strerror or error}); "
-                    f"stopped after {written:,} records, {output.name} is as it was"
-                ) from None
-            # Stopped before the first record, the file is dropped instead: an old file
-            # stays as it was.
-            if stopped is None or written or output.path is None:
-                output.commit()
-            if held.pending and stopped is None:
-                stopped = KeyboardInterrupt()
-    finally:
-        held.uninstall()
+                for page in connection.client.iter_pages(query):
+                    with held:
+                        writer.write(page)
+                        written += len(page)
+                    progress.advance(len(page))
+            except (KeyboardInterrupt, ScaleError, ValueError) as error:
+                stopped = error
+            # Whatever happened, the file ends properly: whole records, readable.
+            # A second Ctrl-C here waits: the file is ended and put in place first.
+            held.hold()
+            writer.close()
+        except BrokenPipeError:
+            raise  # stdout piped into `head`: main() ends quietly
+        except OSError as error:
+            # A full disk, a file size limit: the temporary file is dropped on the way out.
+            raise IOFailure(
+                f"{_NAME}: {output.name}: cannot write ({error.strerror or error}); "
+                f"stopped after {written:,} records, {output.name} is as it was"
+            ) from None
+        # Stopped before the first record, the file is dropped instead: an old file
+        # stays as it was.
+        if stopped is None or written or output.path is None:
+            output.commit()
+        if held.pending and stopped is None:
+            stopped = KeyboardInterrupt()
     if stopped is None:
         progress.summary(f"exported {rate(written, progress.elapsed)} to {output.name}")
         return 0

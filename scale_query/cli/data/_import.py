@@ -248,6 +248,7 @@ def _write(
     total: int,
 ) -> int:
     from ...client import PartialWriteError, ScaleError
+    from .._signals import held_stops
     from ._progress import Progress
 
     client = connection.client
@@ -260,14 +261,20 @@ def _write(
     def valid_only(items: Iterable[_Item]) -> Iterator[_Item]:
         for item in items:
             if item[1] is None and skip:
-                files.invalid(item[0], item[2])
+                with held:
+                    files.invalid(item[0], item[2])
             else:
                 yield item
 
+    def add(outcomes: Iterable[Outcome]) -> None:
+        # A batch's fates are recorded whole: a stop waits for the last of them
+        # (see HeldStop), so no record the server took goes missing from the report.
+        with held:
+            files.add(outcomes)
+
     try:
-        with ImportFiles(args, fmt) as files:
+        with held_stops() as held, ImportFiles(args, fmt) as files:
             report = files.report
-            add = files.add
             with Progress(f"importing {args.object}", total=total, quiet=args.quiet) as progress:
                 batches = _batches(valid_only(checked), args.batch_size)
                 try:
@@ -334,9 +341,13 @@ def _write(
                     # in hand was reported; the rest is read only to be reported not sent.
                     interrupted = True
                     stopped = "not sent: interrupted"
+                    held.hold()  # a second Ctrl-C waits for the report
                     for batch in batches:
                         add(_not_sent(batch, stopped))
+            # The report and the rejects file are ended and put in place before a stop.
+            held.hold()
             files.commit()
+            interrupted = interrupted or held.pending
     except BrokenPipeError:
         raise
     except (OSError, IOFailure) as error:

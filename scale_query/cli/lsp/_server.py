@@ -51,7 +51,7 @@ from ..check import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from pygls.workspace import TextDocument
+    from pygls.workspace import ServerTextPosition, TextDocument
 
     from ...semantics import Diagnostic
     from ..check import Filter
@@ -334,6 +334,17 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
                 obj = object_header(earlier.strip()) or obj
         return obj, "", made
 
+    def filter_at_cursor(
+        params: types.CompletionParams | types.HoverParams,
+    ) -> tuple[TextDocument, ServerTextPosition, tuple[str | None, str, _Setup]] | None:
+        """The document, the cursor (in characters) and :func:`filter_at` its line."""
+        doc = opened(params.text_document.uri)
+        if doc is None:
+            return None
+        where = doc.position_from_client_units(params.position)
+        found = filter_at(doc, where.line)
+        return None if found is None else (doc, where, found)
+
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=["$", "[", " "]),
@@ -342,14 +353,10 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
         from ...language import quote_field
         from ._context import completion_context, describe_field
 
-        doc = opened(params.text_document.uri)
-        if doc is None:
+        at = filter_at_cursor(params)
+        if at is None:
             return None
-        where = doc.position_from_client_units(params.position)
-        found = filter_at(doc, where.line)
-        if found is None:
-            return None
-        obj, above, made = found
+        doc, where, (obj, above, made) = at
         row = doc.lines[where.line] if where.line < len(doc.lines) else ""
         current = row[: where.character]
         text = above + "\n" + current if above else current
@@ -388,14 +395,10 @@ def build_server() -> tuple[LanguageServer, Callable[[], None]]:
     def hover(params: types.HoverParams) -> types.Hover | None:
         from ._context import describe_field, word_at
 
-        doc = opened(params.text_document.uri)
-        if doc is None:
+        at = filter_at_cursor(params)
+        if at is None or at[1].line >= len(at[0].lines):
             return None
-        where = doc.position_from_client_units(params.position)
-        found = filter_at(doc, where.line)
-        if found is None or where.line >= len(doc.lines):
-            return None
-        obj, _, made = found
+        doc, where, (obj, _, made) = at
         row = doc.lines[where.line].rstrip("\r\n")
         start, end = word_at(row, where.character)
         name = row[start:end]
