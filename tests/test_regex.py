@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from scale_query import MAX_REGEX_LENGTH, Condition, Op, evaluate, validate
 from scale_query.emulator import Emulator
-from scale_query.semantics._re2_syntax import syntax_problem
 from scale_query.semantics._reading import like_key, like_match
 from scale_query.semantics._regex import (
     MAX_REGEX_PROGRAM,
     RegexRefused,
     compile_regex,
+    syntax_problem,
     translate,
 )
 
@@ -57,6 +57,8 @@ MYSQL = [
     ("[^a-c]", "abd", True),
     ("^[]a]+$", "]a]", True),  # a first "]" is a member
     ("\\é", "é", True),  # a backslash before a non-ASCII character: the character
+    ("^[\\é-\\ü]$", "ö", True),  # in brackets too
+    ("^a{2}(?i)+$", "aaaa", True),  # a count after inline flags repeats the count
     # POSIX classes
     ("^[[:digit:]]{5}$", "75012", True),
     ("^[[:digit:]]{5}$", "7501", False),
@@ -204,6 +206,12 @@ def test_a_lone_surrogate_is_refused_in_a_pattern_and_one_character_in_a_value()
     assert compile_regex("^a..c$").search("a\udc80c") is None
 
 
+def test_a_posix_class_outside_brackets_is_a_bracket_of_its_letters() -> None:
+    # As RE2 reads it (the one reader gives evaluate and to_sql the same meaning).
+    assert translate("[:alpha:]").text == "[:alpha:]"
+    assert matches("^[:alpha:]$", "h") and not matches("^[:alpha:]$", "b")
+
+
 def test_repeated_groups_are_accepted_now_that_the_engine_is_linear() -> None:
     for pattern in ("(a+)+$", "(FR|BE)+", "(ab){2,}", "(a|b)*c"):
         compile_regex(pattern)
@@ -336,7 +344,7 @@ def test_validate_refuses_alike_without_re2() -> None:
     code = (
         "import json, sys\n"
         "sys.modules['re2'] = None  # import re2 fails\n"
-        "import scale_query.semantics._regex as policy\n"
+        "import scale_query.semantics._regex._re2 as policy\n"
         "policy._engine_installed = lambda: False\n"
         "from scale_query import validate\n"
         f"texts = {texts!r}\n"

@@ -20,10 +20,8 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .._regex import translate
+from .._regex import RE2, divergent, translate
 from ._base import Rules
-from ._regex import divergent
-from ._regex_write import RE2
 
 __all__ = ["DuckDB"]
 

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from .._regex import ICU
 from .._schema import FieldKind
 from ._base import Rules
-from ._regex_write import ICU
 
 __all__ = ["MySQL"]
 
