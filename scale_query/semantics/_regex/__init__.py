@@ -3,8 +3,10 @@
 The modules, each with one job:
 
 - ``_syntax``: the one reader: a pattern (MySQL's syntax, RE2's rules) into
-  a tree, and every refusal in words with a hint, placed in the pattern
-  (:class:`RegexRefused`; :func:`syntax_problem` is RE2's own check);
+  a tree, refusing what RE2 cannot run (:func:`syntax_problem` is RE2's own
+  check);
+- ``_refusals``: a refusal in words with a hint, placed in the pattern
+  (:class:`RegexRefused`);
 - ``_tree``: the tree's nodes, and ICU's classes as Unicode categories;
 - ``_sets``: code point sets and RE2's closure over case;
 - ``_re2``: the RE2 pattern evaluate and the emulator run, compiled and
