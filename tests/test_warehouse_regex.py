@@ -107,8 +107,8 @@ def test_named_unicode_classes_match_as_re2_folds(pieces: list[str], text: str) 
     assert (re2.search(named, text) is not None) is folded, named
 
 
-def test_icu_spells_re2s_ascii_boundary_with_lookaround() -> None:
-    word = "[0-9A-Z_a-z]"
+def test_icu_spells_a_boundary_by_unicode_word_characters_with_lookaround() -> None:
+    word = "[\u200c\u200d\\p{L}\\p{Nl}\\p{M}\\p{Nd}\\p{Pc}]"
     assert ICU.render("a\\bb", Rules()) == (
         f"[Aa](?:(?<={word})(?!{word})|(?<!{word})(?={word}))[Bb]"
     )

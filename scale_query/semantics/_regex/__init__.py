@@ -11,6 +11,8 @@ The modules, each with one job:
 - ``_sets``: code point sets and RE2's closure over case;
 - ``_re2``: the RE2 pattern evaluate and the emulator run, compiled and
   bounded (:func:`compile_regex`, :data:`MAX_REGEX_LENGTH`);
+- ``_marks``: word boundaries by Unicode beside other pattern text, read on
+  the value with its word edges marked (RE2 has no look-around);
 - ``_engines``: the tree in each warehouse engine's syntax (``to_sql``).
 
 >>> compile_regex("^du[[:alpha:]]+[[:>:]]").search("DUPONT et fils") is not None
@@ -22,6 +24,7 @@ True
 from __future__ import annotations
 
 from ._engines import ARE, ICU, JAVA, JONI, POSIX, RE2, Engine, meaning
+from ._marks import has_word_anchor
 from ._re2 import (
     MAX_REGEX_LENGTH,
     MAX_REGEX_PROGRAM,
@@ -52,6 +55,7 @@ __all__ = [
     "check_regex",
     "compile_regex",
     "divergent",
+    "has_word_anchor",
     "meaning",
     "orbits",
     "parse",

@@ -9,7 +9,8 @@ case-sensitively, because their case-insensitive modes differ from RE2's
 (Java's ``(?iu)`` matches ``İ`` for ``i``, Postgres' ``~*`` follows the
 database locale). ICU (MySQL 8) also gets Unicode general categories by name
 (``[\\p{L}\\p{Nl}]``, with the case variants outside them spelled out) and
-RE2's ASCII ``\\b`` written with look-around; the other engines refuse them
+a word boundary written with look-around by Unicode word characters (as
+evaluate reads it, :mod:`._marks`); the other engines refuse them
 (their meaning depends on each engine's Unicode version). A refusal is a
 :class:`RegexRefused` naming the construct, which ``render`` hands to the
 dialect's ``refuse`` (an :class:`~scale_query.UnsupportedSQL`).
@@ -34,7 +35,7 @@ from ._sets import (
     without_surrogates,
 )
 from ._syntax import RegexRefused, parse
-from ._tree import ASCII_WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
+from ._tree import WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
 __all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine", "Refuser", "meaning"]
 
@@ -56,8 +57,8 @@ class Engine:
     case: Literal["flag", "explicit"]
     start: str
     end: str
-    #: "native": RE2's ASCII \b; "lookaround": spelled with lookbehind; None: refused.
-    boundary: Literal["native", "lookaround"] | None
+    #: "lookaround": spelled with look-around by Unicode word characters; None: refused.
+    boundary: Literal["lookaround"] | None
     #: "escape": a backslash before any punctuation; "posix": placement rules, no escapes.
     classes: Literal["escape", "posix"]
     #: How a control character is written: \x{..}, \uXXXX, or as itself.
@@ -210,16 +211,20 @@ class _Writer:
             return engine.start
         if node.kind == "end":
             return engine.end
-        if engine.boundary == "native":
-            return "\\b" if node.kind == "boundary" else "\\B"
         if engine.boundary is None:
             raise RegexRefused(
                 "a word boundary (\\b, [[:<:]])",
                 "MySQL 8 places it by Unicode word characters; spell the neighbours out",
             )
-        word = engine.chars(ASCII_WORD)
+        # By Unicode word characters, as evaluate reads it (_marks) and MySQL 8 does.
+        names = "".join(f"\\p{{{name}}}" for name in WORD.props)
+        word = f"[{engine.bracket(WORD.items)}{names}]"
         after, not_after = f"(?<={word})", f"(?<!{word})"
         before, not_before = f"(?={word})", f"(?!{word})"
+        if node.kind == "word_start":
+            return f"{not_after}{before}"
+        if node.kind == "word_end":
+            return f"{after}{not_before}"
         if node.kind == "boundary":
             return f"(?:{after}{not_before}|{not_after}{before})"
         return f"(?:{after}{before}|{not_after}{not_before})"
@@ -306,13 +311,13 @@ def _touches_divergent(node: Chars) -> bool:
 
 
 #: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
-RE2 = Engine("RE2", "flag", "^", "$", "native", "escape", "braces", "(?:", 1000, False)
+RE2 = Engine("RE2", "flag", "^", "$", None, "escape", "braces", "(?:", 1000, False)
 #: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
 JAVA = Engine("Java regex", "explicit", "^", "\\z", None, "escape", "braces", "(?:", None, True)
 #: Joni (Trino, Presto): Ruby's '^' and '$' match at every line.
 JONI = Engine("Joni", "explicit", "\\A", "\\z", None, "escape", "braces", "(?:", None, True)
 #: ICU (MySQL 8): '$' also matches before a final line terminator; it reads the
-#: Unicode categories as MySQL does, and RE2's ASCII \b is spelled with look-around.
+#: Unicode categories as MySQL does, and a word boundary is spelled with look-around.
 ICU = Engine(
     "ICU regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True, True
 )

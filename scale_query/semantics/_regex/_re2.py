@@ -24,6 +24,7 @@ import functools
 import importlib.util
 from typing import Any, Final, NamedTuple
 
+from ._marks import MARKS, has_word_anchor, mark_value, marked_pattern
 from ._syntax import RegexRefused, parse, refused_at
 from ._tree import Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
@@ -52,24 +53,69 @@ class CompiledRegex:
 
     >>> compile_regex("[[:digit:]]{5}").search("Paris 75012") is not None
     True
+    >>> compile_regex("[^a-z][[:<:]]lo").search("-Élodie") is None  # é is a word character
+    True
     """
 
-    __slots__ = ("_search", "pattern")
+    __slots__ = ("_marked", "_search", "pattern")
 
-    def __init__(self, pattern: str, compiled: Any) -> None:
+    def __init__(self, pattern: str, compiled: Any, marked: _Marked | None = None) -> None:
         self.pattern = pattern
         self._search = compiled.search
+        self._marked = marked
 
     def __repr__(self) -> str:
         return f"CompiledRegex({self.pattern!r})"
 
     def search(self, value: str) -> object | None:
         """A match object when the pattern occurs in ``value``, else None."""
+        if self._marked is not None:
+            found = self._marked.search(value)
+            if found is not _UNMARKED:
+                return found
         # Bytes spare the per-call mapping of offsets back to characters; a
         # lone surrogate (which UTF-8 cannot hold) becomes bytes no pattern
         # character matches instead of an exception.
-        found: object | None = self._search(value.encode("utf-8", "surrogatepass"))
-        return found
+        plain: object | None = self._search(value.encode("utf-8", "surrogatepass"))
+        return plain
+
+
+_UNMARKED = object()
+
+
+class _Marked:
+    """The pattern read on marked values (:mod:`._marks`), one compilation per pair of marks."""
+
+    def __init__(self, tree: Node) -> None:
+        self.tree = tree
+        self.compiled: dict[tuple[str, str, str], Any] = {}
+
+    def search(self, value: str) -> object | None:
+        """The match on ``value`` marked, or ``_UNMARKED`` when no pair of marks serves."""
+        for marks in MARKS:
+            if any(mark in value for mark in marks):
+                continue  # a mark must be told apart from the value's characters
+            if marks not in self.compiled:
+                self.compiled[marks] = _compile_marked(self.tree, marks)
+            compiled = self.compiled[marks]
+            if compiled is None:
+                return _UNMARKED
+            marked = mark_value(value, marks).encode("utf-8", "surrogatepass")
+            found: object | None = compiled.search(marked)
+            return found
+        return _UNMARKED
+
+
+def _compile_marked(tree: Node, marks: tuple[str, str, str]) -> Any:
+    text = marked_pattern(tree, marks)
+    if text is None:
+        return None
+    try:
+        compiled = _re2_compile(text)
+    except RegexRefused:
+        return None
+    # Twice the pattern's own bound: each character of it may take a mark.
+    return compiled if compiled._regexp.ProgramSize() <= 2 * MAX_REGEX_PROGRAM else None
 
 
 def re2_text(node: Node) -> str:
@@ -137,6 +183,20 @@ def compile_regex(pattern: str) -> CompiledRegex:
     True
     """
     translation = check_regex(pattern)
+    compiled = _re2_compile(translation.text)
+    # The engine's own size of the pattern; private in the wrapper, hence Any.
+    program: int = compiled._regexp.ProgramSize()
+    if program > MAX_REGEX_PROGRAM:
+        raise RegexRefused(
+            f"$regex pattern refused: it compiles to {program:,} instructions; "
+            f"the limit is {MAX_REGEX_PROGRAM:,}",
+            "large counts such as .{0,500} expand to many: use + or * for long runs",
+        )
+    tree = parse(pattern)
+    return CompiledRegex(pattern, compiled, _Marked(tree) if has_word_anchor(tree) else None)
+
+
+def _re2_compile(text: str) -> Any:
     # Imported here, once a $regex is met: `import scale_query` and `check`
     # on filters without one never load the engine.
     import re2  # type: ignore[import-untyped]
@@ -146,21 +206,12 @@ def compile_regex(pattern: str) -> CompiledRegex:
     options.never_capture = True
     options.log_errors = False  # errors come back as exceptions, not on stderr
     try:
-        compiled = re2.compile(translation.text, options)
+        return re2.compile(text, options)
     except re2.error:  # what check_regex let through (tests/test_regex.py says none)
         raise RegexRefused(
             "$regex pattern refused: RE2 does not compile it",
             "see docs/language.md for the patterns $regex accepts",
         ) from None
-    # The engine's own size of the pattern; private in the wrapper, hence Any.
-    program: int = compiled._regexp.ProgramSize()
-    if program > MAX_REGEX_PROGRAM:
-        raise RegexRefused(
-            f"$regex pattern refused: it compiles to {program:,} instructions; "
-            f"the limit is {MAX_REGEX_PROGRAM:,}",
-            "large counts such as .{0,500} expand to many: use + or * for long runs",
-        )
-    return CompiledRegex(pattern, compiled)
 
 
 @functools.cache

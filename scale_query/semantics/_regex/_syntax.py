@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
 
 from ._refusals import RegexRefused, SyntaxProblem, _Refused, in_words, refused_at
 from ._sets import MAX_CODE_POINT, closure, complement, normalize
@@ -100,6 +101,7 @@ _LOOKAROUND = {
     "(?<!": "a negative look-behind (?<!...)",
     "(?>": "an atomic group (?>...)",
 }
+_WordKind: TypeAlias = Literal["boundary", "word_start", "word_end"]
 _RECALL = "RE2 matches in linear time and cannot recall a group: write the repeated text out"
 
 
@@ -309,21 +311,24 @@ class _Parser:
         """MySQL's ``[[:<:]]``/``[[:>:]]`` at ``at``, or None."""
         if not (self.mysql and self.p.startswith(_BOUNDARIES, at)):
             return None
-        return self.word_boundary(at, len(_BOUNDARIES[0]))
+        kind: _WordKind = "word_start" if self.p.startswith(_BOUNDARIES[0], at) else "word_end"
+        return self.word_boundary(at, len(_BOUNDARIES[0]), kind)
 
-    def word_boundary(self, at: int, length: int) -> Node:
+    def word_boundary(self, at: int, length: int, kind: _WordKind = "boundary") -> Node:
         p = self.p
         after = p[at + length : at + length + 1]
         before = p[at - 1 : at] if at >= 1 else ""
         escaped = at >= 2 and p[at - 2] == "\\"
         # No look-around in RE2: at the pattern's edges the boundary may take the
-        # character beside the word, which no other part of the pattern needs.
-        if at == 0 and after.isalnum():
+        # character beside the word, which no other part of the pattern needs
+        # (when the letter after it is sure to be taken: not a*, a?, a{0,2}).
+        quantified = p[at + length + 1 : at + length + 2] in ("*", "?", "{")
+        if at == 0 and after.isalnum() and not quantified and kind != "word_end":
             edge = Anchor("start", "^")
-        elif at + length == self.n and before.isalnum() and not escaped:
+        elif at + length == self.n and before.isalnum() and not escaped and kind != "word_start":
             edge = Anchor("end", "$")
-        else:
-            return Anchor("boundary", "\\b")
+        else:  # placed by marks (_marks); RE2's own \b where they cannot be
+            return Anchor(kind, "\\b")
         return Group(Alt((edge, _unicode_chars(WORD, negated=True))), "(?:")
 
     def escape(self, at: int) -> tuple[int, list[Node] | None]:

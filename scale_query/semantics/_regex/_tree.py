@@ -53,10 +53,11 @@ class Chars:
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """A zero-width test: ``start`` or ``end`` of the text, or RE2's ASCII word
-    ``boundary`` (``inside``: not one)."""
+    """A zero-width test: ``start`` or ``end`` of the text, a word ``boundary``
+    (``inside``: not one), a word's start (``word_start``, MySQL 5's ``[[:<:]]``)
+    or end (``word_end``, ``[[:>:]]``), by Unicode word characters."""
 
-    kind: Literal["start", "end", "boundary", "inside"]
+    kind: Literal["start", "end", "boundary", "inside", "word_start", "word_end"]
     re2: str = ""
 
 
