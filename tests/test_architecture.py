@@ -94,7 +94,7 @@ def test_semantics_uses_the_language_the_standard_library_and_its_sql_extra_only
     # RE2 (google-re2, a dependency) runs $regex; imported once a pattern is compiled.
     # pyuca (a dependency) holds the collation's table; loaded on the first text key.
     assert _outside_imports(graph, "scale_query.semantics", allowed) == {
-        "scale_query.semantics._regex -> re2",
+        "scale_query.semantics._regex._re2 -> re2",
         "scale_query.semantics._collation -> pyuca",
     }
 

@@ -16,17 +16,17 @@ import sys
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from scale_query import MAX_REGEX_LENGTH, Condition, Op, evaluate, validate
 from scale_query.emulator import Emulator
-from scale_query.semantics._re2_syntax import syntax_problem
 from scale_query.semantics._reading import like_key, like_match
 from scale_query.semantics._regex import (
     MAX_REGEX_PROGRAM,
     RegexRefused,
     compile_regex,
+    syntax_problem,
     translate,
 )
 
@@ -57,6 +57,8 @@ MYSQL = [
     ("[^a-c]", "abd", True),
     ("^[]a]+$", "]a]", True),  # a first "]" is a member
     ("\\é", "é", True),  # a backslash before a non-ASCII character: the character
+    ("^[\\é-\\ü]$", "ö", True),  # in brackets too
+    ("^a{2}(?i)+$", "aaaa", True),  # a count after inline flags repeats the count
     # POSIX classes
     ("^[[:digit:]]{5}$", "75012", True),
     ("^[[:digit:]]{5}$", "7501", False),
@@ -204,6 +206,12 @@ def test_a_lone_surrogate_is_refused_in_a_pattern_and_one_character_in_a_value()
     assert compile_regex("^a..c$").search("a\udc80c") is None
 
 
+def test_a_posix_class_outside_brackets_is_a_bracket_of_its_letters() -> None:
+    # As RE2 reads it (the one reader gives evaluate and to_sql the same meaning).
+    assert translate("[:alpha:]").text == "[:alpha:]"
+    assert matches("^[:alpha:]$", "h") and not matches("^[:alpha:]$", "b")
+
+
 def test_repeated_groups_are_accepted_now_that_the_engine_is_linear() -> None:
     for pattern in ("(a+)+$", "(FR|BE)+", "(ab){2,}", "(a|b)*c"):
         compile_regex(pattern)
@@ -337,7 +345,7 @@ def test_validate_refuses_alike_without_re2() -> None:
     code = (
         "import json, sys\n"
         "sys.modules['re2'] = None  # import re2 fails\n"
-        "import scale_query.semantics._regex as policy\n"
+        "import scale_query.semantics._regex._re2 as policy\n"
         "policy._engine_installed = lambda: False\n"
         "from scale_query import validate\n"
         f"texts = {texts!r}\n"
@@ -350,3 +358,53 @@ def test_validate_refuses_alike_without_re2() -> None:
     with_re2 = [[(d.code, d.message, d.hint, d.offset) for d in validate(t)] for t in texts]
     assert json.loads(alone) == json.loads(json.dumps(with_re2))
     assert [len(found) for found in with_re2] == [1, 1, 0]
+
+
+# ---- word boundaries by Unicode beside other pattern text (_regex._marks) ----
+# \\b is a word's start or end, [[:<:]] a start and [[:>:]] an end (MySQL 5's,
+# which MariaDB keeps).
+
+# The word characters of the alphabet below (ICU's \w: letters, marks, digits, _).
+WORD_CHARS = "aAéÉ1_\u0301\u0663"
+_W = f"[{WORD_CHARS}]"
+_BOUNDARY = f"(?:(?<={_W})(?!{_W})|(?<!{_W})(?={_W}))"
+# (MySQL piece, the same in Python's re with look-around over the alphabet).
+BOUNDARY_PIECES = [
+    ("a", "a"), ("é", "é"), ("-", "-"), (" ", " "), (".", "."), ("[^-]", "[^-]"),
+    ("\\b", _BOUNDARY), ("\\B", f"(?:(?<={_W})(?={_W})|(?<!{_W})(?!{_W}))"),
+    ("[[:<:]]", f"(?<!{_W})(?={_W})"), ("[[:>:]]", f"(?<={_W})(?!{_W})"), ("a*", "a*"),
+    ("(é|-)", "(?:é|-)"),
+    ("[[:alpha:]]", "[aAéÉ]"), ("\\w", _W), ("\\W", f"[^{WORD_CHARS}]"), ("^", "^"),
+    ("$", "$"), ("(-\\b)?", f"(?:-{_BOUNDARY})?"), ("\\d", "[1\u0663]"),
+]  # fmt: skip
+BOUNDARY_TEXT = st.text(st.sampled_from(WORD_CHARS + "- ."), max_size=7)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(BOUNDARY_PIECES), min_size=1, max_size=4), text=BOUNDARY_TEXT
+)
+def test_word_boundaries_are_placed_by_unicode_word_characters(
+    pieces: list[tuple[str, str]], text: str
+) -> None:
+    from scale_query.semantics._regex import _marks, parse
+
+    pattern = "".join(mysql for mysql, _ in pieces)
+    tree = parse(pattern)
+    # Two anchors at one place keep RE2's ASCII \\b (docs/semantics.md).
+    assume(not _marks.has_word_anchor(tree) or _marks.marked_pattern(tree, ("x", "y", "z")))
+    reference = re.search("".join(python for _, python in pieces), text, re.IGNORECASE)
+    assert matches(pattern, text) is (reference is not None)
+
+
+def test_values_holding_the_marks_are_read_alike() -> None:
+    held = "\ufdd0\ufdd1\ufdd2"  # noncharacters: not word characters
+    for value, found in ((f"{held}é-", True), (f"{held}é{held}", True), (f"{held}éa-", False)):
+        assert matches("é\\b[-\ufdd0]", value) is found, value
+    assert not matches("é\\B-", f"{held}é-")
+
+
+def test_two_anchors_at_one_place_keep_re2s_ascii_boundary() -> None:
+    # ASCII \\b: é is not a word character there (the documented gap).
+    assert matches("-\\b\\bé", "-é") is False
+    assert matches("-\\bé", "-é") is True

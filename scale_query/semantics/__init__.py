@@ -4,8 +4,9 @@ The profile is the datamart's own, MySQL 8's with ``utf8mb4_0900_ai_ci``
 (docs/semantics.md). Holds the object schema (``_schema``), the collation's
 keys (``_collation``, loaded on first use), the one module that says how a
 value is read and stored for a field kind (``_reading``: numbers, dates,
-datetimes, text keys, ``$like``), the ``$regex`` policy (``_regex``, with the
-RE2 syntax check ``_re2_syntax``), the rules and ``validate`` (``_finding``,
+datetimes, text keys, ``$like``), the ``$regex`` policy (``_regex``: one reader
+of a pattern, the RE2 pattern it runs and the warehouse engines' syntax),
+the rules and ``validate`` (``_finding``,
 ``_rules``, ``_contradictions``, ``_validate``), ``validate_template`` for text with
 ``:name`` placeholders (``_template``), the semantic core every back-end runs
 (``_plan``), the pure-Python evaluator (``_evaluate``), the SQLite compiler

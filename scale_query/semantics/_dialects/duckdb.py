@@ -20,10 +20,8 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .._regex import translate
+from .._regex import RE2, divergent, has_word_anchor, parse, translate
 from ._base import Rules
-from ._regex import divergent
-from ._regex_write import RE2
 
 __all__ = ["DuckDB"]
 
@@ -68,6 +66,14 @@ class DuckDB(Rules):
         # classes) means there what it means in evaluate, unless the pattern
         # holds a character whose case folding changed since DuckDB's RE2: the
         # writer spells those out (and refuses what it cannot spell).
+        if has_word_anchor(parse(pattern)):
+            # Placed by Unicode word characters beside other pattern text, as
+            # evaluate does it (marks on the value): RE2 has no look-around.
+            self.refuse(
+                "$regex a word boundary (\\b, [[:<:]])",
+                "RE2 (DuckDB's) places it by ASCII word characters, without look-around; "
+                "spell the neighbours out",
+            )
         if divergent().isdisjoint(map(ord, translated)):
             source = translated
         else:

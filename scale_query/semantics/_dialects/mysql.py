@@ -7,8 +7,8 @@
   spelling out case variants (ICU's case-insensitive matching of non-ASCII
   letters is not RE2's). ICU's classes are named as evaluate reads them
   (``[[:alpha:]]`` is ``[\\p{L}\\p{Nl}...]``, with the case variants of its
-  letters that lie outside it), and RE2's ASCII ``\\b`` is spelled with
-  look-around.
+  letters that lie outside it), and a word boundary beside other pattern
+  text is spelled with look-around by Unicode word characters.
 - Dates and datetimes read back as text with ``CAST(... AS CHAR)``, always ISO.
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from .._regex import ICU
 from .._schema import FieldKind
 from ._base import Rules
-from ._regex_write import ICU
 
 __all__ = ["MySQL"]
 

@@ -18,9 +18,9 @@ from dataclasses import replace
 
 from sqlglot import exp
 
+from .._regex import POSIX
 from .._schema import FieldKind
 from ._base import Rules
-from ._regex_write import POSIX
 
 __all__ = ["Oracle"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .._regex import ARE
 from ._base import Rules
-from ._regex_write import ARE
 
 __all__ = ["Postgres"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .._regex import POSIX
 from .._schema import FieldKind
 from ._base import Rules
-from ._regex_write import POSIX
 
 __all__ = ["Snowflake"]
 

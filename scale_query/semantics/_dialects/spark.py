@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .._regex import JAVA
 from ._base import Rules
-from ._regex_write import JAVA
 
 __all__ = ["Databricks", "Spark"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .._regex import JONI
 from ._base import Rules
-from ._regex_write import JONI
 
 __all__ = ["Athena", "Presto", "Trino"]
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .._regex import RE2
 from .._schema import FieldKind
 from ._base import LIKE_ESCAPE, Rules
-from ._regex_write import RE2
 
 __all__ = ["TSQL"]
 

@@ -1,4 +1,4 @@
-"""A ``$regex`` meaning (:mod:`._regex`) written in one engine's syntax.
+"""A ``$regex`` tree (:mod:`._syntax`) written in one warehouse engine's syntax.
 
 Each :class:`Engine` says how its regex dialect writes an anchor, a word
 boundary, "any character but a newline" and a class, and whether it can be
@@ -7,39 +7,37 @@ run the pattern with their own ``(?i)``; all others get every character and
 class written out with its case variants (``[Dd][Uu]``) and match
 case-sensitively, because their case-insensitive modes differ from RE2's
 (Java's ``(?iu)`` matches ``İ`` for ``i``, Postgres' ``~*`` follows the
-database locale).
+database locale). ICU (MySQL 8) also gets Unicode general categories by name
+(``[\\p{L}\\p{Nl}]``, with the case variants outside them spelled out) and
+a word boundary written with look-around by Unicode word characters (as
+evaluate reads it, :mod:`._marks`); the other engines refuse them
+(their meaning depends on each engine's Unicode version). A refusal is a
+:class:`RegexRefused` naming the construct, which ``render`` hands to the
+dialect's ``refuse`` (an :class:`~scale_query.UnsupportedSQL`).
+
+>>> POSIX.write(parse("^du"))
+'^[Dd][Uu]'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NoReturn, Protocol
 
-from ._base import Rules
-from ._regex import (
-    _WORD,
-    Alt,
-    Anchor,
-    Chars,
-    Group,
-    Node,
+from ._sets import (
     Ranges,
-    RegexRefused,
-    Repeat,
-    Seq,
-    boundary_refused,
     case_extras,
     closure,
     complement,
     contains,
     divergent,
-    meaning,
     normalize,
-    parse_regex,
-    unicode_class,
+    without_surrogates,
 )
+from ._syntax import RegexRefused, parse
+from ._tree import WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
-__all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine"]
+__all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine", "Refuser", "meaning"]
 
 #: What a backslash keeps literal outside a class, and inside one (where
 #: Java and ICU also read '&&', nested '[', and ICU '{...}' and '$').
@@ -59,8 +57,8 @@ class Engine:
     case: Literal["flag", "explicit"]
     start: str
     end: str
-    #: "native": RE2's ASCII \b; "lookaround": spelled with lookbehind; None: refused.
-    boundary: Literal["native", "lookaround"] | None
+    #: "lookaround": spelled with look-around by Unicode word characters; None: refused.
+    boundary: Literal["lookaround"] | None
     #: "escape": a backslash before any punctuation; "posix": placement rules, no escapes.
     classes: Literal["escape", "posix"]
     #: How a control character is written: \x{..}, \uXXXX, or as itself.
@@ -73,13 +71,16 @@ class Engine:
     #: engine's own tables as MySQL 8 reads its classes.
     properties: bool = False
 
-    def render(self, pattern: str, rules: Rules) -> str:
-        """``pattern`` in this engine's syntax, or UnsupportedSQL naming what cannot be."""
+    def render(self, pattern: str, rules: Refuser) -> str:
+        """``pattern`` in this engine's syntax, or ``rules.refuse`` naming what cannot be."""
         try:
-            tree = parse_regex(pattern)
-            return _Writer(self).node(tree)
+            return self.write(parse(pattern))
         except RegexRefused as error:
-            rules.refuse(f"$regex {error.construct}", f"{error.reason} ({self.name})")
+            rules.refuse(f"$regex {error.reason}", f"{error.hint} ({self.name})")
+
+    def write(self, tree: Node) -> str:
+        """``tree`` in this engine's syntax; :class:`RegexRefused` names what cannot be."""
+        return _Writer(self).node(tree)
 
     def char(self, point: int, in_class: bool) -> str:
         """One character, escaped as the engine needs it."""
@@ -154,6 +155,13 @@ def _remove(ranges: Ranges, points: set[int]) -> Ranges:
     return normalize(out)
 
 
+class Refuser(Protocol):
+    """What ``render`` refuses through: a dialect's rules (``Rules.refuse``)."""
+
+    def refuse(self, construct: str, reason: str) -> NoReturn:
+        """Raise the dialect's error naming ``construct``."""
+
+
 class _Writer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -163,20 +171,26 @@ class _Writer:
             return self.chars(node)
         if isinstance(node, Anchor):
             return self.anchor(node)
+        if isinstance(node, Flags):
+            _only_case(node.flags)
+            return ""
         if isinstance(node, Seq):
             return "".join(self.node(item) for item in node.items)
         if isinstance(node, Alt):
             return self.alternation(node)
         if isinstance(node, Group):
+            _only_case(node.flags)
             body = self.node(node.body)
             return f"{self.engine.group}{body})" if body else ""
         return self.repeat(node)
 
     def chars(self, node: Chars) -> str:
         engine = self.engine
+        if node.unreadable is not None:
+            raise _unicode_class(node.unreadable)
         if node.props:
             if not engine.properties or engine.case != "explicit":
-                raise unicode_class(node)
+                raise _unicode_class("\\P" if (node.notation or "").startswith("\\P") else "\\p")
             # The categories by name, their case variants outside them spelled out.
             ranges = normalize([*closure(node.items), *case_extras(node.props)])
             inside = engine.bracket(ranges) if ranges else ""
@@ -197,13 +211,20 @@ class _Writer:
             return engine.start
         if node.kind == "end":
             return engine.end
-        if engine.boundary == "native":
-            return "\\b" if node.kind == "boundary" else "\\B"
         if engine.boundary is None:
-            raise boundary_refused()
-        word = engine.chars(_WORD)
+            raise RegexRefused(
+                "a word boundary (\\b, [[:<:]])",
+                "MySQL 8 places it by Unicode word characters; spell the neighbours out",
+            )
+        # By Unicode word characters, as evaluate reads it (_marks) and MySQL 8 does.
+        names = "".join(f"\\p{{{name}}}" for name in WORD.props)
+        word = f"[{engine.bracket(WORD.items)}{names}]"
         after, not_after = f"(?<={word})", f"(?<!{word})"
         before, not_before = f"(?={word})", f"(?!{word})"
+        if node.kind == "word_start":
+            return f"{not_after}{before}"
+        if node.kind == "word_end":
+            return f"{after}{not_before}"
         if node.kind == "boundary":
             return f"(?:{after}{not_before}|{not_after}{before})"
         return f"(?:{after}{before}|{not_after}{not_before})"
@@ -220,6 +241,8 @@ class _Writer:
 
     def repeat(self, node: Repeat) -> str:
         engine = self.engine
+        if isinstance(node.body, Anchor):
+            raise RegexRefused("a repeated anchor", "repeat characters or groups instead")
         for bound in (node.low, node.high):
             if engine.max_repeat is not None and bound is not None and bound > engine.max_repeat:
                 raise RegexRefused(
@@ -252,10 +275,32 @@ def _has_repeat(node: Node) -> bool:
         return node.high is None or node.high > 1
     if isinstance(node, Group):
         return _has_repeat(node.body)
-    if isinstance(node, (Seq, Alt)):
+    if isinstance(node, (Seq, Alt)):  # Chars, Anchor, Flags: no repetition
         items = node.items if isinstance(node, Seq) else node.branches
         return any(_has_repeat(item) for item in items)
     return False
+
+
+def meaning(node: Chars) -> Ranges:
+    """The code points ``node`` (without Unicode categories) matches, case ignored as RE2 does."""
+    base = closure(node.items) if node.folds else node.items
+    return complement(base) if node.negated else without_surrogates(base)
+
+
+def _only_case(flags: str) -> None:
+    if flags and set(flags) != {"i"}:
+        raise RegexRefused(
+            f"the inline flags (?{flags})",
+            "only (?i) is read alike everywhere (matching is case-insensitive)",
+        )
+
+
+def _unicode_class(construct: str) -> RegexRefused:
+    return RegexRefused(
+        f"a Unicode class ({construct})",
+        "MySQL 8 reads it by Unicode (ICU), which each engine's regex does its own way; "
+        "spell the characters out, as [a-zA-Zéè] or [0-9]",
+    )
 
 
 def _touches_divergent(node: Chars) -> bool:
@@ -266,13 +311,13 @@ def _touches_divergent(node: Chars) -> bool:
 
 
 #: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
-RE2 = Engine("RE2", "flag", "^", "$", "native", "escape", "braces", "(?:", 1000, False)
+RE2 = Engine("RE2", "flag", "^", "$", None, "escape", "braces", "(?:", 1000, False)
 #: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
 JAVA = Engine("Java regex", "explicit", "^", "\\z", None, "escape", "braces", "(?:", None, True)
 #: Joni (Trino, Presto): Ruby's '^' and '$' match at every line.
 JONI = Engine("Joni", "explicit", "\\A", "\\z", None, "escape", "braces", "(?:", None, True)
 #: ICU (MySQL 8): '$' also matches before a final line terminator; it reads the
-#: Unicode categories as MySQL does, and RE2's ASCII \b is spelled with look-around.
+#: Unicode categories as MySQL does, and a word boundary is spelled with look-around.
 ICU = Engine(
     "ICU regex", "explicit", "^", "\\z", "lookaround", "escape", "braces", "(?:", None, True, True
 )

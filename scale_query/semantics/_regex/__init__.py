@@ -1,0 +1,65 @@
+"""``$regex``: a MySQL pattern, read once, run by RE2 in linear time, written for warehouses.
+
+The modules, each with one job:
+
+- ``_syntax``: the one reader: a pattern (MySQL's syntax, RE2's rules) into
+  a tree, refusing what RE2 cannot run (:func:`syntax_problem` is RE2's own
+  check);
+- ``_refusals``: a refusal in words with a hint, placed in the pattern
+  (:class:`RegexRefused`);
+- ``_tree``: the tree's nodes, and ICU's classes as Unicode categories;
+- ``_sets``: code point sets and RE2's closure over case;
+- ``_re2``: the RE2 pattern evaluate and the emulator run, compiled and
+  bounded (:func:`compile_regex`, :data:`MAX_REGEX_LENGTH`);
+- ``_marks``: word boundaries by Unicode beside other pattern text, read on
+  the value with its word edges marked (RE2 has no look-around);
+- ``_engines``: the tree in each warehouse engine's syntax (``to_sql``).
+
+>>> compile_regex("^du[[:alpha:]]+[[:>:]]").search("DUPONT et fils") is not None
+True
+>>> ICU.write(parse("^du"))
+'^[Dd][Uu]'
+"""
+
+from __future__ import annotations
+
+from ._engines import ARE, ICU, JAVA, JONI, POSIX, RE2, Engine, meaning
+from ._marks import has_word_anchor
+from ._re2 import (
+    MAX_REGEX_LENGTH,
+    MAX_REGEX_PROGRAM,
+    CompiledRegex,
+    Translation,
+    check_regex,
+    compile_regex,
+    regex_refusal,
+    translate,
+)
+from ._sets import divergent, orbits
+from ._syntax import RegexRefused, SyntaxProblem, parse, syntax_problem
+
+__all__ = [
+    "ARE",
+    "ICU",
+    "JAVA",
+    "JONI",
+    "MAX_REGEX_LENGTH",
+    "MAX_REGEX_PROGRAM",
+    "POSIX",
+    "RE2",
+    "CompiledRegex",
+    "Engine",
+    "RegexRefused",
+    "SyntaxProblem",
+    "Translation",
+    "check_regex",
+    "compile_regex",
+    "divergent",
+    "has_word_anchor",
+    "meaning",
+    "orbits",
+    "parse",
+    "regex_refusal",
+    "syntax_problem",
+    "translate",
+]
