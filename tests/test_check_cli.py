@@ -300,6 +300,7 @@ def test_broken_filter_in_python_points_at_its_column(tmp_path: Path) -> None:
     assert out.returncode == 1
 
 
+@pytest.mark.slow  # several subprocesses
 def test_schema_folder_and_fix(demo_schemas: Path) -> None:
     app = demo_schemas / "app.py"
     app.write_text(

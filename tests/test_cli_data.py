@@ -917,6 +917,7 @@ def test_demo_works_with_no_environment(
     assert code == 2 and "--demo brings its own datamart" in err
 
 
+@pytest.mark.slow
 def test_the_demo_tour_ends_with_export_and_import(capsys: pytest.CaptureFixture[str]) -> None:
     from scale_query.cli._demo import EXPORT_COMMAND, IMPORT_COMMANDS
 
