@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import FAST
 
 from scale_query import (
     APIConnectionError,
@@ -39,8 +40,6 @@ from scale_query import (
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
-
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 
 
 class Through(httpx.BaseTransport):
@@ -89,12 +88,6 @@ def pool() -> Iterator[httpx.HTTPTransport]:
         yield transport
 
 
-@pytest.fixture
-def emu(scale_emulator: Emulator) -> Emulator:
-    """The plugin's demo emulator: faults off, counts at zero, demo data intact."""
-    return scale_emulator
-
-
 def _client(emu: Emulator, pool: httpx.BaseTransport, **kwargs: Any) -> Client:
     kwargs.setdefault("retries", FAST)
     if "http_client" not in kwargs:
@@ -104,7 +97,12 @@ def _client(emu: Emulator, pool: httpx.BaseTransport, **kwargs: Any) -> Client:
 
 @pytest.fixture(scope="module")
 def client(scale_emulator_session: Emulator, pool: httpx.HTTPTransport) -> Iterator[Client]:
-    """One client for the tests that only need a connection."""
+    """One client for the tests that only need a connection (conftest's, made once here).
+
+    It replaces conftest's ``client`` in this module: one ``Client`` on the
+    module's pool instead of one per test. ``emu`` (conftest's) resets the
+    emulator before each test.
+    """
     with _client(scale_emulator_session, pool) as c:
         yield c
 

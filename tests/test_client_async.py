@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from helpers import FAST
 
 from scale_query import (
     APIConnectionError,
@@ -29,13 +30,11 @@ from scale_query import (
     PartialWriteError,
     Query,
     RateLimited,
-    RetryPolicy,
 )
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
 
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 T = TypeVar("T")
 
 # Made once: each transport would otherwise load the CA bundle (about 35 ms).
@@ -76,11 +75,6 @@ class AsyncThrough(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.pool.aclose()
-
-
-@pytest.fixture
-def emu(scale_emulator: Emulator) -> Emulator:
-    return scale_emulator
 
 
 def _async_client(emu: Emulator, **kwargs: Any) -> AsyncClient:
