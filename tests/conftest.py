@@ -130,6 +130,10 @@ class DocsPlugin:
                 item.add_marker(pytest.mark.skip(reason=f"{page}: {DOCS_NOT_RUN[page]}"))
             if page in SLOW_PAGES:
                 item.add_marker(pytest.mark.slow)
+        # A renamed page would leave its entry naming nothing, and its examples unmarked.
+        gone = sorted(page for page in {*DOCS_NOT_RUN, *SLOW_PAGES} if not (ROOT / page).is_file())
+        if gone:
+            raise pytest.UsageError(f"tests/conftest.py names pages that do not exist: {gone}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
