@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+# All but one test run `scale-query check` in subprocesses (35 of them, about
+# 10 s here in all): the file goes whole to the slow run. In-process, the fast
+# loop still checks the rules (test_rules.py, test_validate.py) and sources
+# (test_check_sources.py, test_check_params.py).
+pytestmark = pytest.mark.slow
+
 SCHEMA = {
     "Nom": {"attribs": {"type": "text", "length": "20", "is_personal_data": "Y"}, "read": "Y"},
     "DateNaissance": {"attribs": {"type": "date"}, "read": "Y"},
@@ -300,7 +306,6 @@ def test_broken_filter_in_python_points_at_its_column(tmp_path: Path) -> None:
     assert out.returncode == 1
 
 
-@pytest.mark.slow  # several subprocesses
 def test_schema_folder_and_fix(demo_schemas: Path) -> None:
     app = demo_schemas / "app.py"
     app.write_text(
