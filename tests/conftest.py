@@ -1,7 +1,11 @@
-"""Shared test set-up: the Hypothesis profiles and the runner of the docs' examples.
+"""Shared test set-up: the Hypothesis profiles, the emulator fixtures and the docs' examples.
 
 Hypothesis: two profiles, chosen by ``HYPOTHESIS_PROFILE`` (default ``dev``).
 ``.ci/run`` selects ``ci``.
+
+Fixtures: ``emu`` (the demo emulator, reset, with no ``SCALE_*`` variable
+set) and ``client`` (a ``Client`` on it with ``helpers.FAST`` retries), for
+every test module; tests/helpers.py holds the shared values and functions.
 
 Docs: the examples of README.md and docs/*.md, and those in the package's
 docstrings, run as pytest items, one per example, named after the file and
@@ -20,11 +24,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from docs_runner import docs_sybil, docstrings_sybil
+from helpers import FAST
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from scale_query import Client
+    from scale_query.emulator import Emulator
 
 # -- Hypothesis --------------------------------------------------------------
 
@@ -41,6 +50,29 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# -- The emulator and a client on it ------------------------------------------
+
+
+@pytest.fixture
+def emu(scale_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """The demo emulator (faults off, counts at zero, demo data intact), no SCALE_* set.
+
+    The variables go so that what a test reads is what it passed.
+    """
+    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return scale_emulator
+
+
+@pytest.fixture
+def client(emu: Emulator) -> Iterator[Client]:
+    """A ``Client`` on ``emu`` whose retries wait milliseconds."""
+    from scale_query import Client
+
+    with Client(token=emu.token, instance=emu.instance, base_url=emu.base_url, retries=FAST) as c:
+        yield c
+
 
 # -- Docs --------------------------------------------------------------------
 
@@ -98,6 +130,10 @@ class DocsPlugin:
                 item.add_marker(pytest.mark.skip(reason=f"{page}: {DOCS_NOT_RUN[page]}"))
             if page in SLOW_PAGES:
                 item.add_marker(pytest.mark.slow)
+        # A renamed page would leave its entry naming nothing, and its examples unmarked.
+        gone = sorted(page for page in {*DOCS_NOT_RUN, *SLOW_PAGES} if not (ROOT / page).is_file())
+        if gone:
+            raise pytest.UsageError(f"tests/conftest.py names pages that do not exist: {gone}")
 
 
 def pytest_configure(config: pytest.Config) -> None:

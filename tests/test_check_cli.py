@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+# All but one test run `scale-query check` in subprocesses (35 of them, about
+# 10 s here in all): the file goes whole to the slow run. In-process, the fast
+# loop still checks the rules (test_rules.py, test_validate.py) and sources
+# (test_check_sources.py, test_check_params.py).
+pytestmark = pytest.mark.slow
+
 SCHEMA = {
     "Nom": {"attribs": {"type": "text", "length": "20", "is_personal_data": "Y"}, "read": "Y"},
     "DateNaissance": {"attribs": {"type": "date"}, "read": "Y"},

@@ -10,43 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import cli_args as _conn
+from helpers import read_csv as _csv
+from helpers import run_cli as _run
 
-from scale_query import Client, Query, RetryPolicy, evaluate, parse
-from scale_query.cli import main
+from scale_query import Client, Query, evaluate, parse
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
-
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
-
-
-def _conn(emu: Emulator, token: str | None = None) -> list[str]:
-    return ["--token", token or emu.token, "--instance", emu.instance, "--base-url", emu.base_url]
-
-
-@pytest.fixture
-def emu(scale_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return scale_emulator
-
-
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[Client]:
-    with Client(token=emu.token, instance=emu.instance, base_url=emu.base_url, retries=FAST) as c:
-        yield c
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
 
 # objects and schema ----------------------------------------------------------------
 
@@ -917,6 +888,7 @@ def test_demo_works_with_no_environment(
     assert code == 2 and "--demo brings its own datamart" in err
 
 
+@pytest.mark.slow
 def test_the_demo_tour_ends_with_export_and_import(capsys: pytest.CaptureFixture[str]) -> None:
     from scale_query.cli._demo import EXPORT_COMMAND, IMPORT_COMMANDS
 

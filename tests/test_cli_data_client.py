@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import FAST
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,6 @@ from scale_query import (
     Page,
     Query,
     Record,
-    RetryPolicy,
     TruncatedResultWarning,
     TypedRecord,
     evaluate,
@@ -34,19 +33,7 @@ from scale_query.semantics import FieldKind
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
 
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
-
-
-@pytest.fixture
-def client(scale_emulator: Emulator) -> Iterator[Client]:
-    with Client(
-        token=scale_emulator.token,
-        instance=scale_emulator.instance,
-        base_url=scale_emulator.base_url,
-        retries=FAST,
-    ) as c:
-        yield c
-
+# The client fixture is tests/conftest.py's.
 
 # get() at the cap ----------------------------------------------------------
 

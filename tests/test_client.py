@@ -1,4 +1,9 @@
-"""The sync client over real HTTP against the embedded emulator, faults included.
+"""The client over real HTTP against the embedded emulator, faults included.
+
+Behaviours both clients promise are written once and run on each: the
+``either`` fixture opens a ``Client`` or an ``AsyncClient`` behind the same
+sync calls (tests/clients.py); tests/test_client_async.py holds what is the
+async client's own.
 
 Speed: one connection pool (an ``httpx.HTTPTransport``) serves the whole
 module, and tests that only need a connection share one ``Client``; each new
@@ -20,9 +25,12 @@ from typing import Any
 
 import httpx
 import pytest
+from clients import Either, Through
+from helpers import FAST
 
 from scale_query import (
     APIConnectionError,
+    AsyncClient,
     BadRequest,
     Client,
     DecodingError,
@@ -40,59 +48,11 @@ from scale_query import (
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
 
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
-
-
-class Through(httpx.BaseTransport):
-    """Sends through the module's connection pool (left open when a client closes).
-
-    ``before(request)`` runs before each request is sent; ``lose(request)``
-    says whether to drop the answer once the server has handled the request,
-    as a read timeout would; ``fail(request)`` may raise instead of sending.
-    ``requests`` records what was sent.
-    """
-
-    def __init__(
-        self,
-        pool: httpx.BaseTransport,
-        *,
-        before: Callable[[httpx.Request], None] | None = None,
-        lose: Callable[[httpx.Request], bool] | None = None,
-        fail: Callable[[httpx.Request], None] | None = None,
-    ) -> None:
-        self.pool = pool
-        self.before = before
-        self.lose = lose
-        self.fail = fail
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.before is not None:
-            self.before(request)
-        if self.fail is not None:
-            self.fail(request)
-        response = self.pool.handle_request(request)
-        if self.lose is not None and self.lose(request):
-            response.read()
-            response.close()
-            raise httpx.ReadTimeout("timed out (the test dropped the answer)", request=request)
-        return response
-
-    def close(self) -> None:
-        pass  # the pool belongs to the module
-
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[httpx.HTTPTransport]:
     with httpx.HTTPTransport() as transport:
         yield transport
-
-
-@pytest.fixture
-def emu(scale_emulator: Emulator) -> Emulator:
-    """The plugin's demo emulator: faults off, counts at zero, demo data intact."""
-    return scale_emulator
 
 
 def _client(emu: Emulator, pool: httpx.BaseTransport, **kwargs: Any) -> Client:
@@ -104,9 +64,20 @@ def _client(emu: Emulator, pool: httpx.BaseTransport, **kwargs: Any) -> Client:
 
 @pytest.fixture(scope="module")
 def client(scale_emulator_session: Emulator, pool: httpx.HTTPTransport) -> Iterator[Client]:
-    """One client for the tests that only need a connection."""
+    """One client for the tests that only need a connection (conftest's, made once here).
+
+    It replaces conftest's ``client`` in this module: one ``Client`` on the
+    module's pool instead of one per test. ``emu`` (conftest's) resets the
+    emulator before each test.
+    """
     with _client(scale_emulator_session, pool) as c:
         yield c
+
+
+@pytest.fixture(params=["sync", "async"])
+def either(request: pytest.FixtureRequest, emu: Emulator, pool: httpx.HTTPTransport) -> Either:
+    """Opens the sync or the async client on ``emu`` (the test runs once with each)."""
+    return Either(request.param, emu, pool)
 
 
 def _closed_port() -> int:
@@ -198,7 +169,7 @@ def _contacts(n: int, tag: str) -> list[dict[str, Any]]:
     ]
 
 
-def _names(client: Client, tag: str) -> set[str]:
+def _names(client: Any, tag: str) -> set[str]:
     return {r.data["Nom"] for r in client.iter(Query("contact").where(f'Nom $like "{tag}*"'))}
 
 
@@ -278,11 +249,8 @@ def test_a_500_on_a_write_is_not_retried_and_its_batch_is_unknown(
     assert emu.request_count("POST", "put_objects") == 2
 
 
-def test_a_write_whose_answer_is_lost_is_sent_once(
-    emu: Emulator, pool: httpx.HTTPTransport
-) -> None:
-    lost = Through(pool, lose=lambda request: request.method == "POST")
-    with _client(emu, pool, transport=lost) as client:
+def test_a_write_whose_answer_is_lost_is_sent_once(either: Either, emu: Emulator) -> None:
+    with either.open(lose=lambda request: request.method == "POST") as client:
         with pytest.raises(PartialWriteError) as caught:
             client.put("contact", _contacts(1, "Slow"))
         assert (caught.value.unknown, caught.value.not_written) == ([0], [])
@@ -293,9 +261,7 @@ def test_a_write_whose_answer_is_lost_is_sent_once(
         assert _names(client, "Slow") == {"Slow0"}
 
 
-def test_any_failure_after_the_first_batch_is_a_partial_write_error(
-    emu: Emulator, pool: httpx.HTTPTransport
-) -> None:
+def test_any_failure_after_the_first_batch_is_a_partial_write_error(either: Either) -> None:
     posts = {"n": 0}
 
     def fail(request: httpx.Request) -> None:
@@ -304,10 +270,7 @@ def test_any_failure_after_the_first_batch_is_a_partial_write_error(
             if posts["n"] == 2:
                 raise RuntimeError("something inside the HTTP stack broke")
 
-    with (
-        _client(emu, pool, transport=Through(pool, fail=fail)) as client,
-        pytest.raises(PartialWriteError) as caught,
-    ):
+    with either.open(fail=fail) as client, pytest.raises(PartialWriteError) as caught:
         client.put("contact", _contacts(5, "Odd"), batch_size=2)
     error = caught.value
     assert [r.data["Nom"] for r in error.results] == ["Odd0", "Odd1"]
@@ -343,13 +306,14 @@ def test_bad_records_fail_before_anything_is_sent(client: Client, emu: Emulator)
 
 
 def test_a_value_that_cannot_be_sent_fails_before_the_first_batch(
-    client: Client, emu: Emulator
+    either: Either, emu: Emulator
 ) -> None:
     records = [{"data": {"Nom": "ok"}}, {"data": {"Nom": "\udc80"}}]
-    with pytest.raises(ValueError, match=r"record 1: data\['Nom'\] holds a lone surrogate"):
-        client.put("contact", records, batch_size=1)
-    assert emu.request_count() == 0
-    assert _names(client, "ok") == set()
+    with either.open() as client:
+        with pytest.raises(ValueError, match=r"record 1: data\['Nom'\] holds a lone surrogate"):
+            client.put("contact", records, batch_size=1)
+        assert emu.request_count() == 0
+        assert _names(client, "ok") == set()
 
 
 # Faults and retries ---------------------------------------------------------
@@ -423,35 +387,35 @@ def test_the_timeout_goes_to_every_request(emu: Emulator, pool: httpx.HTTPTransp
     }
 
 
-def test_connection_refused_is_a_transport_error(emu: Emulator, pool: httpx.HTTPTransport) -> None:
+def test_connection_refused_is_a_transport_error(either: Either, emu: Emulator) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/v1/datamart"
-    with (
-        Client(
-            emu.token,
-            "demo",
-            base_url=url,
-            retries=RetryPolicy(retries=1, base=0),
-            transport=Through(pool),
-        ) as client,
-        pytest.raises(APIConnectionError, match="could not connect") as caught,
-    ):
-        client.list_objects()
+    with either.open(base_url=url, retries=RetryPolicy(retries=1, base=0)) as client:
+        assert emu.token not in repr(client)
+        with pytest.raises(APIConnectionError, match="could not connect") as caught:
+            client.list_objects()
     assert caught.value.reached_server is False
 
 
-def test_a_corrupt_200_on_a_read_is_retried(client: Client, emu: Emulator) -> None:
-    emu.set_faults(corrupt=1)
-    assert len(client.get(Query("contact").limit(5))) == 5
-    assert emu.request_count() == 2
-    # One corrupt get_object_info no longer stops an import.
-    emu.set_faults(corrupt=1)
-    assert "Nom" in client.object_info("contact")
-    assert emu.request_count("GET", "get_object_info") == 2
+def test_a_corrupt_200_on_a_read_is_retried(either: Either, emu: Emulator) -> None:
+    with either.open() as client:
+        emu.set_faults(corrupt=1)
+        assert len(client.get(Query("contact").limit(5))) == 5
+        assert emu.request_count() == 2
+        # One corrupt get_object_info no longer stops an import.
+        emu.set_faults(corrupt=1)
+        assert "Nom" in client.object_info("contact")
+        assert emu.request_count("GET", "get_object_info") == 2
+        emu.set_faults(corrupt=1)
+        assert "contact" in client.list_objects()
+        assert emu.request_count("GET", "get_object_list") == 2
 
 
-def test_a_body_that_stays_corrupt_is_a_decoding_error(client: Client, emu: Emulator) -> None:
+def test_a_body_that_stays_corrupt_is_a_decoding_error(either: Either, emu: Emulator) -> None:
     emu.set_faults(corrupt=10)
-    with pytest.raises(DecodingError, match="not valid JSON") as caught:
+    with (
+        either.open() as client,
+        pytest.raises(DecodingError, match="not valid JSON") as caught,
+    ):
         client.get(Query("contact").limit(5))
     assert not isinstance(caught.value, APIConnectionError)
     assert emu.request_count() == 4  # retried as a lost answer
@@ -475,14 +439,17 @@ def test_a_body_that_does_not_decompress_is_a_decoding_error(
     assert emu.request_count() == 4  # a read: retried, as any lost answer
 
 
-def test_api_errors_carry_the_server_message(client: Client, emu: Emulator) -> None:
-    with pytest.raises(NotFound, match="contcat") as missing:
-        client.object_info("contcat")
-    assert missing.value.status == 404
-    assert "contcat" in missing.value.body
-    with pytest.raises(BadRequest, match="Nope"):
-        client.get(Query("contact").where("Nope $eq 1"))
-    assert emu.request_count() == 2
+def test_api_errors_carry_the_server_message(either: Either, emu: Emulator) -> None:
+    with either.open() as client:
+        with pytest.raises(NotFound, match="contcat") as missing:
+            client.object_info("contcat")
+        assert missing.value.status == 404
+        assert "contcat" in missing.value.body
+        with pytest.raises(NotFound, match="nope"):
+            client.get("nope")
+        with pytest.raises(BadRequest, match="Nope"):
+            client.get(Query("contact").where("Nope $eq 1"))
+    assert emu.request_count() == 3
 
 
 # Safety ---------------------------------------------------------------------
@@ -552,20 +519,27 @@ def test_a_literal_the_server_refuses_stays_out_of_the_error(client: Client) -> 
     assert "jo@" not in shown and "jo@" not in caught.value.message
 
 
-def test_a_bad_token_is_refused_at_construction_without_showing_it() -> None:
+BOTH = pytest.mark.parametrize("cls", [Client, AsyncClient], ids=["sync", "async"])
+
+
+@BOTH
+def test_a_bad_token_is_refused_at_construction_without_showing_it(cls: type[Client]) -> None:
     token = "s3cr3t-vàlue-42"
     with pytest.raises(ValueError, match="token: the API token holds a non-ASCII") as caught:
-        Client(token, "demo")
+        cls(token, "demo")
     for text in (str(caught.value), repr(caught.value.args)):
         assert "s3cr3t" not in text and "Bearer" not in text
     assert caught.value.__context__ is None
 
 
-def test_a_bad_base_url_is_refused_at_construction() -> None:
+@BOTH
+def test_a_bad_base_url_is_refused_at_construction(cls: type[Client]) -> None:
     with pytest.raises(ValueError, match=r"base_url 'http://127\.0\.0\.1:80:80/v1' is not a valid"):
-        Client("t0k", "demo", base_url="http://127.0.0.1:80:80/v1")
+        cls("t0k", "demo", base_url="http://127.0.0.1:80:80/v1")
+    with pytest.raises(ValueError, match=re.escape("base_url 'https://h:1:2/v1' is not a valid")):
+        cls("t0k", "demo", base_url="https://h:1:2/v1")
     with pytest.raises(ValueError, match="not a URL httpx can send to"):
-        Client("t0k", "demo", base_url="https://xn--/v1")
+        cls("t0k", "demo", base_url="https://xn--/v1")
 
 
 @pytest.mark.parametrize(
@@ -578,9 +552,10 @@ def test_a_base_url_with_dot_segments_is_refused(path: str) -> None:
     assert Client("t0k", "demo", base_url="https://h/v1/..x/a.b").base_url == "https://h/v1/..x/a.b"
 
 
-def test_options_are_keyword_only() -> None:
+@BOTH
+def test_options_are_keyword_only(cls: type[Client]) -> None:
     with pytest.raises(TypeError, match="positional"):
-        Client("t0k", "demo", "https://api.example.test/v1")  # type: ignore[misc]
+        cls("t0k", "demo", "https://api.example.test/v1")  # type: ignore[misc]
 
 
 def test_a_filter_that_cannot_be_sent_is_refused_before_sending(

@@ -1,5 +1,8 @@
 """The async client over real HTTP against the embedded emulator, and its parity with ``Client``.
 
+What both clients promise alike runs on each in tests/test_client.py (the
+``either`` fixture); here is what is the async client's own.
+
 Each test runs its own event loop (``asyncio.run``), so each gets its own
 async transport; they all share one TLS context, the costly part of making
 one. Timeouts are never raced against the clock: a transport that drops the
@@ -11,76 +14,27 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import re
-import socket
 import typing
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
 import pytest
+from clients import TLS, AsyncThrough
+from helpers import FAST
 
 from scale_query import (
-    APIConnectionError,
     AsyncClient,
     Client,
-    DecodingError,
-    NotFound,
     PartialWriteError,
     Query,
     RateLimited,
-    RetryPolicy,
 )
 
 pytest.importorskip("uvicorn")
 from scale_query.emulator import Emulator
 
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 T = TypeVar("T")
-
-# Made once: each transport would otherwise load the CA bundle (about 35 ms).
-TLS = httpx.create_ssl_context()
-
-
-class AsyncThrough(httpx.AsyncBaseTransport):
-    """An async transport to the emulator with test hooks (see ``Through`` in test_client).
-
-    ``before(request)`` runs before each request is sent; ``lose(request)``
-    says whether to drop the answer once the server has handled the request,
-    as a read timeout would; ``fail(request)`` may raise instead of sending.
-    """
-
-    def __init__(
-        self,
-        *,
-        before: Callable[[httpx.Request], None] | None = None,
-        lose: Callable[[httpx.Request], bool] | None = None,
-        fail: Callable[[httpx.Request], None] | None = None,
-    ) -> None:
-        self.pool = httpx.AsyncHTTPTransport(verify=TLS)
-        self.before = before
-        self.lose = lose
-        self.fail = fail
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.before is not None:
-            self.before(request)
-        if self.fail is not None:
-            self.fail(request)
-        response = await self.pool.handle_async_request(request)
-        if self.lose is not None and self.lose(request):
-            await response.aread()
-            await response.aclose()
-            raise httpx.ReadTimeout("timed out (the test dropped the answer)", request=request)
-        return response
-
-    async def aclose(self) -> None:
-        await self.pool.aclose()
-
-
-@pytest.fixture
-def emu(scale_emulator: Emulator) -> Emulator:
-    return scale_emulator
 
 
 def _async_client(emu: Emulator, **kwargs: Any) -> AsyncClient:
@@ -180,48 +134,6 @@ def test_put_in_batches_and_partial_failure(emu: Emulator) -> None:
     assert late == ["Late0", "Late1"]
 
 
-def test_a_write_whose_answer_is_lost_is_sent_once(emu: Emulator) -> None:
-    async def body(client: AsyncClient) -> PartialWriteError:
-        with pytest.raises(PartialWriteError) as caught:
-            await client.put("contact", _contacts(1, "Slow"))
-        return caught.value
-
-    lost = AsyncThrough(lose=lambda request: request.method == "POST")
-    error = _run(emu, body, transport=lost)
-    assert (error.unknown, error.not_written) == ([0], [])
-    assert "no answer in time" in str(error.cause)
-    assert emu.request_count("POST", "put_objects") == 1
-
-
-def test_any_failure_after_the_first_batch_is_a_partial_write_error(emu: Emulator) -> None:
-    posts = {"n": 0}
-
-    def fail(request: httpx.Request) -> None:
-        if request.method == "POST":
-            posts["n"] += 1
-            if posts["n"] == 2:
-                raise RuntimeError("something inside the HTTP stack broke")
-
-    async def body(client: AsyncClient) -> PartialWriteError:
-        with pytest.raises(PartialWriteError) as caught:
-            await client.put("contact", _contacts(5, "Odd"), batch_size=2)
-        return caught.value
-
-    error = _run(emu, body, transport=AsyncThrough(fail=fail))
-    assert [r.data["Nom"] for r in error.results] == ["Odd0", "Odd1"]
-    assert (error.unknown, error.not_written) == ([2, 3], [4])
-    assert isinstance(error.cause, RuntimeError)
-
-
-def test_a_value_that_cannot_be_sent_fails_before_the_first_batch(emu: Emulator) -> None:
-    async def body(client: AsyncClient) -> None:
-        with pytest.raises(ValueError, match=r"record 1: data\['Nom'\] holds a lone surrogate"):
-            await client.put("contact", [{"data": {"Nom": "ok"}}, {"data": {"Nom": "\udc80"}}], 1)
-
-    _run(emu, body)
-    assert emu.request_count() == 0
-
-
 def test_faults_on_reads(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="scale_query")
     emu.set_faults(unavailable=1, failures=1, rate_limit=1, retry_after=0)
@@ -236,48 +148,6 @@ def test_faults_on_reads(emu: Emulator, caplog: pytest.LogCaptureFixture) -> Non
     assert "get_objects/contact?filter=…&limit=…" in logged
     assert emu.token not in logged
     assert "jo@x.net" not in logged and "jo%40x.net" not in logged
-
-
-def test_corrupt_body_retried_then_a_decoding_error_and_not_found(emu: Emulator) -> None:
-    emu.set_faults(corrupt=1)
-
-    async def body(client: AsyncClient) -> None:
-        assert "contact" in await client.list_objects()  # the corrupt answer retried
-        emu.set_faults(corrupt=10)
-        with pytest.raises(DecodingError, match="not valid JSON"):
-            await client.list_objects()
-        emu.set_faults(corrupt=0)
-        with pytest.raises(NotFound, match="nope"):
-            await client.get("nope")
-
-    _run(emu, body)
-
-
-def test_connection_refused(emu: Emulator) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-
-    async def main() -> None:
-        url = f"http://127.0.0.1:{port}/v1/datamart"
-        async with AsyncClient(
-            emu.token, "demo", base_url=url, retries=FAST, transport=AsyncThrough()
-        ) as client:
-            assert emu.token not in repr(client)
-            with pytest.raises(APIConnectionError, match="could not connect"):
-                await client.list_objects()
-
-    asyncio.run(main())
-
-
-def test_construction_checks_are_the_sync_ones() -> None:
-    with pytest.raises(ValueError, match="non-ASCII") as caught:
-        AsyncClient("s3cr3t-vàlue", "demo")
-    assert "s3cr3t" not in str(caught.value)
-    with pytest.raises(ValueError, match=re.escape("base_url 'https://h:1:2/v1' is not a valid")):
-        AsyncClient("t0k", "demo", base_url="https://h:1:2/v1")
-    with pytest.raises(TypeError, match="positional"):
-        AsyncClient("t0k", "demo", "https://api.example.test/v1")  # type: ignore[misc]
 
 
 # Parity: the same methods, the same signatures, the same results -----------

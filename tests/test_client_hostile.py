@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import FAST
 from hostile import Exchange, Hostile, answer, gzip_answer
 
 from scale_query import (
@@ -22,12 +23,9 @@ from scale_query import (
     Client,
     DecodingError,
     PartialWriteError,
-    RetryPolicy,
     Unauthorized,
 )
 from scale_query.cli import main
-
-FAST = RetryPolicy(retries=3, base=0.001, cap=0.01)
 
 # A base64 token holds "/" and "+"; printable ASCII also allows '"' and "\".
 TOKENS = ["dG9r/ZW4+c2VjcmV0/MTIz==", 'se"cr\\et/token', "plain-secret-token"]

@@ -134,6 +134,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # several subprocesses
 def test_fmt_check_diff_and_write(tmp_path: Path) -> None:
     path = tmp_path / "f.filter"
     path.write_text("a  $eq   1\n")

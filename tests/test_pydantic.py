@@ -43,7 +43,7 @@ def _app() -> Any:
 
 
 @pytest.fixture(scope="module")
-def client() -> Any:
+def app() -> Any:
     return TestClient(_app())
 
 
@@ -82,10 +82,10 @@ def test_not_text_is_a_type_error() -> None:
     assert caught.value.errors()[0]["type"] == "scale_filter_type"
 
 
-def test_fastapi_answers_422_with_the_diagnostic(client: Any) -> None:
-    good = client.get("/contacts", params={"where": 'Nom $like "S*"'})
+def test_fastapi_answers_422_with_the_diagnostic(app: Any) -> None:
+    good = app.get("/contacts", params={"where": 'Nom $like "S*"'})
     assert good.status_code == 200 and good.json()["kind"] == "Condition"
-    bad = client.get("/contacts", params={"where": "Nom $eq"})
+    bad = app.get("/contacts", params={"where": "Nom $eq"})
     assert bad.status_code == 422
     (detail,) = bad.json()["detail"]
     assert detail["loc"] == ["query", "where"]
@@ -95,18 +95,18 @@ def test_fastapi_answers_422_with_the_diagnostic(client: Any) -> None:
         "column": 8,
         "hint": 'add a value, such as "text" or 12.50',
     }
-    body = client.post("/search", json={"where": "Nom $eq ("})
+    body = app.post("/search", json={"where": "Nom $eq ("})
     assert body.status_code == 422 and body.json()["detail"][0]["loc"] == ["body", "where"]
 
 
-def test_filter_for_fails_errors_not_warnings(client: Any) -> None:
-    unknown = client.get("/checked", params={"where": 'Nmo $eq "Dupont"'})
+def test_filter_for_fails_errors_not_warnings(app: Any) -> None:
+    unknown = app.get("/checked", params={"where": 'Nmo $eq "Dupont"'})
     assert unknown.status_code == 422
     ctx = unknown.json()["detail"][0]["ctx"]
     assert ctx["code"] == "SQ101" and "'Nmo'" in ctx["message"]
     assert ctx["hint"] == "did you mean 'Nom'?" and ctx["column"] == 1
     # SQ202 ($like without a wildcard) is a warning: it passes.
-    warned = client.get("/checked", params={"where": 'Nom $like "Dupont"'})
+    warned = app.get("/checked", params={"where": 'Nom $like "Dupont"'})
     assert warned.status_code == 200
     # An expression built in Python has no text, so no position.
     adapter = TypeAdapter(Annotated[FilterText, FilterFor(CONTACT)])
@@ -115,8 +115,8 @@ def test_filter_for_fails_errors_not_warnings(client: Any) -> None:
     assert caught.value.errors()[0]["ctx"]["line"] is None
 
 
-def test_openapi_shows_the_format(client: Any) -> None:
-    spec = client.get("/openapi.json").json()
+def test_openapi_shows_the_format(app: Any) -> None:
+    spec = app.get("/openapi.json").json()
     (parameter,) = spec["paths"]["/contacts"]["get"]["parameters"]
     assert parameter["name"] == "where"
     assert parameter["schema"]["format"] == "scale-filter"

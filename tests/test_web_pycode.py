@@ -61,6 +61,7 @@ def test_the_deepest_filter_compiles() -> None:
     assert _run(code) == expr
 
 
+@pytest.mark.slow  # compiles and runs 5,000 groups
 def test_long_groups_use_and_or() -> None:
     wide = Or(tuple(Q(f"f{i}").eq(i) & Q("g").lt(i) for i in range(5000)))
     code = python_code(wide)
