@@ -20,6 +20,7 @@ from ..semantics import (
     MAX_PAGE_SIZE,
     FilterValueError,
     compile_filter,
+    excerpt,
     given,
     order_by,
     read_fields,
@@ -117,11 +118,11 @@ class Api:
         table = self.store.tables.get(name)
         if table is None:
             raise ErrorResponse(
-                404, f"unknown object {name!r}" + _closest(name, list(self.store.tables))
+                404, f"unknown object {excerpt(name)}" + _closest(name, list(self.store.tables))
             )
         rights = profile.rights(name)
         if rights is None:
-            raise ErrorResponse(403, f"this API token has no access to object {name!r}")
+            raise ErrorResponse(403, f"this API token has no access to object {excerpt(name)}")
         return table, rights
 
     def object_list(self, profile: Profile) -> dict[str, Any]:
@@ -152,10 +153,13 @@ class Api:
         info = table.schema.get(field)
         if info is None:
             raise ErrorResponse(
-                400, f"unknown field {field!r} in {where}" + _closest(field, list(table.schema))
+                400,
+                f"unknown field {excerpt(field)} in {where}" + _closest(field, list(table.schema)),
             )
         if not (info.readable and rights.can_read(field)):
-            raise ErrorResponse(403, f"field {field!r} in {where} is not readable with this token")
+            raise ErrorResponse(
+                403, f"field {excerpt(field)} in {where} is not readable with this token"
+            )
 
     def _filter(
         self, table: Table, rights: Rights, text: str

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..semantics import query_pairs
+from ..semantics import excerpt, query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ErrorResponse
 from ._definition import Profile
 from ._faults import FaultState
@@ -248,7 +248,9 @@ class _Endpoints:
                 raise ErrorResponse(406, "this API only answers in JSON: accept application/json")
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
-                raise ErrorResponse(404, f"unknown instance {request.path_params['instance']!r}")
+                raise ErrorResponse(
+                    404, f"unknown instance {excerpt(request.path_params['instance'])}"
+                )
             raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
             async with gate or contextlib.nullcontext():
