@@ -701,3 +701,9 @@ def test_a_token_echoed_with_any_mix_of_escapes_is_masked(
     error = error_from_response(settings_, list_objects_request(settings_), 401, {}, body)
     for text in (str(error), repr(error), error.message, error.body):
         assert token not in text
+
+
+def test_names_that_spell_only_some_settings_still_give_the_missing_ones_message() -> None:
+    # A caller may rename only the token: the instance is still asked for by its own name.
+    with pytest.raises(ValueError, match=r"^no instance id: pass instance= or set SCALE_INSTANCE$"):
+        Settings.resolve(TOKEN, names={"token": "--token"}, environ={})

@@ -184,7 +184,8 @@ class Settings:
                 values[key], sources[key] = None, f"{spelled[key]} or {variable}"
         for key, what in (("token", "API token"), ("instance", "instance id")):
             if not values[key]:
-                how = names[key] if names else f"{key}="
+                # A setting ``names`` does not spell is the keyword argument.
+                how = (names or {}).get(key, f"{key}=")
                 ways = (
                     f"{how}, set {ENVIRONMENT[key]}, or {otherwise}"
                     if otherwise
