@@ -407,7 +407,9 @@ class _Endpoints:
         # The address the connection came in on, never the Host header (a caller's text).
         host, port = request.scope.get("server") or ("127.0.0.1", 80)
         shown = f"[{host}]" if ":" in host else host
-        return _json(openapi_document(f"http://{shown}:{port}{PREFIX}"))
+        return _json(
+            openapi_document(f"http://{shown}:{port}{PREFIX}", max_page_size=self.api.max_page_size)
+        )
 
 
 def _routes(ep: _Endpoints) -> list[Route]:

@@ -116,7 +116,12 @@ PARAMS = (
     Param("limit", 0, "At most this many records of the sorted result.", 50),
     Param("offset", 0, "Skip this many records of the sorted result.", 0),
     Param("page", 1, "1-based page over the limit/offset window; needs pagesize.", 1),
-    Param("pagesize", 1, "Records per page (the server caps it).", 30),
+    Param(
+        "pagesize",
+        1,
+        "Records per page, at most the server's cap (a larger pagesize is a 400).",
+        30,
+    ),
 )
 PARAM_NAMES = tuple(param.name for param in PARAMS)
 _MINIMUM = {param.name: param.minimum for param in PARAMS if param.minimum is not None}
