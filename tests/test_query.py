@@ -363,3 +363,17 @@ def test_to_url_defaults_as_the_client_does(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SCALE_BASE_URL", "ftp://h/v1")
     with pytest.raises(ValueError, match="SCALE_BASE_URL must be https://"):
         q.to_url("demo")
+
+
+@pytest.mark.parametrize("zeros", [1, 19, 40])
+def test_leading_zeros_do_not_count_toward_a_counts_digits(zeros: int) -> None:
+    # Zero-padded counts are the same number at any padding; the 19-digit bound is the value's.
+    url = (
+        f"https://h/v1/datamart/demo/get_objects/contact?limit={'0' * zeros}5&offset={'0' * zeros}"
+    )
+    query = Query.from_url(url)
+    assert (query.max_records, query.skip) == (5, 0)
+    with pytest.raises(ValueError, match="limit must be a whole number from 0 to"):
+        Query.from_url(
+            f"https://h/v1/datamart/demo/get_objects/contact?limit={'0' * zeros}1{'0' * 19}"
+        )

@@ -15,7 +15,7 @@ parameter   bounds   read as
 filter      text     a filter; blank means none
 fields      text     field names separated by commas (spaces around dropped)
 sort_by     text     a JSON object of name to ``"asc"``/``"desc"``; blank: none
-limit       >= 0     ASCII digits, spaces around allowed, up to ``MAX_INT64``
+limit       >= 0     ASCII digits (any leading zeros), spaces around, to ``MAX_INT64``
 offset      >= 0     the same
 page        >= 1     the same; needs ``pagesize``
 pagesize    >= 1     the same; alone it reads page 1; at most the server's cap
@@ -199,8 +199,10 @@ def given(params: Mapping[str, str], name: str) -> str | None:
 def whole_number(name: str, raw: str, minimum: int, maximum: int = MAX_INT64) -> int:
     """``raw`` as a whole number in ``[minimum, maximum]``: spaces around, ASCII digits only."""
     text = raw.strip(" ")
-    if _DIGITS.fullmatch(text):
-        value = int(text)
+    # Leading zeros do not count toward the 19 digits: "000...05" is 5 at any padding.
+    significant = text.lstrip("0") or text[:1]
+    if _DIGITS.fullmatch(significant):
+        value = int(significant)
         if minimum <= value <= maximum:
             return value
     raise ValueError(
