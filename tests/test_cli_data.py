@@ -959,3 +959,21 @@ def test_only_the_commands_that_need_it_import_pyarrow(emu: Emulator, tmp_path: 
     assert loaded("objects", *_conn(emu)) == "0 False"
     parquet = ("export", "products", *_conn(emu), "--format", "parquet", "--quiet")
     assert loaded(*parquet, "-o", "products.parquet") == "0 True"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "says", "never"),
+    [
+        ("https://secret-tok@h.example/v1/datamart", "pass the token as --token", "token="),
+        ("http://h.example/v1/datamart", "use https://", "allow_insecure"),
+    ],
+)
+def test_a_base_url_refused_says_what_to_do_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], base_url: str, says: str, never: str
+) -> None:
+    # The command line has no token= or allow_insecure=True: it names what it has.
+    code, _, err = _run(
+        capsys, "objects", "--token", "t0k", "--instance", "demo", "--base-url", base_url
+    )
+    assert code == 2 and says in err and never not in err, err
+    assert "secret-tok" not in err

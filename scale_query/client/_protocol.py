@@ -165,7 +165,8 @@ class Settings:
 
         ``names`` spells the arguments as the caller's user knows them (the
         command line passes ``{"token": "--token", ...}``), in messages and
-        ``sources``; ``otherwise`` is one more way to go on, offered when a
+        ``sources`` (with ``names``, plain http is offered only if it spells
+        ``allow_insecure``); ``otherwise`` is one more way to go on, offered when a
         setting is missing (``try --demo ...``).
         """
         env = os.environ if environ is None else environ
@@ -201,6 +202,9 @@ class Settings:
             values["base_url"] or DEFAULT_BASE_URL,
             setting=sources["base_url"] if values["base_url"] else "base_url",
             secure=not allow_insecure,
+            # The command line has --token but no way to allow plain http.
+            token_as=names.get("token", "token=") if names else "token=",
+            insecure_as=names.get("allow_insecure") if names else "allow_insecure=True",
         )
         return cls(instance, checked_url, token, sources)
 
