@@ -377,3 +377,17 @@ def test_leading_zeros_do_not_count_toward_a_counts_digits(zeros: int) -> None:
         Query.from_url(
             f"https://h/v1/datamart/demo/get_objects/contact?limit={'0' * zeros}1{'0' * 19}"
         )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://h/v1/datamart/demo/get_objects/contact?" + "a" * 5000 + "=1",
+        "https://h/v1/datamart/demo/get_objects/" + "c" * 5000 + ";",
+    ],
+)
+def test_from_url_shows_a_huge_name_shortened(url: str) -> None:
+    # The emulator shortens what it quotes (excerpt); the client reading the same URL does too.
+    with pytest.raises(ValueError, match=r"\(50\d\d characters\)") as caught:
+        Query.from_url(url)
+    assert len(str(caught.value)) < 300

@@ -21,6 +21,7 @@ from ..semantics import (
     PARAM_NAMES,
     SORT_DIRECTIONS,
     check_count,
+    excerpt,
     field_name,
     given,
     query_pairs,
@@ -269,7 +270,8 @@ class Query:
         for name, value in query_pairs(parts.query):
             if name not in PARAM_NAMES:
                 raise ValueError(
-                    f"unknown query parameter {name!r}: get_objects takes " + ", ".join(PARAM_NAMES)
+                    f"unknown query parameter {excerpt(name)}: get_objects takes "
+                    + ", ".join(PARAM_NAMES)
                 )
             if name in params:
                 raise ValueError(f"query parameter {name!r} appears twice")

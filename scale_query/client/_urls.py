@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..semantics import MAX_URL_BYTES
+from ..semantics import MAX_URL_BYTES, excerpt
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -59,7 +59,8 @@ def check_name(kind: str, name: object) -> str:
         raise TypeError(f"the {kind} is a str, not {type(name).__name__}")
     if not _NAME.fullmatch(name) or ".." in name:
         raise ValueError(
-            f"bad {kind} {name!r}: use letters, digits, '_', '.' and '-' (not first), with no '..'"
+            f"bad {kind} {excerpt(name)}: use letters, digits, '_', '.' and '-' (not first), "
+            "with no '..'"
         )
     return name
 
