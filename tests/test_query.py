@@ -391,3 +391,27 @@ def test_from_url_shows_a_huge_name_shortened(url: str) -> None:
     with pytest.raises(ValueError, match=r"\(50\d\d characters\)") as caught:
         Query.from_url(url)
     assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ({"selected": "Nom"}, "selected is a tuple of field names, not str"),
+        ({"order": "Nom"}, "order is a tuple of (field, direction) pairs, not str"),
+        ({"order": ("Nom",)}, "an order item is a (field, direction) pair, not 'Nom'"),
+    ],
+)
+def test_query_built_directly_refuses_a_str_where_a_tuple_goes(
+    given: dict[str, object], says: str
+) -> None:
+    # Query("contact", selected="Nom") read "Nom" as the fields N, o and m.
+    with pytest.raises(TypeError, match=re.escape(says)):
+        Query("contact", **given)  # type: ignore[arg-type]
+
+
+def test_query_built_directly_from_lists_is_hashable_and_equal_to_the_built_one() -> None:
+    built = Query("contact").fields("Nom").sort_by("-Nom")
+    direct = Query("contact", selected=["Nom"], order=[("Nom", "DESC")])  # type: ignore[arg-type]
+    # "DESC" was kept as written, and to_params then sent it as "asc".
+    assert direct.to_params() == [("fields", "Nom"), ("sort_by", '{"Nom":"desc"}')]
+    assert direct == built and hash(direct) == hash(built)
