@@ -17,6 +17,7 @@ from typing import Any
 
 from ..language import Expr, FilterSyntaxError, Span, closest, line_and_column, parse, walk
 from ..semantics import (
+    MAX_INT64,
     MAX_PAGE_SIZE,
     FilterValueError,
     compile_filter,
@@ -31,7 +32,14 @@ from ._definition import Datamart, Profile, Rights
 from ._limits import MAX_JSON_DEPTH, MAX_RECORDS_PER_WRITE, json_depth_exceeds, surrogate_path
 from ._store import SQL_MAX_DEPTH, BudgetSpent, Store, Table
 
-__all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ErrorResponse"]
+__all__ = [
+    "CHALLENGE",
+    "INVALID_TOKEN",
+    "MAX_RECORDS_PER_WRITE",
+    "Api",
+    "ErrorResponse",
+    "check_page_cap",
+]
 
 #: ``WWW-Authenticate`` of a 401 (RFC 6750): no token, then a wrong one.
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="datamart"'}
@@ -83,14 +91,25 @@ def exact_number(text: str) -> Decimal:
     return number
 
 
+def check_page_cap(max_page_size: int) -> int:
+    """``max_page_size`` if it is from 1 to ``MAX_INT64``, else a ValueError.
+
+    >>> check_page_cap(1000)
+    1000
+    """
+    if not 1 <= max_page_size <= MAX_INT64:
+        # Past it SQLite's LIMIT overflows: every unpaged read would be a 500.
+        raise ValueError(f"max_page_size must be from 1 to {MAX_INT64}, not {max_page_size}")
+    return max_page_size
+
+
 class Api:
     """The four endpoints over one :class:`Store`."""
 
     def __init__(
         self, datamart: Datamart, store: Store, max_page_size: int = MAX_PAGE_SIZE
     ) -> None:
-        if max_page_size < 1:
-            raise ValueError("max_page_size must be 1 or more")
+        check_page_cap(max_page_size)
         self.datamart = datamart
         self.store = store
         self.max_page_size = max_page_size
