@@ -977,3 +977,16 @@ def test_a_base_url_refused_says_what_to_do_on_the_command_line(
     )
     assert code == 2 and says in err and never not in err, err
     assert "secret-tok" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--fields", ","), ("--fields", "Nom,,EMail"), ("--fields", ""), ("--sort", " , ")],
+)
+def test_export_refuses_an_empty_name_in_a_list_as_the_url_rules_do(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    # "--fields ," exported every field: the API answers fields=, with a 400.
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), option, value)
+    assert code == 2 and f"{option}: " in err and "separated by commas" in err, err
+    assert emu.request_count("GET", "get_objects") == 0
