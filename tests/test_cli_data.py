@@ -990,3 +990,13 @@ def test_export_refuses_an_empty_name_in_a_list_as_the_url_rules_do(
     code, _, err = _run(capsys, "export", "contact", *_conn(emu), option, value)
     assert code == 2 and f"{option}: " in err and "separated by commas" in err, err
     assert emu.request_count("GET", "get_objects") == 0
+
+
+@pytest.mark.parametrize(
+    "argv", [["--fields", "A" * 3000], ["--sort", "B" * 3000], ["--limit", "9" * 5000]]
+)
+def test_export_shows_a_huge_argument_shortened(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), *argv)
+    assert code == 2 and len(err) < 400, err

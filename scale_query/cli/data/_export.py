@@ -169,13 +169,14 @@ def check_filter(
 def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> None:
     """Every name must be a readable field of the schema (else UsageError naming it)."""
     from ...language import closest
+    from ...semantics import excerpt
 
     for name in names:
         info = schema.get(name)
         if info is None:
             match = closest(name, list(schema))
             hint = f" (did you mean {match!r}?)" if match else ""
-            raise UsageError(f"{_NAME}: {option}: {schema.name} has no field {name!r}{hint}")
+            raise UsageError(f"{_NAME}: {option}: {schema.name} has no field {excerpt(name)}{hint}")
         if not info.readable:
             raise UsageError(f"{_NAME}: {option}: field {name!r} is not readable with this token")
 
