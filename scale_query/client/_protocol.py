@@ -184,9 +184,15 @@ class Settings:
             else:
                 values[key], sources[key] = None, f"{spelled[key]} or {variable}"
         for key, what in (("token", "API token"), ("instance", "instance id")):
+            # A setting ``names`` does not spell is the keyword argument.
+            how = (names or {}).get(key, f"{key}=")
+            if given[key] == "":
+                # Given, so it wins over the environment: say so, not "set the variable".
+                raise ValueError(
+                    f"no {what}: {how} is empty; give a value, or leave {how} out "
+                    f"to use {ENVIRONMENT[key]}"
+                )
             if not values[key]:
-                # A setting ``names`` does not spell is the keyword argument.
-                how = (names or {}).get(key, f"{key}=")
                 ways = (
                     f"{how}, set {ENVIRONMENT[key]}, or {otherwise}"
                     if otherwise
