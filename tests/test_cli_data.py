@@ -931,3 +931,44 @@ def test_only_the_commands_that_need_it_import_pyarrow(emu: Emulator, tmp_path: 
     assert loaded("objects", *_conn(emu)) == "0 False"
     parquet = ("export", "products", *_conn(emu), "--format", "parquet", "--quiet")
     assert loaded(*parquet, "-o", "products.parquet") == "0 True"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "says", "never"),
+    [
+        ("https://secret-tok@h.example/v1/datamart", "pass the token as --token", "token="),
+        ("http://h.example/v1/datamart", "use https://", "allow_insecure"),
+    ],
+)
+def test_a_base_url_refused_says_what_to_do_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], base_url: str, says: str, never: str
+) -> None:
+    # The command line has no token= or allow_insecure=True: it names what it has.
+    code, _, err = _run(
+        capsys, "objects", "--token", "t0k", "--instance", "demo", "--base-url", base_url
+    )
+    assert code == 2 and says in err and never not in err, err
+    assert "secret-tok" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--fields", ","), ("--fields", "Nom,,EMail"), ("--fields", ""), ("--sort", " , ")],
+)
+def test_export_refuses_an_empty_name_in_a_list_as_the_url_rules_do(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    # "--fields ," exported every field: the API answers fields=, with a 400.
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), option, value)
+    assert code == 2 and f"{option}: " in err and "separated by commas" in err, err
+    assert emu.request_count("GET", "get_objects") == 0
+
+
+@pytest.mark.parametrize(
+    "argv", [["--fields", "A" * 3000], ["--sort", "B" * 3000], ["--limit", "9" * 5000]]
+)
+def test_export_shows_a_huge_argument_shortened(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = _run(capsys, "export", "contact", *_conn(emu), *argv)
+    assert code == 2 and len(err) < 400, err

@@ -386,3 +386,36 @@ def test_any_json_written_gets_one_result_per_record_or_a_400(
         assert all(r["status"] in ("OK", "ERROR") and isinstance(r["id"], str) for r in results)
     else:
         assert response.status_code == 400 and "JSON array" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("get_objects/contact", {"fields": "A" * 5000}),
+        ("get_objects/contact", {"sort_by": json.dumps({"x" * 5000: "asc"})}),
+        ("get_objects/contact", {"filter": "B" * 5000 + ' $eq "a"'}),
+        ("get_objects/" + "C" * 5000, {}),
+        ("get_object_info/" + "C" * 5000, {}),
+    ],
+)
+def test_a_huge_unknown_name_is_not_echoed_whole(
+    http: httpx.Client, scale_emulator: Emulator, path: str, params: dict[str, str]
+) -> None:
+    response = _get(http, scale_emulator, path, params)
+    message = response.json()["message"]
+    assert response.status_code in (400, 404), message
+    # The name is shortened, and the message still says how long it was.
+    assert len(message) < 300 and "(5000 characters)" in message, message
+
+
+def test_a_huge_unknown_instance_is_not_echoed_whole(
+    http: httpx.Client, scale_emulator: Emulator
+) -> None:
+    base = scale_emulator.instance_url.rsplit("/", 1)[0]
+    response = http.get(
+        f"{base}/{'D' * 5000}/get_objects/contact",
+        headers={"Authorization": f"Bearer {scale_emulator.token}"},
+    )
+    message = response.json()["message"]
+    assert response.status_code == 404 and "(5000 characters)" in message
+    assert len(message) < 300, message

@@ -411,3 +411,17 @@ def test_the_banner_lines_up_its_addresses(capsys: pytest.CaptureFixture[str]) -
         for row, label in zip(rows, labels, strict=True)
     }
     assert len(starts) == 1, rows
+
+
+@pytest.mark.parametrize("size", [0, 2**63])
+def test_a_page_cap_outside_1_to_int64_is_refused_at_start(size: int) -> None:
+    # 2**63 was taken, and every request without pagesize was a 500 (SQLite's LIMIT overflowed).
+    with pytest.raises(ValueError, match="max_page_size must be from 1 to 9223372036854775807"):
+        build(demo=True, max_page_size=size)
+
+
+def test_the_command_line_page_cap_is_a_usage_error_past_int64(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve", "--demo", "--max-page-size", str(2**63)]) == 2
+    assert "page size 9223372036854775808 is not between 1 and" in capsys.readouterr().err

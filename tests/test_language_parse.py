@@ -244,3 +244,26 @@ def test_twenty_thousand_conditions_round_trip() -> None:
 def test_parse_refuses_non_text() -> None:
     with pytest.raises(TypeError):
         parse(b"a $eq 1")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nom $eq " + "x" * 5000,
+        'Nom $eq "a" ' + "x" * 5000,
+        "Nom $in " + "x" * 5000,
+        "Nom $" + "x" * 5000,
+        "Nom $eq '" + "x" * 5000 + "'",
+        "Nom $eq 1," + "5" * 5000,
+        "a." * 2500 + " $eq 1",
+        "Nom " + "x" * 5000 + ' "a"',
+        "Nom $eq :" + "x" * 5000,
+    ],
+)
+def test_a_huge_word_is_quoted_shortened_in_the_message_and_hint(text: str) -> None:
+    # The emulator answers these words in its 400s: 5,000 characters were echoed twice.
+    with pytest.raises(FilterSyntaxError) as caught:
+        parse(text)
+    assert len(caught.value.message) < 150, caught.value.message
+    assert len(caught.value.hint or "") < 150, caught.value.hint
+    assert len(str(caught.value)) < 600

@@ -25,7 +25,7 @@ from openapi_spec_validator import validate
 from scale_query.emulator import Emulator, serve
 from scale_query.emulator._limits import MAX_BODY_BYTES, MAX_RECORDS_PER_WRITE, MAX_URL_BYTES
 from scale_query.emulator._openapi import OPENAPI_PATH, openapi_document, openapi_text
-from scale_query.semantics import MAX_INT64, PARAMS, read_window
+from scale_query.semantics import MAX_INT64, MAX_PAGE_SIZE, PARAMS, read_window
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 #: Examples per operation and phase: the whole run stays well under a minute.
@@ -64,11 +64,19 @@ def test_get_objects_parameters_are_the_bounds_the_url_is_read_with() -> None:
         # What the document allows, the emulator's and Query.from_url's reading takes.
         pair = {} if name == "pagesize" else {"pagesize": "1"}
         low, high = schema["minimum"], schema["maximum"]
-        assert high == MAX_INT64
         assert read_window({name: str(low), **pair}) == read_window({name: f" {low} ", **pair})
-        for outside in (low - 1, high + 1):
-            with pytest.raises(ValueError, match=f"{name} must be a whole number from {low} "):
-                read_window({name: str(outside), **pair})
+        with pytest.raises(ValueError, match=f"{name} must be a whole number from {low} "):
+            read_window({name: str(low - 1), **pair})
+        if name == "pagesize":
+            # Read up to MAX_INT64 (a server's cap may be higher), answered up to the cap.
+            assert high == MAX_PAGE_SIZE
+            read_window({name: str(high)}).rows(MAX_PAGE_SIZE)
+            with pytest.raises(ValueError, match=f"pagesize {high + 1} is over the maximum"):
+                read_window({name: str(high + 1)}).rows(MAX_PAGE_SIZE)
+            continue
+        assert high == MAX_INT64
+        with pytest.raises(ValueError, match=f"{name} must be a whole number from {low} "):
+            read_window({name: str(high + 1), **pair})
 
 
 def test_the_data_file_bounds_are_filled_in_as_numbers() -> None:
@@ -123,3 +131,20 @@ def test_schemathesis_finds_nothing(emulator: Emulator, tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout
+
+
+def test_pagesize_maximum_is_the_cap_the_emulator_answers_400_past() -> None:
+    # What the served document allows for pagesize, the emulator answers; one more is its 400.
+    with serve(demo=True, max_page_size=7) as emu:
+        document = httpx.get(emu.base_url.replace("/v1/datamart", OPENAPI_PATH)).json()
+        operation = document["paths"]["/{instance}/get_objects/{object}"]["get"]
+        (pagesize,) = (p for p in operation["parameters"] if p.get("name") == "pagesize")
+        highest = pagesize["schema"]["maximum"]
+        headers = {"Authorization": f"Bearer {emu.token}"}
+        url = f"{emu.instance_url}/get_objects/contact"
+        assert httpx.get(url, params={"pagesize": highest}, headers=headers).status_code == 200
+        over = httpx.get(url, params={"pagesize": highest + 1}, headers=headers)
+        assert over.status_code == 400 and "over the maximum" in over.json()["message"]
+    static = openapi_document()["paths"]["/{instance}/get_objects/{object}"]["get"]
+    (default,) = (p for p in static["parameters"] if p.get("name") == "pagesize")
+    assert default["schema"]["maximum"] == MAX_PAGE_SIZE

@@ -701,3 +701,22 @@ def test_a_token_echoed_with_any_mix_of_escapes_is_masked(
     error = error_from_response(settings_, list_objects_request(settings_), 401, {}, body)
     for text in (str(error), repr(error), error.message, error.body):
         assert token not in text
+
+
+def test_names_that_spell_only_some_settings_still_give_the_missing_ones_message() -> None:
+    # A caller may rename only the token: the instance is still asked for by its own name.
+    with pytest.raises(ValueError, match=r"^no instance id: pass instance= or set SCALE_INSTANCE$"):
+        Settings.resolve(TOKEN, names={"token": "--token"}, environ={})
+
+
+@pytest.mark.parametrize(("key", "what"), [("token", "API token"), ("instance", "instance id")])
+def test_an_empty_setting_given_says_it_is_empty_not_that_the_variable_is_unset(
+    key: str, what: str
+) -> None:
+    # --token '' beside a set SCALE_TOKEN said "pass --token, set SCALE_TOKEN".
+    flags = {"token": "--token", "instance": "--instance", "base_url": "--base-url"}
+    given = {"token": TOKEN, "instance": "demo", key: ""}
+    env = {"SCALE_TOKEN": TOKEN, "SCALE_INSTANCE": "demo"}
+    with pytest.raises(ValueError, match=rf"^no {what}: {flags[key]} is empty") as caught:
+        Settings.resolve(**given, names=flags, environ=env)
+    assert TOKEN not in str(caught.value)

@@ -363,3 +363,55 @@ def test_to_url_defaults_as_the_client_does(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SCALE_BASE_URL", "ftp://h/v1")
     with pytest.raises(ValueError, match="SCALE_BASE_URL must be https://"):
         q.to_url("demo")
+
+
+@pytest.mark.parametrize("zeros", [1, 19, 40])
+def test_leading_zeros_do_not_count_toward_a_counts_digits(zeros: int) -> None:
+    # Zero-padded counts are the same number at any padding; the 19-digit bound is the value's.
+    url = (
+        f"https://h/v1/datamart/demo/get_objects/contact?limit={'0' * zeros}5&offset={'0' * zeros}"
+    )
+    query = Query.from_url(url)
+    assert (query.max_records, query.skip) == (5, 0)
+    with pytest.raises(ValueError, match="limit must be a whole number from 0 to"):
+        Query.from_url(
+            f"https://h/v1/datamart/demo/get_objects/contact?limit={'0' * zeros}1{'0' * 19}"
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://h/v1/datamart/demo/get_objects/contact?" + "a" * 5000 + "=1",
+        "https://h/v1/datamart/demo/get_objects/" + "c" * 5000 + ";",
+    ],
+)
+def test_from_url_shows_a_huge_name_shortened(url: str) -> None:
+    # The emulator shortens what it quotes (excerpt); the client reading the same URL does too.
+    with pytest.raises(ValueError, match=r"\(50\d\d characters\)") as caught:
+        Query.from_url(url)
+    assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ({"selected": "Nom"}, "selected is a tuple of field names, not str"),
+        ({"order": "Nom"}, "order is a tuple of (field, direction) pairs, not str"),
+        ({"order": ("Nom",)}, "an order item is a (field, direction) pair, not 'Nom'"),
+    ],
+)
+def test_query_built_directly_refuses_a_str_where_a_tuple_goes(
+    given: dict[str, object], says: str
+) -> None:
+    # Query("contact", selected="Nom") read "Nom" as the fields N, o and m.
+    with pytest.raises(TypeError, match=re.escape(says)):
+        Query("contact", **given)  # type: ignore[arg-type]
+
+
+def test_query_built_directly_from_lists_is_hashable_and_equal_to_the_built_one() -> None:
+    built = Query("contact").fields("Nom").sort_by("-Nom")
+    direct = Query("contact", selected=["Nom"], order=[("Nom", "DESC")])  # type: ignore[arg-type]
+    # "DESC" was kept as written, and to_params then sent it as "asc".
+    assert direct.to_params() == [("fields", "Nom"), ("sort_by", '{"Nom":"desc"}')]
+    assert direct == built and hash(direct) == hash(built)

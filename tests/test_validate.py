@@ -13,7 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import exprs
 
-from scale_query import Condition, FilterSyntaxError, ObjectSchema, Op, Q, parse, validate
+from scale_query import (
+    Condition,
+    FilterSyntaxError,
+    ObjectSchema,
+    Op,
+    Q,
+    evaluate,
+    parse,
+    validate,
+)
 from scale_query.semantics._validate import Diagnostic
 
 SCHEMA = ObjectSchema.from_api(
@@ -181,3 +190,24 @@ def test_a_schema_file_that_cannot_be_read_is_a_value_error_naming_it(
     (tmp_path / "contact.json").write_bytes(data)
     with pytest.raises(ValueError, match=re.escape(words)):
         ObjectSchema.from_file(tmp_path / "contact.json")
+
+
+@pytest.mark.parametrize(
+    ("schema", "says"),
+    [
+        ({5: {}}, "field names are text, not int"),
+        ({"Nom": {"attribs": {"length": "9" * 5000}}}, "(5000 characters) is not a number"),
+    ],
+)
+def test_a_malformed_schema_mapping_is_one_short_value_error(
+    schema: dict[object, object], says: str
+) -> None:
+    # validate, evaluate and to_sql read schema= through one coercion: the same error for each.
+    calls = (
+        lambda: validate('Nom $eq "a"', schema=schema),  # type: ignore[arg-type]
+        lambda: evaluate('Nom $eq "a"', {"Nom": "a"}, schema=schema),  # type: ignore[arg-type]
+    )
+    for call in calls:
+        with pytest.raises(ValueError, match=re.escape(says)) as caught:
+            call()
+        assert len(str(caught.value)) < 200

@@ -76,8 +76,11 @@ def whole_number(low: int, high: int | None = None, *, what: str = "") -> Callab
         try:
             value = int(text)
         except ValueError:
+            from ..semantics import excerpt  # only on a mistake: a huge text is shortened
+
+            shown = excerpt(text)
             raise argparse.ArgumentTypeError(
-                f"not a {what} number: {text!r}" if what else f"not a whole number: {text!r}"
+                f"not a {what} number: {shown}" if what else f"not a whole number: {shown}"
             ) from None
         if value < low or (high is not None and value > high):
             bounds = f"{low} or more" if high is None else f"between {low} and {high}"

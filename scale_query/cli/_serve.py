@@ -77,9 +77,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with --db, put the definition's data back, dropping what was written",
     )
-    from ..semantics import MAX_PAGE_SIZE  # the API's cap: the URL rules, loaded on their own
+    # The API's cap and range: the URL rules, loaded on their own.
+    from ..semantics import MAX_INT64, MAX_PAGE_SIZE
 
-    parser.add_argument("--max-page-size", type=int, default=MAX_PAGE_SIZE, metavar="N")
+    parser.add_argument(
+        "--max-page-size",
+        type=whole_number(1, MAX_INT64, what="page size"),
+        default=MAX_PAGE_SIZE,
+        metavar="N",
+    )
     faults = parser.add_argument_group("fault switches (docs/emulator.md)")
     for switch in _fault_switches():
         if isinstance(switch.default, bool):

@@ -165,7 +165,8 @@ class Settings:
 
         ``names`` spells the arguments as the caller's user knows them (the
         command line passes ``{"token": "--token", ...}``), in messages and
-        ``sources``; ``otherwise`` is one more way to go on, offered when a
+        ``sources`` (with ``names``, plain http is offered only if it spells
+        ``allow_insecure``); ``otherwise`` is one more way to go on, offered when a
         setting is missing (``try --demo ...``).
         """
         env = os.environ if environ is None else environ
@@ -183,8 +184,15 @@ class Settings:
             else:
                 values[key], sources[key] = None, f"{spelled[key]} or {variable}"
         for key, what in (("token", "API token"), ("instance", "instance id")):
+            # A setting ``names`` does not spell is the keyword argument.
+            how = (names or {}).get(key, f"{key}=")
+            if given[key] == "":
+                # Given, so it wins over the environment: say so, not "set the variable".
+                raise ValueError(
+                    f"no {what}: {how} is empty; give a value, or leave {how} out "
+                    f"to use {ENVIRONMENT[key]}"
+                )
             if not values[key]:
-                how = names[key] if names else f"{key}="
                 ways = (
                     f"{how}, set {ENVIRONMENT[key]}, or {otherwise}"
                     if otherwise
@@ -200,6 +208,9 @@ class Settings:
             values["base_url"] or DEFAULT_BASE_URL,
             setting=sources["base_url"] if values["base_url"] else "base_url",
             secure=not allow_insecure,
+            # The command line has --token but no way to allow plain http.
+            token_as=names.get("token", "token=") if names else "token=",
+            insecure_as=names.get("allow_insecure") if names else "allow_insecure=True",
         )
         return cls(instance, checked_url, token, sources)
 

@@ -21,6 +21,7 @@ from ..semantics import (
     PARAM_NAMES,
     SORT_DIRECTIONS,
     check_count,
+    excerpt,
     field_name,
     given,
     query_pairs,
@@ -108,11 +109,28 @@ class Query:
         check_name("object name", self.object_name)
         if self.filter is not None and not isinstance(self.filter, (Condition, And, Or)):
             raise TypeError(f"filter must be an expression, not {type(self.filter).__name__}")
+        # A str is a sequence too: selected="Nom" would be the fields N, o and m.
+        for attribute, what in (
+            ("selected", "a tuple of field names"),
+            ("order", "a tuple of (field, direction) pairs"),
+        ):
+            value = getattr(self, attribute)
+            if isinstance(value, str):
+                raise TypeError(f"{attribute} is {what}, not str")
+            # Lists become tuples: the query stays immutable and hashable.
+            object.__setattr__(self, attribute, tuple(value))
         for name in self.selected:
             _field_name(name)
         seen = set()
-        for name, direction in self.order:
-            _sort_key((name, direction))
+        pairs = []
+        for item in self.order:
+            if not (isinstance(item, (tuple, list)) and len(item) == 2):
+                shown = repr(item)
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                raise TypeError(f"an order item is a (field, direction) pair, not {shown}")
+            pairs.append(_sort_key(tuple(item)))
+        object.__setattr__(self, "order", tuple(pairs))
+        for name, _ in self.order:
             if name in seen:
                 raise ValueError(f"{name!r} appears twice in sort_by")
             seen.add(name)
@@ -269,7 +287,8 @@ class Query:
         for name, value in query_pairs(parts.query):
             if name not in PARAM_NAMES:
                 raise ValueError(
-                    f"unknown query parameter {name!r}: get_objects takes " + ", ".join(PARAM_NAMES)
+                    f"unknown query parameter {excerpt(name)}: get_objects takes "
+                    + ", ".join(PARAM_NAMES)
                 )
             if name in params:
                 raise ValueError(f"query parameter {name!r} appears twice")

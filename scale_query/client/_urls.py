@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..semantics import MAX_URL_BYTES
+from ..semantics import MAX_URL_BYTES, excerpt
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -59,7 +59,8 @@ def check_name(kind: str, name: object) -> str:
         raise TypeError(f"the {kind} is a str, not {type(name).__name__}")
     if not _NAME.fullmatch(name) or ".." in name:
         raise ValueError(
-            f"bad {kind} {name!r}: use letters, digits, '_', '.' and '-' (not first), with no '..'"
+            f"bad {kind} {excerpt(name)}: use letters, digits, '_', '.' and '-' (not first), "
+            "with no '..'"
         )
     return name
 
@@ -85,12 +86,21 @@ def check_text(text: str, what: str) -> str:
     return text
 
 
-def check_base_url(base_url: object, *, setting: str = "base_url", secure: bool = False) -> str:
+def check_base_url(
+    base_url: object,
+    *,
+    setting: str = "base_url",
+    secure: bool = False,
+    token_as: str = "token=",
+    insecure_as: str | None = "allow_insecure=True",
+) -> str:
     """Return ``base_url`` without its trailing ``/`` if it is a usable API base URL.
 
     Else a ValueError naming ``setting``. With ``secure``, plain ``http://``
     is refused except to a loopback host (the token would travel in clear).
-    A URL holding credentials is refused without being echoed.
+    A URL holding credentials is refused without being echoed. ``token_as``
+    and ``insecure_as`` spell, in messages, how the caller passes a token and
+    allows plain http (None: it cannot), as ``setting`` spells the URL.
 
     >>> check_base_url("http://127.0.0.1:8765/v1/datamart/", secure=True)
     'http://127.0.0.1:8765/v1/datamart'
@@ -99,7 +109,7 @@ def check_base_url(base_url: object, *, setting: str = "base_url", secure: bool 
         raise TypeError(f"{setting} is a str, not {type(base_url).__name__}")
     # Credentials first, before any message could echo them.
     if "@" in base_url.partition("//")[2].partition("/")[0]:
-        raise ValueError(f"{setting} must not hold credentials: pass the token as token=")
+        raise ValueError(f"{setting} must not hold credentials: pass the token as {token_as}")
     try:
         parts = urlsplit(base_url)
         port = parts.port
@@ -129,9 +139,10 @@ def check_base_url(base_url: object, *, setting: str = "base_url", secure: bool 
     if not _valid_host(parts.hostname):
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: bad host name")
     if secure and parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        otherwise = f" (or {insecure_as})" if insecure_as else ""
         raise ValueError(
             f"{setting}: refusing plain http:// to {parts.hostname}: the token would travel "
-            "in clear; use https:// (or allow_insecure=True)"
+            f"in clear; use https://{otherwise}"
         )
     return base_url.rstrip("/")
 

@@ -17,9 +17,11 @@ from typing import Any
 
 from ..language import Expr, FilterSyntaxError, Span, closest, line_and_column, parse, walk
 from ..semantics import (
+    MAX_INT64,
     MAX_PAGE_SIZE,
     FilterValueError,
     compile_filter,
+    excerpt,
     given,
     order_by,
     read_fields,
@@ -30,7 +32,14 @@ from ._definition import Datamart, Profile, Rights
 from ._limits import MAX_JSON_DEPTH, MAX_RECORDS_PER_WRITE, json_depth_exceeds, surrogate_path
 from ._store import SQL_MAX_DEPTH, BudgetSpent, Store, Table
 
-__all__ = ["CHALLENGE", "INVALID_TOKEN", "MAX_RECORDS_PER_WRITE", "Api", "ErrorResponse"]
+__all__ = [
+    "CHALLENGE",
+    "INVALID_TOKEN",
+    "MAX_RECORDS_PER_WRITE",
+    "Api",
+    "ErrorResponse",
+    "check_page_cap",
+]
 
 #: ``WWW-Authenticate`` of a 401 (RFC 6750): no token, then a wrong one.
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="datamart"'}
@@ -82,14 +91,25 @@ def exact_number(text: str) -> Decimal:
     return number
 
 
+def check_page_cap(max_page_size: int) -> int:
+    """``max_page_size`` if it is from 1 to ``MAX_INT64``, else a ValueError.
+
+    >>> check_page_cap(1000)
+    1000
+    """
+    if not 1 <= max_page_size <= MAX_INT64:
+        # Past it SQLite's LIMIT overflows: every unpaged read would be a 500.
+        raise ValueError(f"max_page_size must be from 1 to {MAX_INT64}, not {max_page_size}")
+    return max_page_size
+
+
 class Api:
     """The four endpoints over one :class:`Store`."""
 
     def __init__(
         self, datamart: Datamart, store: Store, max_page_size: int = MAX_PAGE_SIZE
     ) -> None:
-        if max_page_size < 1:
-            raise ValueError("max_page_size must be 1 or more")
+        check_page_cap(max_page_size)
         self.datamart = datamart
         self.store = store
         self.max_page_size = max_page_size
@@ -117,11 +137,11 @@ class Api:
         table = self.store.tables.get(name)
         if table is None:
             raise ErrorResponse(
-                404, f"unknown object {name!r}" + _closest(name, list(self.store.tables))
+                404, f"unknown object {excerpt(name)}" + _closest(name, list(self.store.tables))
             )
         rights = profile.rights(name)
         if rights is None:
-            raise ErrorResponse(403, f"this API token has no access to object {name!r}")
+            raise ErrorResponse(403, f"this API token has no access to object {excerpt(name)}")
         return table, rights
 
     def object_list(self, profile: Profile) -> dict[str, Any]:
@@ -152,10 +172,13 @@ class Api:
         info = table.schema.get(field)
         if info is None:
             raise ErrorResponse(
-                400, f"unknown field {field!r} in {where}" + _closest(field, list(table.schema))
+                400,
+                f"unknown field {excerpt(field)} in {where}" + _closest(field, list(table.schema)),
             )
         if not (info.readable and rights.can_read(field)):
-            raise ErrorResponse(403, f"field {field!r} in {where} is not readable with this token")
+            raise ErrorResponse(
+                403, f"field {excerpt(field)} in {where} is not readable with this token"
+            )
 
     def _filter(
         self, table: Table, rights: Rights, text: str

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..semantics import query_pairs
+from ..semantics import excerpt, query_pairs
 from ._api import CHALLENGE, INVALID_TOKEN, Api, ErrorResponse
 from ._definition import Profile
 from ._faults import FaultState
@@ -248,7 +248,9 @@ class _Endpoints:
                 raise ErrorResponse(406, "this API only answers in JSON: accept application/json")
             profile = self.api.authenticate(request.headers.get("authorization"))
             if request.path_params["instance"] != self.instance:
-                raise ErrorResponse(404, f"unknown instance {request.path_params['instance']!r}")
+                raise ErrorResponse(
+                    404, f"unknown instance {excerpt(request.path_params['instance'])}"
+                )
             raw = await read_form(request) if body else None
             # The answer is encoded in the worker thread too: a 1,000-record page is work.
             async with gate or contextlib.nullcontext():
@@ -405,7 +407,9 @@ class _Endpoints:
         # The address the connection came in on, never the Host header (a caller's text).
         host, port = request.scope.get("server") or ("127.0.0.1", 80)
         shown = f"[{host}]" if ":" in host else host
-        return _json(openapi_document(f"http://{shown}:{port}{PREFIX}"))
+        return _json(
+            openapi_document(f"http://{shown}:{port}{PREFIX}", max_page_size=self.api.max_page_size)
+        )
 
 
 def _routes(ep: _Endpoints) -> list[Route]:

@@ -30,7 +30,7 @@ import re
 import sys
 from typing import Any
 
-from ..semantics import MAX_INT64, PARAMS, Param
+from ..semantics import MAX_INT64, MAX_PAGE_SIZE, PARAMS, Param
 from . import _limits
 
 __all__ = ["OPENAPI_PATH", "openapi_document", "openapi_text"]
@@ -69,7 +69,9 @@ def _parameter(param: Param) -> Json:
             "type": "integer",
             "format": "int64",
             "minimum": param.minimum,
-            "maximum": MAX_INT64,
+            # A pagesize over the server's cap is a 400 (not cut to it): the
+            # document allows only what the emulator answers.
+            "maximum": MAX_PAGE_SIZE if param.name == "pagesize" else MAX_INT64,
         }
         description = param.description + " ASCII digits only."
     return {
@@ -94,9 +96,15 @@ def _document() -> Json:
     return doc
 
 
-def openapi_document(server: str | None = None) -> Json:
-    """The document; ``server`` (a base URL ending in ``/v1/datamart``) is listed first."""
+def openapi_document(server: str | None = None, *, max_page_size: int = MAX_PAGE_SIZE) -> Json:
+    """The document; ``server`` (a base URL ending in ``/v1/datamart``) is listed first.
+
+    ``max_page_size`` is the serving emulator's cap, ``pagesize``'s maximum.
+    """
     doc = copy.deepcopy(_document())
+    for param in doc["paths"][_GET_OBJECTS]["get"]["parameters"]:
+        if param.get("name") == "pagesize":
+            param["schema"]["maximum"] = max_page_size
     if server is not None:
         doc["servers"] = [{"url": server, "description": "this emulator"}, *doc["servers"]]
     return doc

@@ -15,7 +15,7 @@ from typing import Any, ParamSpec
 
 import uvicorn
 
-from ._api import Api
+from ._api import Api, check_page_cap
 from ._app import PREFIX, build_app
 from ._definition import Datamart, load_datamart
 from ._demo import DEMO_TOKEN, demo_datamart
@@ -86,6 +86,7 @@ def build(
     state = FaultState(**faults)
     if query_steps is not None and query_steps < 1:
         raise ValueError("query_steps must be 1 or more, or None for no bound")
+    check_page_cap(max_page_size)  # before the store is opened
     server_class = h11_with_head_timeout(head_timeout)
     api = Api(mart, Store(mart, db, reset=reset), max_page_size)
     api.store.query_steps = query_steps

@@ -99,13 +99,15 @@ def _spaced(text: str, start: int, end: int, word: str) -> str:
     return before + word + after
 
 
+def _shown(word: str) -> str:
+    """``word`` as a message or hint quotes it: at most 30 characters (a value may be huge)."""
+    return word if len(word) <= 30 else word[:27] + "..."
+
+
 def _found(text: str, start: int, end: int) -> str:
     if start >= len(text):
         return WORDS[_END]
-    shown = text[start:end]
-    if len(shown) > 30:
-        shown = shown[:27] + "..."
-    return repr(shown)
+    return repr(_shown(text[start:end]))
 
 
 def _expected_words(expected: tuple[str, ...]) -> tuple[str, ...]:
@@ -252,7 +254,9 @@ def diagnose(
         what = "operator" if use not in _CONNECTIVES else "connective"
         # One exact word for the symbol: the fix writes it (spaced, as $-words need).
         exact = _spaced(text, pos, symbol.end(), use) if written in _SYMBOLS else None
-        return error(f"{written!r} is not a filter {what}", f"write {use}", symbol.end(), exact)
+        return error(
+            f"{_shown(written)!r} is not a filter {what}", f"write {use}", symbol.end(), exact
+        )
 
     if char == '"':
         return _bad_string(text, pos, words)
@@ -267,7 +271,7 @@ def diagnose(
         # read differently): the same text in double quotes, escaped as JSON.
         return error(
             "strings are written in double quotes",
-            f"write {written}",
+            f"write {_shown(written)}",
             stop,
             written if closed and "\\" not in inner else None,
         )
@@ -292,32 +296,32 @@ def diagnose(
         written = bare.group()
         if written.lower() in ("and", "or") and wants_connective:
             use = f"${written.lower()}"
-            return error(f"{written!r} is not a connective", f"write {use}", stop, use)
+            return error(f"{_shown(written)!r} is not a connective", f"write {use}", stop, use)
         if words == ("[",):
             return error(
-                f"expected a list, found {written!r}",
-                f"$in and $notin take a list: [{written}]",
+                f"expected a list, found {_shown(written)!r}",
+                f"$in and $notin take a list: [{_shown(written)}]",
                 stop,
             )
         if wants_value:
             return error(
-                f"unquoted value {written!r}",
-                f'put text values in double quotes: "{written}"',
+                f"unquoted value {_shown(written)!r}",
+                f'put text values in double quotes: "{_shown(written)}"',
                 stop,
             )
         if wants_connective:
             return error(
-                f"expected {_join(words)}, found {written!r}",
+                f"expected {_join(words)}, found {_shown(written)!r}",
                 "join conditions with $and or $or",
                 stop,
             )
         if "an operator" in words:
             return error(
-                f"expected an operator, found {written!r}",
+                f"expected an operator, found {_shown(written)!r}",
                 "operators start with $, such as $eq or $like",
                 stop,
             )
-        return error(f"expected {_join(words)}, found {written!r}", None, stop)
+        return error(f"expected {_join(words)}, found {_shown(written)!r}", None, stop)
 
     if pos and _NAME_RUN.match(text[pos - 1]) and _is_combining(char):
         # Decomposed text (NFD: "e" then U+0301, as macOS file names give it)
@@ -345,8 +349,9 @@ def diagnose(
         stop = run.end() if run else pos + 1
         written = text[start:stop]
         return error(
-            f"{written!r} is no dotted name: each part after a '.' starts with a letter or '_'",
-            f"put other names in brackets: [{written}]",
+            f"{_shown(written)!r} is no dotted name: "
+            "each part after a '.' starts with a letter or '_'",
+            f"put other names in brackets: [{_shown(written)}]",
             stop,
         )
 
@@ -356,18 +361,18 @@ def diagnose(
         if "a field name" in words:
             first = "a digit" if written[0].isdigit() else repr(written[0])
             return error(
-                f"a field name cannot start with {first}: {written!r}",
-                f"write it in brackets: [{written}]",
+                f"a field name cannot start with {first}: {_shown(written)!r}",
+                f"write it in brackets: [{_shown(written)}]",
                 number.end(),
             )
         if _VALID_NUMBER.fullmatch(written):
             return error(
-                f"expected {_join(words)}, found {written!r}",
+                f"expected {_join(words)}, found {_shown(written)!r}",
                 _misplaced_value_hint(written, words),
                 number.end(),
             )
         return error(
-            f"invalid number {written!r}",
+            f"invalid number {_shown(written)!r}",
             "numbers are written like 12 or -12.50 (US notation, no exponent)",
             number.end(),
         )
@@ -400,10 +405,10 @@ def _dollar_word(
             hint = "one operator per condition: remove one"
         elif written in _OPERATORS and "$and or $or" in words:
             hint = "join conditions with $and or $or"
-        return error(f"expected {_join(words)}, found {written!r}", hint, stop)
+        return error(f"expected {_join(words)}, found {_shown(written)!r}", hint, stop)
     if lowered in _KNOWN:
         return error(
-            f"unknown operator {written!r}",
+            f"unknown operator {_shown(written)!r}",
             f"operators are lowercase: write {lowered}",
             stop,
             lowered,
@@ -415,10 +420,10 @@ def _dollar_word(
             if use is None
             else f"did you mean {use!r}?"
         )
-        return error(f"unknown operator {written!r}", hint, stop)
+        return error(f"unknown operator {_shown(written)!r}", hint, stop)
     close = closest(lowered, _KNOWN)
     hint = f"did you mean {close!r}?" if close else "operators are " + ", ".join(_KNOWN)
-    return error(f"unknown operator {written!r}", hint, stop)
+    return error(f"unknown operator {_shown(written)!r}", hint, stop)
 
 
 def _bad_string(text: str, pos: int, words: tuple[str, ...]) -> FilterSyntaxError:
@@ -436,7 +441,7 @@ def _bad_string(text: str, pos: int, words: tuple[str, ...]) -> FilterSyntaxErro
     if bad is not None:
         written = bad.group()
         if written.startswith("\\"):
-            message = f"invalid escape {written!r} in string"
+            message = f"invalid escape {_shown(written)!r} in string"
             hint = 'JSON escapes only: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX'
         else:
             message = "control character in string"
@@ -466,7 +471,7 @@ def _misplaced_value_hint(literal: str, words: tuple[str, ...]) -> str | None:
     if "a field name" in words:
         return "field names are not quoted: write Nom, or [Date de naissance]"
     if words == ("[",):
-        return f"$in and $notin take a list: [{literal}]"
+        return f"$in and $notin take a list: [{_shown(literal)}]"
     if "$and or $or" in words:
         return "join conditions with $and or $or"
     return None
@@ -481,12 +486,13 @@ def _decimal_comma(text: str, pos: int, words: tuple[str, ...]) -> FilterSyntaxE
         stop += 1
     written = text[start:stop]
     return FilterSyntaxError(
-        f"decimal comma in number {written!r}",
+        f"decimal comma in number {_shown(written)!r}",
         text=text,
         offset=pos,
         end_offset=pos + 1,
         expected=words,
-        hint=f"numbers use a decimal point (US notation): write {written.replace(',', '.')}",
+        hint="numbers use a decimal point (US notation): "
+        f"write {_shown(written.replace(',', '.'))}",
     )
 
 
@@ -499,7 +505,7 @@ def pattern_needs_text(text: str, start: int, end: int, op: str) -> FilterSyntax
         offset=start,
         end_offset=end,
         expected=("a value",),
-        hint=f'quote it: "{written}"',
+        hint=f'quote it: "{_shown(written)}"',
     )
 
 
@@ -514,7 +520,11 @@ def refused_token(text: str, start: int, end: int, why: str) -> FilterSyntaxErro
             offset=start,
             end_offset=end,
             expected=("a field name",) if field else ("a value",),
-            hint=f"put other names in brackets: [{written}]" if field else f'quote it: "{written}"',
+            hint=(
+                f"put other names in brackets: [{_shown(written)}]"
+                if field
+                else f'quote it: "{_shown(written)}"'
+            ),
         )
     field = why == "surrogate_field"
     return FilterSyntaxError(

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from ._ast import Span
 from ._canonical import Slot, SlotList
+from ._hints import _shown
 from ._values import filter_value
 
 __all__ = ["BadParam", "Binder", "KeepBinder", "OpenBinder", "Placeholder"]
@@ -99,8 +100,8 @@ class Binder:
         """The literal for ``:name`` at ``start:end``: one value, or a tuple for a whole list."""
         if name not in self.params:
             raise BadParam(
-                f"parameter :{name} has no value",
-                f"pass params={{{name!r}: ...}}",
+                f"parameter :{_shown(name)} has no value",
+                f"pass params={{{_shown(name)!r}: ...}}",
                 start,
                 end,
             )

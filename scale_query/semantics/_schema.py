@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from ._url_rules import excerpt
+
 if TYPE_CHECKING:
     from os import PathLike
 
@@ -99,19 +101,25 @@ class FieldInfo:
     def from_api(cls, name: str, entry: Mapping[str, Any]) -> FieldInfo:
         """Read one field entry of a ``get_object_info`` response."""
         if not isinstance(entry, Mapping):
-            raise ValueError(f"field {name!r}: expected an object, got {type(entry).__name__}")
+            raise ValueError(
+                f"field {excerpt(name)}: expected an object, got {type(entry).__name__}"
+            )
         attribs = entry.get("attribs") or {}
         if not isinstance(attribs, Mapping):
-            raise ValueError(f"field {name!r}: 'attribs' must be an object")
+            raise ValueError(f"field {excerpt(name)}: 'attribs' must be an object")
         raw_length = str(attribs.get("length", "") or "").strip()
         digits, comma, places = raw_length.partition(",")
         try:
             length = int(digits) if digits else None
             scale = int(places) if comma else None
         except ValueError:
-            raise ValueError(f"field {name!r}: length {raw_length!r} is not a number") from None
+            raise ValueError(
+                f"field {excerpt(name)}: length {excerpt(raw_length)} is not a number"
+            ) from None
         if scale is not None and not 0 <= scale <= 30:
-            raise ValueError(f"field {name!r}: length {raw_length!r} has a scale beyond 0 to 30")
+            raise ValueError(
+                f"field {excerpt(name)}: length {excerpt(raw_length)} has a scale beyond 0 to 30"
+            )
         return cls(
             name=name,
             type=str(attribs.get("type", "text") or "text"),
@@ -195,6 +203,9 @@ class ObjectSchema(Mapping[str, FieldInfo]):
             raise ValueError(
                 f"object metadata must be a JSON object of fields, not {type(data).__name__}"
             )
+        for key in data:
+            if not isinstance(key, str):
+                raise ValueError(f"object metadata: field names are text, not {type(key).__name__}")
         return cls({key: FieldInfo.from_api(key, entry) for key, entry in data.items()}, name)
 
     @classmethod

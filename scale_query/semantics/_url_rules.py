@@ -15,7 +15,7 @@ parameter   bounds   read as
 filter      text     a filter; blank means none
 fields      text     field names separated by commas (spaces around dropped)
 sort_by     text     a JSON object of name to ``"asc"``/``"desc"``; blank: none
-limit       >= 0     ASCII digits, spaces around allowed, up to ``MAX_INT64``
+limit       >= 0     ASCII digits (any leading zeros), spaces around, to ``MAX_INT64``
 offset      >= 0     the same
 page        >= 1     the same; needs ``pagesize``
 pagesize    >= 1     the same; alone it reads page 1; at most the server's cap
@@ -116,7 +116,12 @@ PARAMS = (
     Param("limit", 0, "At most this many records of the sorted result.", 50),
     Param("offset", 0, "Skip this many records of the sorted result.", 0),
     Param("page", 1, "1-based page over the limit/offset window; needs pagesize.", 1),
-    Param("pagesize", 1, "Records per page (the server caps it).", 30),
+    Param(
+        "pagesize",
+        1,
+        "Records per page, at most the server's cap (a larger pagesize is a 400).",
+        30,
+    ),
 )
 PARAM_NAMES = tuple(param.name for param in PARAMS)
 _MINIMUM = {param.name: param.minimum for param in PARAMS if param.minimum is not None}
@@ -194,8 +199,10 @@ def given(params: Mapping[str, str], name: str) -> str | None:
 def whole_number(name: str, raw: str, minimum: int, maximum: int = MAX_INT64) -> int:
     """``raw`` as a whole number in ``[minimum, maximum]``: spaces around, ASCII digits only."""
     text = raw.strip(" ")
-    if _DIGITS.fullmatch(text):
-        value = int(text)
+    # Leading zeros do not count toward the 19 digits: "000...05" is 5 at any padding.
+    significant = text.lstrip("0") or text[:1]
+    if _DIGITS.fullmatch(significant):
+        value = int(significant)
         if minimum <= value <= maximum:
             return value
     raise ValueError(

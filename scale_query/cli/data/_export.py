@@ -106,8 +106,16 @@ def where_text(where: str, object_name: str) -> tuple[str, str]:
     return "\n".join(lines), path
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+def _split(option: str, text: str) -> list[str]:
+    # The URL's rule for fields=: an empty name is a mistake, not "every field".
+    from ...semantics import excerpt, read_fields
+
+    try:
+        return read_fields(text)
+    except ValueError:
+        raise UsageError(
+            f"{_NAME}: {option}: names separated by commas, none empty, not {excerpt(text)}"
+        ) from None
 
 
 def _query(args: argparse.Namespace, where: str | None, source: str) -> Query:
@@ -119,10 +127,10 @@ def _query(args: argparse.Namespace, where: str | None, source: str) -> Query:
         query = Query(args.object)
         if where is not None:
             query = query.where(where)
-        if args.fields:
-            query = query.fields(*_split(args.fields))
-        if args.sort:
-            query = query.sort_by(*_split(args.sort))
+        if args.fields is not None:
+            query = query.fields(*_split("--fields", args.fields))
+        if args.sort is not None:
+            query = query.sort_by(*_split("--sort", args.sort))
         if args.limit is not None:
             query = query.limit(args.limit)
     except FilterSyntaxError as error:
@@ -161,13 +169,14 @@ def check_filter(
 def check_fields(names: tuple[str, ...], schema: ObjectSchema, option: str) -> None:
     """Every name must be a readable field of the schema (else UsageError naming it)."""
     from ...language import closest
+    from ...semantics import excerpt
 
     for name in names:
         info = schema.get(name)
         if info is None:
             match = closest(name, list(schema))
             hint = f" (did you mean {match!r}?)" if match else ""
-            raise UsageError(f"{_NAME}: {option}: {schema.name} has no field {name!r}{hint}")
+            raise UsageError(f"{_NAME}: {option}: {schema.name} has no field {excerpt(name)}{hint}")
         if not info.readable:
             raise UsageError(f"{_NAME}: {option}: field {name!r} is not readable with this token")
 
