@@ -6,7 +6,7 @@ and a class closed over case, as ICU does when case is ignored:
 pattern such as ``(.*){1,10}#`` costs the same few steps per character as
 ``abc``. A pattern is at most :data:`MAX_REGEX_LENGTH` characters and
 compiles to at most :data:`MAX_REGEX_PROGRAM` engine instructions (large
-counts such as ``.{0,500}`` expand to many), which bounds the work per
+counts of wide classes such as ``[[:alpha:]]{0,300}`` expand to many), which bounds the work per
 character.
 
 >>> compile_regex("^du[[:alpha:]]+[[:>:]]").search("DUPONT et fils") is not None
@@ -190,7 +190,8 @@ def compile_regex(pattern: str) -> CompiledRegex:
         raise RegexRefused(
             f"$regex pattern refused: it compiles to {program:,} instructions; "
             f"the limit is {MAX_REGEX_PROGRAM:,}",
-            "large counts such as .{0,500} expand to many: use + or * for long runs",
+            "large counts of wide classes such as [[:alpha:]]{0,300} expand to many: "
+            "use + or * for long runs",
         )
     tree = parse(pattern)
     return CompiledRegex(pattern, compiled, _Marked(tree) if has_word_anchor(tree) else None)
