@@ -659,3 +659,22 @@ def test_from_url_takes_what_the_emulator_takes(
     as_sent = [(str(o["id"]), o["data"]) for o in answer.json()["objects"]]
     read_back = client.get(Query.from_url(url))
     assert [(r.id, dict(r.data)) for r in read_back] == as_sent
+
+
+@pytest.mark.parametrize(
+    ("query_string", "status"),
+    [("limit=" + "0" * 30 + "5", 200), ("limit=" + "0" * 30 + "1" + "0" * 19, 400)],
+)
+def test_zero_padded_counts_read_alike_in_the_emulator_and_from_url(
+    emu: Emulator, pool: httpx.HTTPTransport, query_string: str, status: int
+) -> None:
+    url = f"{emu.base_url}/{emu.instance}/get_objects/contact?{query_string}"
+    with httpx.Client(transport=Through(pool)) as http:
+        answer = http.get(url, headers={"Authorization": f"Bearer {emu.token}"})
+    assert answer.status_code == status
+    if status == 200:
+        assert len(answer.json()["objects"]) == Query.from_url(url).max_records == 5
+    else:
+        with pytest.raises(ValueError, match="limit must be a whole number") as caught:
+            Query.from_url(url)
+        assert str(caught.value) == answer.json()["message"]

@@ -419,3 +419,29 @@ def test_a_huge_unknown_instance_is_not_echoed_whole(
     message = response.json()["message"]
     assert response.status_code == 404 and "(5000 characters)" in message
     assert len(message) < 300, message
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/v1/datamart/demo/get_objects/contact?fields=Nöm".encode(),
+        b"/v1/datamart/demo/get_objects/contact?limit=1 x",
+    ],
+)
+def test_a_request_line_http_cannot_read_is_a_400_in_json(
+    scale_emulator: Emulator, target: bytes
+) -> None:
+    # A raw non-ASCII byte in the URL (not percent-encoded) got h11's plain-text 400.
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(scale_emulator.base_url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), head
+    assert b"content-type: application/json" in head.lower(), head
+    assert "percent-encode" in json.loads(body)["message"]

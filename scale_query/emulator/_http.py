@@ -38,9 +38,33 @@ def _timeout_response(seconds: float) -> bytes:
     return head.encode() + body
 
 
+#: The answer to a head h11 cannot read: JSON like every other error.
+_UNREADABLE = json.dumps(
+    {
+        "message": "this HTTP request cannot be read (a malformed request line or header, "
+        "or a head too large): percent-encode spaces and every non-ASCII byte of the URL"
+    }
+).encode()
+
+
 class _HeadTimeoutH11(H11Protocol):
     head_timeout = HEAD_TIMEOUT_SECONDS
     _head_timer: asyncio.TimerHandle | None = None
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn's own answer is text/plain ("Invalid HTTP request received.").
+        response = h11.Response(
+            status_code=400,
+            headers=[
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(_UNREADABLE)).encode()),
+                (b"connection", b"close"),
+            ],
+            reason=b"Bad Request",
+        )
+        for event in (response, h11.Data(data=_UNREADABLE), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
