@@ -29,10 +29,9 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from .._regex import (
+    DUCKDB_RE2,
     MARKS,
     RE2,
-    RE2_ASCII_BOUNDARY,
-    Engine,
     divergent,
     has_word_anchor,
     marked_re2,
@@ -87,7 +86,7 @@ class DuckDB(Rules):
             return self._marked_regex(text, pattern)
         return self._regexp(text, self._source(pattern))
 
-    def _source(self, pattern: str, engine: Engine = RE2) -> str:
+    def _source(self, pattern: str) -> str:
         translated = translate(pattern).text
         # DuckDB runs RE2: the one translation (ICU's classes as RE2's Unicode
         # classes) means there what it means in evaluate, unless the pattern
@@ -95,7 +94,7 @@ class DuckDB(Rules):
         # writer spells those out (and refuses what it cannot spell).
         if divergent().isdisjoint(map(ord, translated)):
             return translated
-        return engine.render(pattern, self)
+        return DUCKDB_RE2.render(pattern, self)
 
     def _regexp(self, text: exp.Expr, source: str) -> exp.Expr:
         return exp.RegexpLike(this=text, expression=self.text_value(source), flag=self.string("i"))
@@ -124,7 +123,7 @@ class DuckDB(Rules):
         )
         marks = _fn("range", _one(), _plus(exp.Length(this=value.copy()), 2))
         # evaluate's reading where no triple of marks serves: RE2's ASCII \b.
-        plain = self._regexp(value.copy(), self._source(pattern, RE2_ASCII_BOUNDARY))
+        plain = self._regexp(value.copy(), self._source(pattern))
         case = exp.Case()
         for triple in MARKS:
             held = [_fn("contains", value.copy(), self.string(mark)) for mark in triple]

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from ._engines import (
     ARE,
+    DUCKDB_RE2,
     ICU,
     JAVA,
     JONI,
     POSIX,
     RE2,
-    RE2_ASCII_BOUNDARY,
     Engine,
     marked_re2,
     meaning,
@@ -52,6 +52,7 @@ from ._syntax import RegexRefused, SyntaxProblem, parse, syntax_problem
 
 __all__ = [
     "ARE",
+    "DUCKDB_RE2",
     "ICU",
     "JAVA",
     "JONI",
@@ -60,7 +61,6 @@ __all__ = [
     "MAX_REGEX_PROGRAM",
     "POSIX",
     "RE2",
-    "RE2_ASCII_BOUNDARY",
     "CompiledRegex",
     "Engine",
     "RegexRefused",

@@ -41,12 +41,12 @@ from ._tree import WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
 __all__ = [
     "ARE",
+    "DUCKDB_RE2",
     "ICU",
     "JAVA",
     "JONI",
     "POSIX",
     "RE2",
-    "RE2_ASCII_BOUNDARY",
     "Engine",
     "Refuser",
     "marked_re2",
@@ -83,7 +83,7 @@ class Engine:
     #: A backtracking engine: nested repetition can take exponential time.
     backtracking: bool
     #: Whether a class may name Unicode categories (``[\\p{L}]``), read by the
-    #: engine's own tables as MySQL 8 reads its classes.
+    #: engine's own tables as MySQL 8 reads its classes (RE2's, for DuckDB).
     properties: bool = False
 
     def render(self, pattern: str, rules: Refuser) -> str:
@@ -204,6 +204,10 @@ class _Writer:
         if node.unreadable is not None:
             raise _unicode_class(node.unreadable)
         if node.props:
+            if engine.case == "flag" and engine.properties:
+                # The engine's own (?i) and tables, as evaluate's RE2, but for
+                # characters whose folding diverges there.
+                return _folded_class(node) if _touches_divergent(node) else node.re2
             if not engine.properties or engine.case != "explicit":
                 raise _unicode_class("\\P" if (node.notation or "").startswith("\\P") else "\\p")
             # The categories by name, their case variants outside them spelled out.
@@ -324,12 +328,26 @@ def _spelled(node: Chars, marks: tuple[int, ...]) -> str | None:
     # class holds a character whose folding diverges; then every variant.
     if not _touches_divergent(node):
         return None
-    if node.props or node.unreadable is not None:
-        raise _unicode_class("\\P" if (node.notation or "").startswith("\\P") else "\\p")
-    ranges = meaning(node)
-    if not node.negated and any(contains(ranges, mark) for mark in marks):
+    if node.unreadable is not None:
+        raise _unicode_class(node.unreadable)
+    if not node.negated and any(contains(closure(node.items), mark) for mark in marks):
         return None  # a class that could take a mark: not written marked (_marks)
-    return RE2.chars(_remove(ranges, set(marks)))
+    if node.props:
+        return _folded_class(node, marks)
+    return RE2.chars(_remove(meaning(node), set(marks)))
+
+
+def _folded_class(node: Chars, marks: tuple[int, ...] = ()) -> str:
+    """A class with Unicode categories for RE2's (?i): its characters with their
+    case variants spelled out (their folding diverges), the categories by name
+    (RE2 folds them alike: no diverging character is cased otherwise), a
+    negated one leaving ``marks`` out."""
+    names = "".join(f"\\p{{{name}}}" for name in node.props)
+    folded = closure(node.items)
+    if node.negated:
+        inside = RE2.bracket(normalize([*folded, *((mark, mark) for mark in marks)]))
+        return f"[^{inside}{names}]"
+    return f"[{RE2.bracket(folded)}{names}]"
 
 
 def _only_case(flags: str) -> None:
@@ -357,10 +375,11 @@ def _touches_divergent(node: Chars) -> bool:
 
 #: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
 RE2 = Engine("RE2", "flag", "^", "$", None, "escape", "braces", "(?:", 1000, False)
-#: RE2 with its own ASCII word boundaries: what evaluate runs when it cannot mark
-#: a value (:mod:`._marks`), for DuckDB to run in the same case.
-RE2_ASCII_BOUNDARY = Engine(
-    "RE2", "flag", "^", "$", "ascii", "escape", "braces", "(?:", 1000, False
+#: RE2 as DuckDB runs scale-query's translation: Unicode classes by RE2's own
+#: tables, as evaluate reads them, and RE2's own ASCII ``\\b`` (what evaluate runs
+#: when it cannot mark a value, :mod:`._marks`).
+DUCKDB_RE2 = Engine(
+    "RE2", "flag", "^", "$", "ascii", "escape", "braces", "(?:", 1000, False, properties=True
 )
 #: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
 JAVA = Engine("Java regex", "explicit", "^", "\\z", None, "escape", "braces", "(?:", None, True)
