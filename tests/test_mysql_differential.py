@@ -702,20 +702,6 @@ def _answer(call: Callable[[], set[int]]) -> set[int] | str:
 MUST_EXPRESS = {"duckdb", "mysql"}
 
 
-# The known gap, named, counted and printed, never silent (docs/semantics.md,
-# "Open gaps"); every other disagreement fails the test: DuckDB's RE2 has no
-# look-around, so `to_sql(..., "duckdb")` refuses a word boundary beside other
-# pattern text (UnsupportedSQL names it), which evaluate and the emulator place
-# by Unicode word characters, as MySQL 8 (ICU) and MariaDB do.
-def known_gap(item: dict[str, Any]) -> str | None:
-    """The named gap a disagreement belongs to, or None (a real failure)."""
-    got = item["got"]
-    refused = isinstance(got, str) and got.startswith("UnsupportedSQL: duckdb cannot express")
-    if item["engine"].startswith("to_sql duckdb") and refused and "a word boundary" in got:
-        return "duckdb refuses a word boundary beside other text"
-    return None
-
-
 def _check_to_sql(
     engines: Engines, schema: ObjectSchema, kind: str, text: str, expected: set[int] | str,
     findings: Findings,
@@ -837,9 +823,6 @@ def test_emulator_evaluate_and_to_sql_answer_as_mariadb(
                 if got != want:
                     findings.add("sort_by", f"sort_by {f.name} {direction}", "emulator", want, got)
     _report(findings)
-    gaps = Counter(g for g in map(known_gap, findings.items) if g)
-    findings.items = [item for item in findings.items if known_gap(item) is None]
-    print(f"seed {seed}: known gaps (docs/semantics.md): {dict(gaps)}")
     assert not findings.items, findings.summary()
 
 

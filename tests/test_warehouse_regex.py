@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scale_query import Q, evaluate, to_sql
 from scale_query.semantics._dialects._base import Rules
 from scale_query.semantics._regex import (
     ARE,
@@ -113,3 +116,50 @@ def test_icu_spells_a_boundary_by_unicode_word_characters_with_lookaround() -> N
     assert ICU.render("a\\bb", Rules()) == (
         f"[Aa](?:(?<={word})(?!{word})|(?<!{word})(?={word}))[Bb]"
     )
+
+
+# Word boundaries beside other pattern text: DuckDB marks the value in SQL as
+# evaluate marks it (_regex/_marks.py), so both answer alike on every value,
+# including values holding the marks themselves (U+FDD0...) and empty ones;
+# with the characters whose case folding changed since DuckDB's RE2 too.
+BOUNDED = [
+    "[^a-z][[:<:]]lo", "x\\b-", "\\Bé", "[[:>:]]_", "o\\b", "(a|\\b)\\d", "\\w\\b\\W",
+    "^\\b.", "[[:<:]]\\w+[[:>:]]$", "e\\B\u0301", "\\b\\b", "\\d\\B_", ".\\b.",
+    "\u0390\\b-", "[^\ufb06]\\b-", "x\\b[\u03b0a]", "[^\ufb06]\\b\\w", "\ufb05\\w",
+    "[^\u0390\\w]\\b-", "\\W\\b\u0390", "[\ufb06[:alpha:]]\\b.", "[^\ufb05[:alpha:]]",
+]  # fmt: skip
+MARKED_TEXT = st.text(
+    st.sampled_from(
+        "aXléÉ\u0301o0٣_- x.\u200d\U0001f600"  # accents, a mark, digits, a joiner
+        "\ufdd0\ufdd1\ufdd2\ufdd3\ufde0\ufded"  # the marks themselves
+        "\u0390\u1fd3\u1fe3\ufb05\ufb06"  # case folding that changed since DuckDB's RE2
+    ),
+    max_size=7,
+)
+
+
+@pytest.fixture(scope="module")
+def duck() -> Iterator[Any]:
+    duckdb = pytest.importorskip("duckdb")
+    conn = duckdb.connect()
+    conn.execute('CREATE TABLE t ("#" INTEGER, "Nom" VARCHAR)')
+    yield conn
+    conn.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("params", [False, True])
+@settings(max_examples=200, deadline=None)
+@given(pattern=st.sampled_from(BOUNDED), values=st.lists(MARKED_TEXT, max_size=12))
+def test_duckdb_places_inner_word_boundaries_as_evaluate(
+    duck: Any, params: bool, pattern: str, values: list[str]
+) -> None:
+    values = [*values, "", "\ufdd0" * 2 + "".join(chr(p) for p in range(0xFDD3, 0xFDEE)) + "a-"]
+    duck.execute("DELETE FROM t")
+    duck.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate([*values, None])))
+    where = Q("Nom").regex(pattern)
+    expected = [n for n, value in enumerate(values) if evaluate(where, {"Nom": value})]
+    sql = to_sql(where, "duckdb", params=params)
+    text, args = sql if isinstance(sql, tuple) else (sql, [])
+    rows = duck.execute(f'SELECT "#" FROM t WHERE {text} ORDER BY "#"', args).fetchall()
+    assert [n for (n,) in rows] == expected, pattern

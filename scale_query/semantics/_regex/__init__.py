@@ -23,8 +23,19 @@ True
 
 from __future__ import annotations
 
-from ._engines import ARE, ICU, JAVA, JONI, POSIX, RE2, Engine, meaning
-from ._marks import has_word_anchor
+from ._engines import (
+    ARE,
+    DUCKDB_RE2,
+    ICU,
+    JAVA,
+    JONI,
+    POSIX,
+    RE2,
+    Engine,
+    marked_re2,
+    meaning,
+)
+from ._marks import MARKS, has_word_anchor, word_ranges
 from ._re2 import (
     MAX_REGEX_LENGTH,
     MAX_REGEX_PROGRAM,
@@ -32,6 +43,7 @@ from ._re2 import (
     Translation,
     check_regex,
     compile_regex,
+    marked_source,
     regex_refusal,
     translate,
 )
@@ -40,9 +52,11 @@ from ._syntax import RegexRefused, SyntaxProblem, parse, syntax_problem
 
 __all__ = [
     "ARE",
+    "DUCKDB_RE2",
     "ICU",
     "JAVA",
     "JONI",
+    "MARKS",
     "MAX_REGEX_LENGTH",
     "MAX_REGEX_PROGRAM",
     "POSIX",
@@ -56,10 +70,13 @@ __all__ = [
     "compile_regex",
     "divergent",
     "has_word_anchor",
+    "marked_re2",
+    "marked_source",
     "meaning",
     "orbits",
     "parse",
     "regex_refusal",
     "syntax_problem",
     "translate",
+    "word_ranges",
 ]

@@ -10,8 +10,9 @@ case-sensitively, because their case-insensitive modes differ from RE2's
 database locale). ICU (MySQL 8) also gets Unicode general categories by name
 (``[\\p{L}\\p{Nl}]``, with the case variants outside them spelled out) and
 a word boundary written with look-around by Unicode word characters (as
-evaluate reads it, :mod:`._marks`); the other engines refuse them
-(their meaning depends on each engine's Unicode version). A refusal is a
+evaluate reads it, :mod:`._marks`); DuckDB reads a boundary on the value
+marked in SQL (:func:`marked_re2` writes the pattern for it); the other
+engines refuse them (their meaning depends on each engine's Unicode version). A refusal is a
 :class:`RegexRefused` naming the construct, which ``render`` hands to the
 dialect's ``refuse`` (an :class:`~scale_query.UnsupportedSQL`).
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NoReturn, Protocol
 
+from ._marks import marked_pattern
 from ._sets import (
     Ranges,
     case_extras,
@@ -37,7 +39,19 @@ from ._sets import (
 from ._syntax import RegexRefused, parse
 from ._tree import WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
-__all__ = ["ARE", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine", "Refuser", "meaning"]
+__all__ = [
+    "ARE",
+    "DUCKDB_RE2",
+    "ICU",
+    "JAVA",
+    "JONI",
+    "POSIX",
+    "RE2",
+    "Engine",
+    "Refuser",
+    "marked_re2",
+    "meaning",
+]
 
 #: What a backslash keeps literal outside a class, and inside one (where
 #: Java and ICU also read '&&', nested '[', and ICU '{...}' and '$').
@@ -57,8 +71,9 @@ class Engine:
     case: Literal["flag", "explicit"]
     start: str
     end: str
-    #: "lookaround": spelled with look-around by Unicode word characters; None: refused.
-    boundary: Literal["lookaround"] | None
+    #: "lookaround": spelled with look-around by Unicode word characters;
+    #: "ascii": RE2's own ``\\b`` (evaluate's reading of an unmarked value); None: refused.
+    boundary: Literal["lookaround", "ascii"] | None
     #: "escape": a backslash before any punctuation; "posix": placement rules, no escapes.
     classes: Literal["escape", "posix"]
     #: How a control character is written: \x{..}, \uXXXX, or as itself.
@@ -68,7 +83,7 @@ class Engine:
     #: A backtracking engine: nested repetition can take exponential time.
     backtracking: bool
     #: Whether a class may name Unicode categories (``[\\p{L}]``), read by the
-    #: engine's own tables as MySQL 8 reads its classes.
+    #: engine's own tables as MySQL 8 reads its classes (RE2's, for DuckDB).
     properties: bool = False
 
     def render(self, pattern: str, rules: Refuser) -> str:
@@ -189,6 +204,10 @@ class _Writer:
         if node.unreadable is not None:
             raise _unicode_class(node.unreadable)
         if node.props:
+            if engine.case == "flag" and engine.properties:
+                # The engine's own (?i) and tables, as evaluate's RE2, but for
+                # characters whose folding diverges there.
+                return _folded_class(node) if _touches_divergent(node) else node.re2
             if not engine.properties or engine.case != "explicit":
                 raise _unicode_class("\\P" if (node.notation or "").startswith("\\P") else "\\p")
             # The categories by name, their case variants outside them spelled out.
@@ -216,6 +235,8 @@ class _Writer:
                 "a word boundary (\\b, [[:<:]])",
                 "MySQL 8 places it by Unicode word characters; spell the neighbours out",
             )
+        if engine.boundary == "ascii":
+            return node.re2
         # By Unicode word characters, as evaluate reads it (_marks) and MySQL 8 does.
         names = "".join(f"\\p{{{name}}}" for name in WORD.props)
         word = f"[{engine.bracket(WORD.items)}{names}]"
@@ -287,6 +308,48 @@ def meaning(node: Chars) -> Ranges:
     return complement(base) if node.negated else without_surrogates(base)
 
 
+def marked_re2(pattern: str, marks: tuple[str, str, str], rules: Refuser) -> str | None:
+    """``pattern`` read on a value marked with ``marks`` (:mod:`._marks`), for
+    an RE2 engine (DuckDB's): a class whose case folding changed since its RE2
+    is spelled out, the marks left out; None when it cannot be written so.
+
+    >>> from ._marks import MARKS
+    >>> "[\u0390\u1fd3]" in marked_re2("\u0390\\\\b-", MARKS[0], rules=None)  # none refused
+    True
+    """
+    try:
+        return marked_pattern(parse(pattern), marks, _spelled)
+    except RegexRefused as error:
+        rules.refuse(f"$regex {error.reason}", f"{error.hint} ({RE2.name})")
+
+
+def _spelled(node: Chars, marks: tuple[int, ...]) -> str | None:
+    # As the RE2 engine writes it (_Writer.chars): RE2's own (?i) unless the
+    # class holds a character whose folding diverges; then every variant.
+    if not _touches_divergent(node):
+        return None
+    if node.unreadable is not None:
+        raise _unicode_class(node.unreadable)
+    if not node.negated and any(contains(closure(node.items), mark) for mark in marks):
+        return None  # a class that could take a mark: not written marked (_marks)
+    if node.props:
+        return _folded_class(node, marks)
+    return RE2.chars(_remove(meaning(node), set(marks)))
+
+
+def _folded_class(node: Chars, marks: tuple[int, ...] = ()) -> str:
+    """A class with Unicode categories for RE2's (?i): its characters with their
+    case variants spelled out (their folding diverges), the categories by name
+    (RE2 folds them alike: no diverging character is cased otherwise), a
+    negated one leaving ``marks`` out."""
+    names = "".join(f"\\p{{{name}}}" for name in node.props)
+    folded = closure(node.items)
+    if node.negated:
+        inside = RE2.bracket(normalize([*folded, *((mark, mark) for mark in marks)]))
+        return f"[^{inside}{names}]"
+    return f"[{RE2.bracket(folded)}{names}]"
+
+
 def _only_case(flags: str) -> None:
     if flags and set(flags) != {"i"}:
         raise RegexRefused(
@@ -312,6 +375,12 @@ def _touches_divergent(node: Chars) -> bool:
 
 #: RE2, as DuckDB, BigQuery and SQL Server run it: the pattern as scale-query reads it.
 RE2 = Engine("RE2", "flag", "^", "$", None, "escape", "braces", "(?:", 1000, False)
+#: RE2 as DuckDB runs scale-query's translation: Unicode classes by RE2's own
+#: tables, as evaluate reads them, and RE2's own ASCII ``\\b`` (what evaluate runs
+#: when it cannot mark a value, :mod:`._marks`).
+DUCKDB_RE2 = Engine(
+    "RE2", "flag", "^", "$", "ascii", "escape", "braces", "(?:", 1000, False, properties=True
+)
 #: java.util.regex (Spark, Databricks): '$' also matches before a final newline.
 JAVA = Engine("Java regex", "explicit", "^", "\\z", None, "escape", "braces", "(?:", None, True)
 #: Joni (Trino, Presto): Ruby's '^' and '$' match at every line.

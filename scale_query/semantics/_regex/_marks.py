@@ -20,7 +20,8 @@ anchors at one place (``\\b\\b``, ``$\\b``) would need one mark twice, and a
 class that could take a mark (``[\\x{FDD0}]``, a script, ``\\P`` inside
 brackets) or the flags ``s``/``m`` cannot be written so: such patterns keep
 RE2's ASCII ``\\b`` (docs/semantics.md). A value that holds the marks is read
-with other noncharacters (10 triples, U+FDD0 to U+FDED).
+with other noncharacters (10 triples, U+FDD0 to U+FDED). DuckDB marks the
+value the same way in SQL (``_dialects/duckdb.py``, with :func:`word_ranges`).
 
 >>> from ._syntax import parse
 >>> marked_pattern(parse("[^a-z][[:<:]]x"), ("S", "E", "N")) is not None
@@ -31,13 +32,13 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ._sets import closure, contains
+from ._sets import MAX_CODE_POINT, Ranges, closure, contains, normalize
 from ._tree import WORD, Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
-__all__ = ["MARKS", "has_word_anchor", "mark_value", "marked_pattern"]
+__all__ = ["MARKS", "has_word_anchor", "mark_value", "marked_pattern", "word_ranges"]
 
 #: The marks (word start, word end, neither), noncharacters, tried in turn.
 MARKS = tuple((chr(p), chr(p + 1), chr(p + 2)) for p in range(0xFDD0, 0xFDEE, 3))
@@ -118,19 +119,27 @@ def _shape(node: Node) -> _Shape:
     return shape
 
 
-def marked_pattern(tree: Node, marks: tuple[str, str, str]) -> str | None:
+#: A class written another way, given the marks' code points to leave out, or None.
+Spelling = Callable[[Chars, tuple[int, ...]], "str | None"]
+
+
+def marked_pattern(
+    tree: Node, marks: tuple[str, str, str], spelling: Spelling | None = None
+) -> str | None:
     """The RE2 pattern reading ``tree`` on a value marked with ``marks``, or None
-    when it cannot be written so (see the module's docstring)."""
+    when it cannot be written so (see the module's docstring); ``spelling``
+    may write a class otherwise (an engine whose case folding differs)."""
     if _shape(tree).clash:
         return None
     try:
-        return _Writer(marks).node(tree)
+        return _Writer(marks, spelling).node(tree)
     except _Unmarkable:
         return None
 
 
 class _Writer:
-    def __init__(self, marks: tuple[str, str, str]) -> None:
+    def __init__(self, marks: tuple[str, str, str], spelling: Spelling | None = None) -> None:
+        self.spelling = spelling
         self.points = tuple(ord(mark) for mark in marks)
         start, end, inside = (f"\\x{{{point:X}}}" for point in self.points)
         self.marks = start + end + inside
@@ -169,6 +178,9 @@ class _Writer:
     def chars(self, node: Chars) -> str:
         """``node`` in RE2's syntax, never taking a mark."""
         marks = self.marks
+        spelled = self.spelling(node, self.points) if self.spelling is not None else None
+        if spelled is not None:
+            return spelled
         if node.notation == ".":
             return f"[^\\n{marks}]"
         if node.negated and node.re2.startswith("[^"):
@@ -183,10 +195,28 @@ class _Writer:
 
 @functools.lru_cache(maxsize=65536)
 def _is_word(char: str) -> bool:
-    if contains(WORD.items, ord(char)):
-        return True
-    category = unicodedata.category(char)
-    return any(category.startswith(name) for name in WORD.props)
+    return contains(WORD.items, ord(char)) or unicodedata.category(char).startswith(WORD.props)
+
+
+@functools.cache
+def word_ranges() -> Ranges:
+    """The word characters :func:`mark_value` reads, as code point ranges (by
+    this Python's Unicode tables): for engines that mark values themselves.
+
+    >>> from ._sets import contains
+    >>> [contains(word_ranges(), ord(c)) for c in "é_-\u0301"]
+    [True, True, False, True]
+    """
+    category, props = unicodedata.category, WORD.props
+    # One pass over every code point (surrogates are never text), about a second, once.
+    points = (p for p in range(MAX_CODE_POINT + 1) if category(chr(p)).startswith(props))
+    runs: list[tuple[int, int]] = []
+    for point in points:
+        if runs and runs[-1][1] == point - 1:
+            runs[-1] = (runs[-1][0], point)
+        else:
+            runs.append((point, point))
+    return normalize([*runs, *WORD.items])
 
 
 def mark_value(value: str, marks: tuple[str, str, str]) -> str:

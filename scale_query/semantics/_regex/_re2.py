@@ -35,6 +35,7 @@ __all__ = [
     "Translation",
     "check_regex",
     "compile_regex",
+    "marked_source",
     "re2_text",
     "regex_refusal",
     "translate",
@@ -104,6 +105,18 @@ class _Marked:
             found: object | None = compiled.search(marked)
             return found
         return _UNMARKED
+
+
+@functools.lru_cache(maxsize=256)
+def marked_source(pattern: str, marks: tuple[str, str, str]) -> str | None:
+    """The RE2 pattern evaluate runs on a value marked with ``marks`` (:mod:`._marks`),
+    or None when it runs ``pattern`` unmarked there (RE2's ASCII ``\\b``).
+
+    >>> marked_source("x\\b-", MARKS[0]) is not None
+    True
+    """
+    compiled = _compile_marked(parse(pattern), marks)
+    return None if compiled is None else str(compiled.pattern)
 
 
 def _compile_marked(tree: Node, marks: tuple[str, str, str]) -> Any:
