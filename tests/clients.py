@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
-from helpers import FAST
+from helpers import FAST, TLS
 
 from scale_query import AsyncClient, Client
 
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 Hook = Callable[[httpx.Request], None]
 Lose = Callable[[httpx.Request], bool]
-
-# Made once: each transport would otherwise load the CA bundle (about 35 ms).
-TLS = httpx.create_ssl_context()
 
 
 class Through(httpx.BaseTransport):

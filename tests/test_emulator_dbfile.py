@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query.cli import main
 from scale_query.emulator import build, serve
@@ -41,7 +42,7 @@ def _write(base: str, name: str) -> None:
 
 
 def _names(base: str) -> list[str]:
-    response = httpx.get(f"{base}/demo/get_objects/client", headers=HEADERS)
+    response = httpx.get(f"{base}/demo/get_objects/client", headers=HEADERS, verify=TLS)
     return [r["data"]["Nom"] for r in response.json()["objects"]]
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query.emulator import Emulator
 
 
 def _get(emu: Emulator, path: str) -> httpx.Response:
     return httpx.get(
-        f"{emu.base_url}/{emu.instance}/{path}", headers={"Authorization": f"Bearer {emu.token}"}
+        f"{emu.base_url}/{emu.instance}/{path}",
+        headers={"Authorization": f"Bearer {emu.token}"},
+        verify=TLS,
     )
 
 

@@ -7,6 +7,7 @@ import time
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query.emulator import Emulator
 
@@ -15,6 +16,7 @@ def _list(emu: Emulator) -> httpx.Response:
     return httpx.get(
         f"{emu.base_url}/{emu.instance}/get_object_list",
         headers={"Authorization": f"Bearer {emu.token}"},
+        verify=TLS,
     )
 
 

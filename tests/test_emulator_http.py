@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query import evaluate, parse
 from scale_query.emulator import Emulator
@@ -16,7 +17,8 @@ Json = Any
 
 def _get(emu: Emulator, path: str, token: str | None = None, **params: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token or emu.token}"}
-    return httpx.get(f"{emu.base_url}/{emu.instance}/{path}", params=params, headers=headers)
+    url = f"{emu.base_url}/{emu.instance}/{path}"
+    return httpx.get(url, params=params, headers=headers, verify=TLS)
 
 
 def _put(emu: Emulator, name: str, records: Json, token: str | None = None) -> httpx.Response:
@@ -25,6 +27,7 @@ def _put(emu: Emulator, name: str, records: Json, token: str | None = None) -> h
         f"{emu.base_url}/{emu.instance}/put_objects/{name}",
         headers={"Authorization": f"Bearer {token or emu.token}"},
         files={"objects": (None, body)},  # multipart, as the reference sends it
+        verify=TLS,
     )
 
 

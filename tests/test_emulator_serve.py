@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query.cli import main
 from scale_query.cli._serve import _announce, _is_loopback, configure
@@ -47,7 +48,8 @@ MART: dict[str, Any] = {
 
 
 def _get(base: str, path: str, token: str, **params: str) -> httpx.Response:
-    return httpx.get(f"{base}/{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.get(f"{base}/{path}", params=params, headers=headers, verify=TLS)
 
 
 def test_own_datamart_instance_and_page_cap() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import TLS
 
 from scale_query.emulator import Emulator
 
@@ -16,6 +17,7 @@ def _post(emu: Emulator, name: str, data: Any, token: str | None = None) -> http
         f"{emu.base_url}/{emu.instance}/put_objects/{name}",
         headers={"Authorization": f"Bearer {token or emu.token}"},
         data=data,  # url-encoded; the multipart form is tested in test_emulator_http
+        verify=TLS,
     )
 
 
@@ -31,6 +33,7 @@ def _record(emu: Emulator, name: str, record_id: str) -> Any:
         f"{emu.base_url}/{emu.instance}/get_objects/{name}",
         params={"filter": f"id_{name} $eq {record_id}"},
         headers={"Authorization": f"Bearer {emu.token}"},
+        verify=TLS,
     )
     objects = response.json()["objects"]
     return objects[0] if objects else None

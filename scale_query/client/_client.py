@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ssl
 import time
 import warnings
 from collections import deque
@@ -128,13 +129,20 @@ def _settle(
         return _Wait(attempts.failed(Failure.CORRUPT, error.message, duration))
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle into a context costs about 35 ms: every client of
+    # the process shares one (an SSLContext is safe to share, as httpx advises).
+    return httpx.create_ssl_context()
+
+
 def _own_transport() -> httpx.HTTPTransport:
     # httpx bounds each socket operation, never a request: put the per-request
     # deadline into the network layer of the transport made here. httpx offers
     # no public way to pass httpcore a network backend, hence the private
     # attribute; were it gone, the body would still stop at the deadline
     # (see _deadline), and tests/test_client_hostile.py would say so.
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(verify=_tls())
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if backend is not None:
@@ -499,7 +507,7 @@ class AsyncClient(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     def _make_http(
         self, transport: httpx.AsyncBaseTransport | None, timeout: httpx.Timeout
     ) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=transport, timeout=timeout)
+        return httpx.AsyncClient(transport=transport, verify=_tls(), timeout=timeout)
 
     async def __aenter__(self) -> AsyncClient:
         return self
