@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..semantics import MAX_URL_BYTES, excerpt
+from ..semantics import MAX_URL_BYTES, check_name
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -38,31 +38,12 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 #: refused before it is sent, with a clear error.
 MAX_URL_LENGTH = MAX_URL_BYTES
 
-# Letters, digits, "_", "." and "-", never starting with "." or "-": no name can
-# be "..", hold a "/" or start a query string, even before percent-encoding.
-_NAME = re.compile(r"[^\W][\w.\-]*")
 # A host name: labels of ASCII letters, digits, "-" and "_" (which some
 # internal hosts use), separated by single dots.
 _HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 # Characters no base URL may hold: controls, spaces and the other
 # characters a URL never holds raw.
 _NOT_IN_URL = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]")
-
-
-def check_name(kind: str, name: object) -> str:
-    """Return ``name`` if it is a safe object name or instance id, else raise ValueError.
-
-    >>> check_name("object name", "contact")
-    'contact'
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"the {kind} is a str, not {type(name).__name__}")
-    if not _NAME.fullmatch(name) or ".." in name:
-        raise ValueError(
-            f"bad {kind} {excerpt(name)}: use letters, digits, '_', '.' and '-' (not first), "
-            "with no '..'"
-        )
-    return name
 
 
 def check_text(text: str, what: str) -> str:

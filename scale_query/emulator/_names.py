@@ -15,27 +15,19 @@ from __future__ import annotations
 
 import re
 
+from ..semantics import check_name
+
 __all__ = ["MAX_TOKEN_LENGTH", "check_instance", "check_token"]
 
 #: Longer tokens are refused (a header line that long is refused by servers too).
 MAX_TOKEN_LENGTH = 4096
 
-# As scale_query.client's check_name: a word character first, then word
-# characters, "." and "-". Linear: one class repeated, nothing nested.
-_INSTANCE = re.compile(r"[^\W][\w.\-]*")
 _TOKEN = re.compile(r"[!-~]+")
 
 
 def check_instance(instance: object) -> str:
     """``instance`` if the client can address it, else ValueError saying what is allowed."""
-    if not isinstance(instance, str):
-        raise TypeError(f"the instance id is a str, not {type(instance).__name__}")
-    if not _INSTANCE.fullmatch(instance) or ".." in instance:
-        raise ValueError(
-            f"bad instance id {instance!r}: use letters, digits, '_', '.' and '-' (not first), "
-            "with no '..'"
-        )
-    return instance
+    return check_name("instance id", instance)
 
 
 def check_token(token: object, where: str = "token") -> str:

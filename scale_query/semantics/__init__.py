@@ -97,6 +97,7 @@ _INNER = {
     "Param": "_url_rules",
     "Window": "_url_rules",
     "check_count": "_url_rules",
+    "check_name": "_url_rules",
     "excerpt": "_url_rules",
     "field_name": "_url_rules",
     "given": "_url_rules",
@@ -138,6 +139,7 @@ if TYPE_CHECKING:
     from ._url_rules import Param as Param
     from ._url_rules import Window as Window
     from ._url_rules import check_count as check_count
+    from ._url_rules import check_name as check_name
     from ._url_rules import excerpt as excerpt
     from ._url_rules import field_name as field_name
     from ._url_rules import given as given

@@ -7,7 +7,8 @@ with the same functions and answers their messages as 400s; the OpenAPI
 document describes :data:`PARAMS`. So the client, the emulator and the
 document accept the same URLs and refuse the rest in the same words. Every
 reading is linear in the text and never echoes more than :func:`excerpt` of
-a hostile value.
+a hostile value. The path's object name and instance id are read by
+:func:`check_name`, for the client and the emulator alike.
 
 ==========  =======  ===========================================================
 parameter   bounds   read as
@@ -52,6 +53,7 @@ __all__ = [
     "Param",
     "Window",
     "check_count",
+    "check_name",
     "excerpt",
     "field_name",
     "given",
@@ -402,3 +404,26 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
         elif first in "]}":
             depth -= 1
     return False
+
+
+# An object name or instance id, a segment of the URL's path: letters, digits,
+# "_", "." and "-", never starting with "." or "-", so no name can be "..",
+# hold a "/" or start a query string, even before percent-encoding. Linear:
+# one class repeated, nothing nested.
+_NAME = re.compile(r"[^\W][\w.\-]*")
+
+
+def check_name(kind: str, name: object) -> str:
+    """Return ``name`` if it is a safe object name or instance id, else raise ValueError.
+
+    >>> check_name("object name", "contact")
+    'contact'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"the {kind} is a str, not {type(name).__name__}")
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise ValueError(
+            f"bad {kind} {excerpt(name)}: use letters, digits, '_', '.' and '-' (not first), "
+            "with no '..'"
+        )
+    return name
