@@ -23,19 +23,9 @@ True
 
 from __future__ import annotations
 
-from ._engines import (
-    ARE,
-    DUCKDB_RE2,
-    ICU,
-    JAVA,
-    JONI,
-    POSIX,
-    RE2,
-    Engine,
-    marked_re2,
-    meaning,
-)
-from ._marks import MARKS, has_word_anchor, word_ranges
+from typing import TYPE_CHECKING
+
+from ...language import lazy_door
 from ._re2 import (
     MAX_REGEX_LENGTH,
     MAX_REGEX_PROGRAM,
@@ -80,3 +70,31 @@ __all__ = [
     "translate",
     "word_ranges",
 ]
+
+# The engines' writers (to_sql) and the marks (a boundary beside other text)
+# load on first use: check and the emulator's other filters never need them.
+__getattr__ = lazy_door(
+    globals(),
+    {
+        **dict.fromkeys(
+            ("ARE", "DUCKDB_RE2", "ICU", "JAVA", "JONI", "POSIX", "RE2", "Engine"), "_engines"
+        ),
+        **dict.fromkeys(("marked_re2", "meaning"), "_engines"),
+        **dict.fromkeys(("MARKS", "has_word_anchor", "word_ranges"), "_marks"),
+    },
+)
+
+if TYPE_CHECKING:
+    from ._engines import ARE as ARE
+    from ._engines import DUCKDB_RE2 as DUCKDB_RE2
+    from ._engines import ICU as ICU
+    from ._engines import JAVA as JAVA
+    from ._engines import JONI as JONI
+    from ._engines import POSIX as POSIX
+    from ._engines import RE2 as RE2
+    from ._engines import Engine as Engine
+    from ._engines import marked_re2 as marked_re2
+    from ._engines import meaning as meaning
+    from ._marks import MARKS as MARKS
+    from ._marks import has_word_anchor as has_word_anchor
+    from ._marks import word_ranges as word_ranges

@@ -24,7 +24,6 @@ import functools
 import importlib.util
 from typing import Any, Final, NamedTuple
 
-from ._marks import MARKS, has_word_anchor, mark_value, marked_pattern
 from ._syntax import RegexRefused, parse, refused_at
 from ._tree import Alt, Anchor, Chars, Flags, Group, Node, Repeat, Seq
 
@@ -93,6 +92,8 @@ class _Marked:
 
     def search(self, value: str) -> object | None:
         """The match on ``value`` marked, or ``_UNMARKED`` when no pair of marks serves."""
+        from ._marks import MARKS, mark_value
+
         for marks in MARKS:
             if any(mark in value for mark in marks):
                 continue  # a mark must be told apart from the value's characters
@@ -112,6 +113,7 @@ def marked_source(pattern: str, marks: tuple[str, str, str]) -> str | None:
     """The RE2 pattern evaluate runs on a value marked with ``marks`` (:mod:`._marks`),
     or None when it runs ``pattern`` unmarked there (RE2's ASCII ``\\b``).
 
+    >>> from scale_query.semantics._regex._marks import MARKS
     >>> marked_source("x\\b-", MARKS[0]) is not None
     True
     """
@@ -120,6 +122,8 @@ def marked_source(pattern: str, marks: tuple[str, str, str]) -> str | None:
 
 
 def _compile_marked(tree: Node, marks: tuple[str, str, str]) -> Any:
+    from ._marks import marked_pattern  # on first use: most patterns have no marks
+
     text = marked_pattern(tree, marks)
     if text is None:
         return None
@@ -206,6 +210,8 @@ def compile_regex(pattern: str) -> CompiledRegex:
             "large counts of wide classes such as [[:alpha:]]{0,300} expand to many: "
             "use + or * for long runs",
         )
+    from ._marks import has_word_anchor
+
     tree = parse(pattern)
     return CompiledRegex(pattern, compiled, _Marked(tree) if has_word_anchor(tree) else None)
 
