@@ -50,7 +50,8 @@ from scale_query.client._protocol import (
     record_payload,
 )
 from scale_query.client._retry import Attempts, Failure, RetryPolicy
-from scale_query.client._urls import MAX_URL_LENGTH, check_base_url, redacted_url
+from scale_query.client._urls import check_base_url, redacted_url
+from scale_query.semantics import MAX_URL_BYTES
 
 TOKEN = "s3cr3t-T0KEN-value"
 BASE = "https://api.example.test/v1/datamart"
@@ -217,9 +218,9 @@ def test_a_url_over_the_limit_is_refused_before_sending(conf: Settings) -> None:
 
     sizes = {n: len(get_objects_request(conf, query(n)).url) for n in (10, 20)}
     per_item = (sizes[20] - sizes[10]) // 10
-    fits = 10 + (MAX_URL_LENGTH - sizes[10]) // per_item
-    assert len(get_objects_request(conf, query(fits)).url) <= MAX_URL_LENGTH
-    limit = f"over the client's limit of {MAX_URL_LENGTH:,}"
+    fits = 10 + (MAX_URL_BYTES - sizes[10]) // per_item
+    assert len(get_objects_request(conf, query(fits)).url) <= MAX_URL_BYTES
+    limit = f"over the client's limit of {MAX_URL_BYTES:,}"
     with pytest.raises(ValueError, match=limit) as caught:
         get_objects_request(conf, query(fits + 1))
     assert "name0" not in str(caught.value)

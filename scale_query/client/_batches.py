@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..semantics import check_name
 from ._exceptions import APIConnectionError, APIError, PartialWriteError
 from ._models import Record, WriteResult
 from ._protocol import Request, Settings, put_objects_request, record_payload
-from ._urls import check_name
 
 __all__ = ["MAX_BATCH_SIZE", "BatchWrite"]
 

@@ -29,15 +29,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ..language import to_text
-from ..semantics import ObjectSchema, read_flag
+from ..semantics import MAX_INT64, MAX_URL_BYTES, ObjectSchema, check_name, read_flag
 from ._exceptions import APIError, DecodingError, error_for_status
 from ._models import ObjectSummary, Record, WriteResult
-from ._query import MAX_API_INTEGER, Query
+from ._query import Query
 from ._urls import (
     DEFAULT_BASE_URL,
-    MAX_URL_LENGTH,
     check_base_url,
-    check_name,
     check_text,
     endpoint_url,
     redacted_url,
@@ -278,13 +276,13 @@ def object_info_request(settings: Settings, name: str) -> Request:
 def get_objects_request(settings: Settings, query: Query) -> Request:
     """``GET <instance>/get_objects/<object>?<query parameters>``.
 
-    A URL over :data:`MAX_URL_LENGTH` bytes is refused here, before it is sent.
+    A URL over :data:`MAX_URL_BYTES` bytes is refused here, before it is sent.
     """
     url = settings.url("get_objects", query.object_name, query.to_params())
-    if len(url) > MAX_URL_LENGTH:
+    if len(url) > MAX_URL_BYTES:
         raise ValueError(
             f"the get_objects URL would be {len(url):,} bytes, over the client's limit of "
-            f"{MAX_URL_LENGTH:,}: shorten the filter (split a long $in list over "
+            f"{MAX_URL_BYTES:,}: shorten the filter (split a long $in list over "
             "several queries)"
         )
     return Request("GET", url)
@@ -320,11 +318,11 @@ def _record_id(value: object, where: str) -> int | str:
     else:
         # Leading zeros dropped first: int() of a 5,000-digit text is itself an error.
         digits = value.lstrip("0") or "0"
-        if len(digits) > len(str(MAX_API_INTEGER)):
-            raise ValueError(f"{where}: id is over the maximum of {MAX_API_INTEGER}")
+        if len(digits) > len(str(MAX_INT64)):
+            raise ValueError(f"{where}: id is over the maximum of {MAX_INT64}")
         value = int(digits)
-    if value > MAX_API_INTEGER:
-        raise ValueError(f"{where}: id is over the maximum of {MAX_API_INTEGER}")
+    if value > MAX_INT64:
+        raise ValueError(f"{where}: id is over the maximum of {MAX_INT64}")
     return value
 
 

@@ -17,10 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 from ..language import And, Condition, Expr, Or, render
 from ..semantics import (
-    MAX_INT64,
     PARAM_NAMES,
     SORT_DIRECTIONS,
     check_count,
+    check_name,
     excerpt,
     field_name,
     given,
@@ -30,12 +30,9 @@ from ..semantics import (
     sort_keys,
     write_params,
 )
-from ._urls import DEFAULT_BASE_URL, check_base_url, check_name, check_text, endpoint_url
+from ._urls import DEFAULT_BASE_URL, check_base_url, check_text, endpoint_url
 
-__all__ = ["MAX_API_INTEGER", "Query", "SortKey"]
-
-#: The largest count or id the API takes: SQLite's 64-bit signed range.
-MAX_API_INTEGER = MAX_INT64
+__all__ = ["Query", "SortKey"]
 
 #: ``"Nom"``, ``"-Nom"`` (descending) or ``("Nom", "asc")``.
 SortKey = str | tuple[str, str]

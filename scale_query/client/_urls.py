@@ -16,14 +16,12 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..semantics import MAX_URL_BYTES, check_name
+from ..semantics import check_name
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "LOOPBACK_HOSTS",
-    "MAX_URL_LENGTH",
     "check_base_url",
-    "check_name",
     "check_text",
     "encode_params",
     "endpoint_url",
@@ -33,10 +31,6 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.scal-e.com/v1/datamart"
 #: Hosts that plain ``http://`` may reach: the token never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-#: The longest URL the client sends, in bytes: the API's bound (the URL rules'
-#: ``MAX_URL_BYTES``, which the emulator answers 414 past). A longer query is
-#: refused before it is sent, with a clear error.
-MAX_URL_LENGTH = MAX_URL_BYTES
 
 # A host name: labels of ASCII letters, digits, "-" and "_" (which some
 # internal hosts use), separated by single dots.
