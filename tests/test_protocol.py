@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_query import queries
 
@@ -161,6 +161,7 @@ _URL_PARTS = [*"ab1-_.:[]@%/?# é\\<>{}|^`'()*+,;=\t\x00", "::1", "80", "xn--", 
     st.lists(st.sampled_from(_URL_PARTS), max_size=12).map("".join),
     st.sampled_from(["http", "https"]),
 )
+@example("a/@", "http")  # an '@' in the path: found by a random run, refused since
 def test_an_accepted_base_url_is_one_httpx_parses(tail: str, scheme: str) -> None:
     # (The client also asks httpx itself at construction: an "xn--" label that
     # is not valid IDNA passes this shape check and is refused there.)

@@ -99,6 +99,9 @@ def check_base_url(
         )
     if "?" in base_url or "#" in base_url:
         raise ValueError(f"{setting} takes no query string or fragment: {base_url!r}")
+    if "@" in parts.path:
+        # Legal in a path, but read as credentials by people and some tools.
+        raise ValueError(f"{setting} {base_url!r} holds '@' in its path: write it as %40")
     if parts.netloc.endswith(":"):
         raise ValueError(f"{setting} {base_url!r} is not a valid URL: no port number after ':'")
     if port == 0:
