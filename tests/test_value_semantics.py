@@ -175,3 +175,22 @@ def test_a_number_beyond_a_double_compares_exactly_everywhere(kind: str) -> None
     assert sq.evaluate(f"F $gt {nines[:-1]}8", record, schema=_schema(kind)) is True
     assert sq.evaluate(f"F $eq {nines[:-1]}8", record, schema=_schema(kind)) is False
     assert _readable_for_compiler(sq.parse(f"F $lt {nines}"), kind)
+
+
+_ID_BOUNDS = ["9" * 30, "-" + "9" * 30, "9223372036854775808", "-9223372036854775809"]
+_ID_BOUNDS += ["9223372036854775807", "2.5", "3.0", "-0.5", "104.99", "0.0000001", "119.999999999"]
+
+
+@pytest.mark.parametrize("op", ["$eq", "$neq", "$gt", "$gte", "$lt", "$lte", "$in", "$notin"])
+def test_a_record_id_against_any_number_answers_as_evaluate(op: str, client: sq.Client) -> None:
+    # An id is an SQLite integer; a number past 64 bits (which SQLite cannot
+    # bind: it was a 500) or a fraction is compared by the integer bound it
+    # implies, exactly as evaluate compares decimals.
+    schema = client.object_info("contact")
+    window = "id_contact $lte 120"  # a hundred records say it, in a second
+    records = list(client.iter(sq.Query("contact").fields("id_contact").where(window)))
+    for literal in _ID_BOUNDS:
+        value = f"[{literal}, 7]" if op in ("$in", "$notin") else literal
+        text = f"{window} $and id_contact {op} {value}"
+        got = {r.id for r in client.iter(sq.Query("contact").fields("id_contact").where(text))}
+        assert got == {r.id for r in records if sq.evaluate(text, r, schema=schema)}, text

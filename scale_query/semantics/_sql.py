@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..language import Expr
 from ._plan import (
@@ -101,25 +101,59 @@ def glob_pattern(keys: Sequence[str]) -> str:
     return "*".join(keys)
 
 
-def _native(literal: str) -> int | float:
-    # A record id compared with a number: SQLite compares an integer with an
-    # integer or a real exactly.
+#: SQLite's integers, which a record id is and a bound parameter must be.
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _native(literal: str) -> int | None:
+    # A record id compared with a number: the number as an SQLite integer, or
+    # None when it is none (a fraction, or past 64 bits, which SQLite cannot bind).
     number = Decimal(literal)
-    return int(number) if number == number.to_integral_value() else float(number)
+    if number != number.to_integral_value() or not _INT64[0] <= number <= _INT64[1]:
+        return None
+    return int(number)
+
+
+def _native_compare(op: str, literal: str, key: str, params: list[object]) -> str:
+    # An integer id against any number, exactly: a bound that is no SQLite
+    # integer becomes the integer threshold it implies (id >= 2.5 is id > 2).
+    exact = _native(literal)
+    if exact is not None:
+        params.append(exact)
+        return f"{key} {op} ?"
+    number = Decimal(literal)
+    if op == "=":
+        return "0"
+    above = op in (">", ">=")
+    if op == "<>" or (number < _INT64[0] and above) or (number > _INT64[1] and not above):
+        return f"{key} IS NOT NULL"  # every id
+    if not _INT64[0] <= number <= _INT64[1]:
+        return "0"  # no id
+    # A fraction within 64 bits: the integers beside it are SQLite integers too.
+    low = int(number.to_integral_value(ROUND_FLOOR))
+    high = int(number.to_integral_value(ROUND_CEILING))
+    if above:  # id >= 2.5 is id > 2, as id > 2.5 is
+        params.append(low)
+        return f"{key} > ?"
+    params.append(high)  # id <= 2.5 is id < 3, as id < 2.5 is
+    return f"{key} < ?"
 
 
 def _leaf(test: Compare | Member | Like | Regex, column: Column, params: list[object]) -> str:
     # Keys are NULL when there is no value, which no comparison (NOT IN and
     # NOT GLOB included) accepts: SQL's NULL is the datamart's NULL.
     if isinstance(test, Compare):
-        params.append(_native(test.literal) if column.native else test.value)
+        if column.native:
+            return _native_compare(test.op, test.literal, column.key, params)
+        params.append(test.value)
         return f"{column.key} {test.op} ?"
     if isinstance(test, Member):
-        if column.native:
-            params.extend(_native(literal) for literal in test.literals)
+        if column.native:  # a number that is no SQLite integer equals no id
+            values: list[object] = [n for n in map(_native, test.literals) if n is not None]
         else:
-            params.extend(test.values)
-        marks = ", ".join("?" * len(test.values))
+            values = list(test.values)
+        params.extend(values)
+        marks = ", ".join("?" * len(values))
         return f"{column.key} {'NOT IN' if test.negated else 'IN'} ({marks})"
     if isinstance(test, Like):
         params.append(glob_pattern(test.keys))
